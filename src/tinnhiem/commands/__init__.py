@@ -1,0 +1,2 @@
+"""Thin Typer commands, one module per command. Heavy imports stay inside the functions so
+that `tinnhiem --help` starts fast."""

@@ -1,0 +1,272 @@
+"""What every command does around its own work: resolve shared inputs, report problems the
+same way, print JSON for scripts, and map outcomes onto exit codes (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import typer
+
+from tinnhiem.core.problems import InputError, Problem, Problems, UsageError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class Common:
+    rules: str | None = None
+    json: bool = False
+    debug: bool = False
+    strict: bool = False
+    workdir: Path | None = None
+    force: bool = False
+    sheet: str | None = None
+    _rules_obj: object = field(default=None, repr=False)
+    _wd: object = field(default=None, repr=False)
+
+    def ruleset(self):
+        if self._rules_obj is None:
+            from tinnhiem.core import rules
+
+            self._rules_obj = rules.load(self.rules)
+        return self._rules_obj
+
+    @property
+    def wd(self):
+        if self._wd is None:
+            from tinnhiem.io.workdir import Workdir
+
+            if self.workdir is not None and not self.workdir.is_dir():
+                raise UsageError(f"Không tìm thấy thư mục làm việc '{self.workdir}'.")
+            self._wd = Workdir(self.workdir)
+        return self._wd
+
+    def blocking(self, problems: list[Problem]) -> bool:
+        """Do these problems stop the command from writing its outputs?"""
+        return any(p.severity == "error" or self.strict for p in problems)
+
+
+@dataclass
+class Outcome:
+    doc: dict
+    problems: Problems
+    render: Callable[[], None] | None = None  # the human view, on stdout
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def stdout_console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_problems(problems: list[Problem], limit: int = 200) -> None:
+    if not problems:
+        return
+    con = stderr_console()
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    con.print(f"[bold]{errors} lỗi, {warnings} cảnh báo:[/bold]")
+    for p in problems[:limit]:
+        style = "red" if p.severity == "error" else "yellow"
+        con.print(f"[{style}]•[/{style}] {p.text()}", markup=True, highlight=False)
+    if len(problems) > limit:
+        con.print(f"... và {len(problems) - limit} vấn đề khác (xem --json hoặc tệp kết quả).")
+
+
+def emit_json(doc: dict) -> None:
+    text = json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default)
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:  # a Windows console in a legacy code page
+        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def run(common: Common, body: Callable[[], Outcome], doc_key: str | None = None) -> None:
+    """Run a command body; never lets a traceback reach the user unless --debug."""
+    try:
+        outcome = body()
+    except InputError as exc:
+        _finish(common, {"problems": []}, Problems(exc.problems), None)
+        return
+    except UsageError as exc:
+        stderr_console().print(f"[red]Lỗi cách dùng:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        stderr_console().print("Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở.")
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if common.debug:
+            raise
+        stderr_console().print(
+            f"[red]Lỗi không mong đợi:[/red] {type(exc).__name__}: {exc}\n"
+            "Không có tệp kết quả nào bị ghi dở. Chạy lại với --debug để xem chi tiết và gửi cho người phát triển."
+        )
+        raise typer.Exit(EXIT_INPUT)
+    _finish(common, outcome.doc, outcome.problems, outcome.render)
+
+
+def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
+    if common.strict:
+        problems = Problems(
+            Problem(**{**p.__dict__, "severity": "error"}) if p.severity == "warning" else p for p in problems
+        )
+    doc = dict(doc)
+    doc["problems"] = problems.to_json()
+    if common.json:
+        emit_json(doc)
+        print_problems(problems, limit=20)
+    else:
+        if render:
+            render()
+        print_problems(problems)
+    if problems.errors:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    from tinnhiem.core.dates import DateError, parse_date
+
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def existing_file(path: Path | None, what: str) -> Path | None:
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise UsageError(f"Không tìm thấy {what} '{path}'.")
+    return Path(path)
+
+
+@dataclass
+class Inputs:
+    """Roster, schedule and decisions, from explicit options or from the working folder."""
+
+    rules: object
+    roster: object
+    schedule: object | None
+    meeting_date: dt.date | None
+    decisions: list
+    problems: Problems
+    roster_path: Path
+    schedule_path: Path | None
+
+
+def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meeting_date: str | None,
+                record: bool = True) -> Inputs:
+    """Read the roster (and schedule), decide eligibility, and record what was used.
+
+    Without a roster argument, the one that `eligible` recorded in the working folder is used;
+    explicit inputs always win."""
+    from tinnhiem.core.eligibility import decide
+    from tinnhiem.core.schedule import check_schedule
+    from tinnhiem.io.roster import read_roster
+    from tinnhiem.io.schedule import read_schedule
+    from tinnhiem.io.workdir import INPUTS
+
+    wd = common.wd
+    saved = wd.read(INPUTS) or {}
+    date = parse_date_option(meeting_date, "--meeting-date")
+    if roster is None:
+        if not saved.get("roster"):
+            raise UsageError("Chưa có danh sách cán bộ: chỉ rõ tệp, hoặc chạy 'tinnhiem eligible DANH_SACH.xlsx' trước trong thư mục làm việc này.")
+        roster = _saved_path(wd.root, saved["roster"])
+        if schedule is None and saved.get("schedule"):
+            schedule = _saved_path(wd.root, saved["schedule"])
+        if date is None and saved.get("meeting_date"):
+            date = dt.date.fromisoformat(saved["meeting_date"])
+        if common.rules is None and saved.get("rules") and not str(saved["rules"]).startswith("builtin:"):
+            common.rules = saved["rules"]
+        elif common.rules is None and saved.get("rules"):
+            common.rules = str(saved["rules"]).removeprefix("builtin:")
+    existing_file(roster, "danh sách cán bộ")
+    existing_file(schedule, "lịch lấy phiếu")
+    if schedule is None and date is None:
+        raise UsageError("Cần ngày lấy phiếu: dùng --meeting-date dd/mm/yyyy hoặc --schedule LICH.xlsx.")
+    rules = common.ruleset()
+    problems = Problems()
+    errors: list[Problem] = []
+    ros = sch = None
+    try:
+        ros, p = read_roster(roster, rules, common.sheet)
+        problems.extend(p)
+    except InputError as exc:
+        errors.extend(exc.problems)
+    if schedule is not None:
+        try:
+            sch, p = read_schedule(schedule)
+            problems.extend(p)
+            problems.extend(check_schedule(sch, rules))
+        except InputError as exc:
+            errors.extend(exc.problems)
+    if errors:
+        raise InputError(errors + list(problems))
+    decisions, p = decide(ros, rules, date, sch)
+    problems.extend(p)
+    if record:
+        wd.write(INPUTS, {
+            "roster": _rel(wd.root, roster), "roster_sha256": ros.sha256,
+            "schedule": _rel(wd.root, schedule) if schedule else None,
+            "schedule_sha256": sch.sha256 if sch else None,
+            "meeting_date": date.isoformat() if date else None,
+            "rules": rules.source, "rules_sha256": rules.sha256,
+        })
+    return Inputs(rules, ros, sch, date, decisions, problems, Path(roster), Path(schedule) if schedule else None)
+
+
+def _rel(root: Path, path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _saved_path(root: Path, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else Path(root) / p
+
+
+def output_path(common: Common, out: Path | None, default: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Where a one-file command writes; refuses to replace an existing file without --force."""
+    from tinnhiem.io.atomic import check_writable
+
+    target = Path(out) if out else common.wd.output(default)
+    check_writable(target, common.force, tuple(Path(i) for i in inputs if i))
+    return target
+
+
+def output_dir(common: Common, out: Path | None, default: Path) -> Path:
+    """Where a several-file command writes; an existing non-empty folder needs --force."""
+    target = Path(out) if out else common.wd.output(default)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"'{target}' là một tệp, không phải thư mục.")
+    if target.is_dir() and any(target.iterdir()) and not common.force:
+        raise UsageError(f"Thư mục '{target}' đã có tệp. Dùng --force để ghi thay, hoặc --out để ghi nơi khác.")
+    return target

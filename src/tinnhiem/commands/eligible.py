@@ -1,0 +1,89 @@
+"""`tinnhiem eligible`: who is rated, by which route, and who is not and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
+                              StrictOpt, WorkdirOpt)
+
+HELP = """Xác định ai được lấy phiếu tín nhiệm (nhóm a-d, mục II.1), theo tuyến nào (HĐND, nơi
+công tác, công ty), ai không và vì sao (chưa đủ 9 tháng, đã lấy phiếu ở chức vụ cao hơn,
+chức danh cần xem xét).
+
+Ghi bảng tính vào tinnhiem-danh-sach/danh-sach-lay-phieu.xlsx (hoặc --out) và ghi nhận đầu vào
+vào thư mục làm việc để các lệnh sau (voters, ballots, tally) dùng lại.
+
+Ví dụ: tinnhiem eligible danh-sach.xlsx --meeting-date 15/01/2019
+"""
+
+
+def eligible(
+    roster: Annotated[Path, typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv).")],
+    meeting_date: MeetingDateOpt = None,
+    schedule: ScheduleOpt = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,
+    rules: RulesOpt = None,
+    sheet: SheetOpt = None,
+    json: JsonOpt = False,
+    strict: StrictOpt = False,
+    force: ForceOpt = False,
+    workdir: WorkdirOpt = None,
+    debug: DebugOpt = False,
+):
+    from tinnhiem.commands.common import Common, run
+
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    run(common, lambda: _body(common, roster, meeting_date, schedule, out))
+
+
+def _body(common, roster, meeting_date, schedule, out):
+    from tinnhiem.commands.common import Outcome, load_inputs, output_path
+    from tinnhiem.io.workdir import ELIGIBLE, OUT_ELIGIBLE
+
+    target = output_path(common, out, OUT_ELIGIBLE, inputs=(roster, schedule))
+    inp = load_inputs(common, roster, schedule, meeting_date)
+    doc = {"rules": inp.rules.name, "people": [d.to_json() for d in inp.decisions]}
+    written = None
+    if not common.blocking(inp.problems):
+        from tinnhiem.io.eligible_xlsx import write_eligible
+
+        write_eligible(target, inp.decisions, inp.problems, inp.rules)
+        written = target
+        common.wd.write(ELIGIBLE, {**doc, "problems": inp.problems.to_json()})
+    doc["output"] = str(written) if written else None
+    return Outcome(doc, inp.problems, lambda: render(inp, written))
+
+
+def render(inp, written) -> None:
+    from rich.table import Table
+
+    from tinnhiem.commands.common import stdout_console
+    from tinnhiem.core.eligibility import ROUTE_VI
+
+    con = stdout_console()
+    table = Table(title=f"Danh sách lấy phiếu tín nhiệm — {inp.rules.name}", show_lines=False)
+    for col in ("Đơn vị lấy phiếu", "Tuyến", "Ngày", "Được lấy phiếu", "Không", "Cần xem xét"):
+        table.add_column(col)
+    groups: dict[tuple, list] = {}
+    for d in inp.decisions:
+        groups.setdefault((d.session_unit, d.route), []).append(d)
+    for (unit, route), ds in sorted(groups.items()):
+        date = ds[0].meeting_date.strftime("%d/%m/%Y") if ds[0].meeting_date else "—"
+        table.add_row(unit, ROUTE_VI.get(route, route), date, str(sum(d.rated for d in ds)),
+                      str(sum(not d.rated and d.reason != "needs_review" for d in ds)),
+                      str(sum(d.reason == "needs_review" for d in ds)))
+    con.print(table)
+    rated = sum(d.rated for d in inp.decisions)
+    con.print(f"Tổng: {len(inp.decisions)} chức danh thuộc diện, {rated} người được lấy phiếu.")
+    if written:
+        con.print(f"Đã ghi: {written}")
+    else:
+        con.print("[red]Chưa ghi tệp kết quả vì còn lỗi.[/red]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eligible", help=HELP)(eligible)

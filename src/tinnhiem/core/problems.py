@@ -1,0 +1,85 @@
+"""Problems found in the input: every one is reported, all at once, never as a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str  # Vietnamese, for the user
+    severity: str = ERROR
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None  # as the user sees it in the spreadsheet (header is row 1)
+    column: str | None = None  # the header as written in the file
+    unit: str | None = None
+    detail: dict | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if data["detail"] is None:
+            del data["detail"]
+        return data
+
+    def where(self) -> str:
+        """Vietnamese location text: 'tệp a.xlsx, trang tính Sheet1, dòng 4, cột "Họ và tên"'."""
+        parts = []
+        if self.file:
+            parts.append(f"tệp {self.file}")
+        if self.sheet:
+            parts.append(f"trang tính {self.sheet}")
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f'cột "{self.column}"')
+        if self.unit and not parts:
+            parts.append(f"đơn vị {self.unit}")
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        label = "Lỗi" if self.severity == ERROR else "Cảnh báo"
+        where = self.where()
+        return f"{label} [{self.code}] {where + ': ' if where else ''}{self.message}"
+
+
+class Problems(list):
+    """A list of Problem with helpers; keeps insertion order."""
+
+    def add(self, code: str, message: str, severity: str = ERROR, **where) -> Problem:
+        p = Problem(code=code, message=message, severity=severity, **where)
+        self.append(p)
+        return p
+
+    def warn(self, code: str, message: str, **where) -> Problem:
+        return self.add(code, message, WARNING, **where)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.severity == WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return any(p.severity == ERROR or strict for p in self)
+
+    def to_json(self) -> list[dict]:
+        return [p.to_json() for p in self]
+
+
+class InputError(Exception):
+    """Raised when the input cannot be used at all; carries every problem found so far."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = Problems(problems)
+        super().__init__("; ".join(p.text() for p in self.problems))
+
+
+class UsageError(Exception):
+    """Wrong usage (exit code 2): unknown option, missing file, bad option value."""

@@ -1,0 +1,67 @@
+"""Text normalisation: NFC on the way in, and a folded key for forgiving matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def nfc(value) -> str:
+    """NFC, trimmed, inner runs of white space collapsed to one space."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese diacritics: 'Đơn vị' -> 'Don vi'."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(value) -> str:
+    """Lower case, no diacritics, single spaces: the form title patterns are written against."""
+    text = strip_marks(nfc(value)).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def header_key(value) -> str:
+    """Key for header matching: case, diacritics, NFC/NFD, spaces, '_' and '-' are ignored."""
+    return _SEPARATORS.sub("", fold(value))
+
+
+def slug(value) -> str:
+    """ASCII identifier from a Vietnamese name: 'Sở Tài chính' -> 'so-tai-chinh'."""
+    text = re.sub(r"[^a-z0-9]+", "-", fold(value))
+    return text.strip("-") or "x"
+
+
+def is_blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+TRUTHY = {"x", "co", "1", "true", "yes", "y", "dung", "v", "1.0"}
+FALSY = {"", "0", "khong", "false", "no", "n", "sai", "0.0"}
+
+
+def parse_flag(value) -> bool | None:
+    """'x', 'có', '1', 'true', 'yes' -> True; blank, '0', 'không' -> False; else None."""
+    if is_blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    key = fold(value)
+    if key in TRUTHY:
+        return True
+    if key in FALSY:
+        return False
+    return None

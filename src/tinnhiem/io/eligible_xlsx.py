@@ -1,0 +1,65 @@
+"""The eligibility workbook: who is rated, who is not and why, and what to review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinnhiem.core.dates import vn
+from tinnhiem.core.eligibility import ROUTE_VI, Decision
+from tinnhiem.core.problems import Problem
+from tinnhiem.core.rules import RuleSet
+from tinnhiem.io.xlsx import add_table_sheet, new_workbook, save
+
+CATEGORY_VI = {"a": "a", "b": "b", "c": "c", "d": "d"}
+
+
+def problem_rows(problems: list[Problem]) -> list[list]:
+    return [[i, "Lỗi" if p.severity == "error" else "Cảnh báo", p.code, p.file or "", p.sheet or "",
+             p.row if p.row is not None else "", p.column or "", p.message] for i, p in enumerate(problems, 1)]
+
+
+PROBLEM_HEADER = ["STT", "Mức độ", "Mã", "Tệp", "Trang tính", "Dòng", "Cột", "Nội dung"]
+PROBLEM_WIDTHS = [6, 10, 22, 24, 14, 7, 18, 70]
+
+
+def write_eligible(target: Path, decisions: list[Decision], problems: list[Problem], rules: RuleSet) -> None:
+    wb = new_workbook()
+    rated = [d for d in decisions if d.rated]
+    rated.sort(key=lambda d: (d.session_unit, d.category, d.rule.rank, d.post.name))
+    add_table_sheet(
+        wb, "Được lấy phiếu",
+        ["STT", "Đơn vị lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị công tác", "Nhóm", "Tuyến",
+         "Ngày lấy phiếu", "Giữ chức vụ từ", "Đủ thời gian ngày"],
+        [[i, d.session_unit, d.post.person_id, d.post.name, d.post.title, d.post.unit, d.category,
+          ROUTE_VI.get(d.route, d.route), d.meeting_date, d.tenure_from, d.tenure_complete_on]
+         for i, d in enumerate(rated, 1)],
+        widths=[6, 28, 12, 26, 30, 28, 7, 13, 13, 13, 13],
+        heading=f"DANH SÁCH NGƯỜI ĐƯỢC LẤY PHIẾU TÍN NHIỆM ({rules.title})",
+        landscape=True,
+    )
+    not_rated = [d for d in decisions if not d.rated]
+    add_table_sheet(
+        wb, "Không lấy phiếu",
+        ["STT", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị", "Nhóm", "Lý do", "Mã lý do", "Dòng"],
+        [[i, d.post.person_id, d.post.name, d.post.title, d.post.unit, d.category, d.reason_text(rules), d.reason, d.post.row]
+         for i, d in enumerate(not_rated, 1)],
+        widths=[6, 12, 26, 30, 28, 7, 60, 22, 7],
+        heading="CHỨC DANH THUỘC DIỆN (a-d) KHÔNG LẤY PHIẾU, HOẶC CẦN XEM XÉT",
+        landscape=True,
+    )
+    add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
+                    heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
+    by_unit: dict[tuple, list[Decision]] = {}
+    for d in decisions:
+        by_unit.setdefault((d.session_unit, d.route), []).append(d)
+    add_table_sheet(
+        wb, "Tổng hợp",
+        ["Đơn vị lấy phiếu", "Tuyến", "Ngày lấy phiếu", "Số chức danh", "Được lấy phiếu", "Không lấy phiếu", "Cần xem xét"],
+        [[u, ROUTE_VI.get(r, r), ds[0].meeting_date, len(ds), sum(d.rated for d in ds),
+          sum(not d.rated and d.reason != "needs_review" for d in ds), sum(d.reason == "needs_review" for d in ds)]
+         for (u, r), ds in sorted(by_unit.items())],
+        widths=[34, 14, 14, 12, 14, 14, 12],
+        heading="TỔNG HỢP THEO ĐƠN VỊ",
+    )
+    wb.move_sheet("Tổng hợp", offset=-3)
+    save(wb, target)

@@ -1,0 +1,132 @@
+"""Read a roster (danh sách cán bộ) into core Posts, with every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tinnhiem.core.dates import DateError, parse_date
+from tinnhiem.core.models import Post, Roster
+from tinnhiem.core.problems import InputError, Problems
+from tinnhiem.core.rules import RuleSet
+from tinnhiem.core.text import fold, is_blank, parse_flag
+from tinnhiem.io.tables import Column, cell_text, match_columns, read_table
+
+ROSTER_COLUMNS = [
+    Column("id", "Mã cán bộ", ("ma_can_bo", "ma cb", "mã cb", "id", "ma"), required=True),
+    Column("name", "Họ và tên", ("ho_ten", "ho ten", "name", "họ tên"), required=True),
+    Column("unit", "Đơn vị", ("don_vi", "unit", "cơ quan, đơn vị", "co quan"), required=True),
+    Column("unit_kind", "Loại đơn vị", ("loai_don_vi", "unit_kind", "loại"), required=True),
+    Column("title", "Chức vụ", ("chuc_vu", "post", "chức danh", "title"), required=True),
+    Column("since", "Ngày giữ chức vụ", ("ngay_giu_chuc_vu", "ngay_bo_nhiem", "since", "ngày bổ nhiệm", "từ ngày")),
+    Column("ubnd_member", "Ủy viên UBND", ("uy_vien_ubnd", "ủy viên ubnd", "uỷ viên ubnd", "uv ubnd")),
+    Column("roles", "Vai trò", ("vai_tro", "roles")),
+    Column("retirement", "Nghỉ hưu", ("nghi_huu", "thông báo nghỉ hưu")),
+    Column("sick_from", "Nghỉ ốm từ", ("nghi_om_tu", "nghỉ ốm")),
+]
+
+ROLE_ALIASES = {
+    "lanhdao": "lanh_dao", "lanh_dao": "lanh_dao",
+    "capuy": "cap_uy", "cap_uy": "cap_uy",
+    "truongdoanthe": "truong_doan_the", "truong_doan_the": "truong_doan_the",
+    "truongdonvi": "truong_don_vi", "truong_don_vi": "truong_don_vi",
+    "bithuchibo": "bi_thu_chi_bo", "bi_thu_chi_bo": "bi_thu_chi_bo",
+}
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, display: str | None = None) -> tuple[Roster, Problems]:
+    """The roster and its problems. Raises InputError when the file cannot be used at all."""
+    table = read_table(path, sheet, display)
+    problems = Problems(match_columns(table, ROSTER_COLUMNS))
+    if problems.errors:
+        raise InputError(problems)
+    posts: list[Post] = []
+    names: dict[str, tuple[str, int]] = {}
+    from tinnhiem.core.text import header_key
+
+    for row, rec in table.records():
+        at = lambda key: table.where(row, key)  # noqa: E731
+        bad = False
+        values = {}
+        for key in ("id", "name", "unit", "unit_kind", "title"):
+            text = cell_text(rec.get(key))
+            if not text:
+                problems.add("ROSTER_BLANK", f"Ô bắt buộc để trống ({table.column_name(key)}).", **at(key))
+                bad = True
+            values[key] = text
+        kind = rules.unit_kind(values["unit_kind"]) if values["unit_kind"] else None
+        if values["unit_kind"] and kind is None:
+            labels = "; ".join(f"{k} ({v.get('label', k)})" for k, v in rules.unit_kinds.items())
+            problems.add("ROSTER_UNIT_KIND", f"Loại đơn vị '{values['unit_kind']}' không có trong bộ quy tắc {rules.name}. Dùng: {labels}.", **at("unit_kind"))
+            bad = True
+        dates = {}
+        for key in ("since", "sick_from"):
+            try:
+                dates[key] = parse_date(rec.get(key))
+            except DateError as exc:
+                problems.add("ROSTER_DATE", str(exc), **at(key))
+                bad = True
+                dates[key] = None
+        member = parse_flag(rec.get("ubnd_member"))
+        if member is None:
+            problems.add("ROSTER_FLAG", f"Giá trị '{cell_text(rec.get('ubnd_member'))}' không rõ; ghi x, có, 1 hoặc để trống.", **at("ubnd_member"))
+            bad, member = True, False
+        retirement, retirement_date = False, None
+        raw_ret = rec.get("retirement")
+        if not is_blank(raw_ret):
+            flag = parse_flag(raw_ret)
+            if flag is not None:
+                retirement = flag
+            else:
+                try:
+                    retirement_date = parse_date(raw_ret)
+                    retirement = retirement_date is not None
+                except DateError:
+                    problems.add("ROSTER_FLAG", f"Cột nghỉ hưu: '{cell_text(raw_ret)}' không phải ngày hay dấu x.", **at("retirement"))
+                    bad = True
+        roles = []
+        raw_roles = cell_text(rec.get("roles"))
+        for part in raw_roles.replace(",", ";").split(";"):
+            if not part.strip():
+                continue
+            code = ROLE_ALIASES.get(header_key(part)) or ROLE_ALIASES.get(part.strip())
+            if code is None:
+                role_match = [r for r in rules.roles.values() if header_key(r.label) == header_key(part) or header_key(r.id) == header_key(part)]
+                code = role_match[0].id if role_match else None
+            if code is None:
+                problems.warn("ROSTER_ROLE", f"Vai trò '{part.strip()}' không rõ; dùng: {', '.join(sorted(set(ROLE_ALIASES.values())))}.", **at("roles"))
+            else:
+                roles.append(code)
+        if values["id"]:
+            prev = names.get(values["id"])
+            if prev and values["name"] and fold(prev[0]) != fold(values["name"]):
+                problems.add("ROSTER_ID_CONFLICT", f"Mã cán bộ '{values['id']}' đã dùng cho '{prev[0]}' ở dòng {prev[1]}, nay lại là '{values['name']}'. Mỗi người một mã.", **at("id"))
+                bad = True
+            elif not prev and values["name"]:
+                names[values["id"]] = (values["name"], row)
+        if bad:
+            continue
+        posts.append(Post(
+            person_id=values["id"], name=values["name"], unit=values["unit"], unit_kind=kind,
+            title=values["title"], since=dates["since"], ubnd_member=bool(member), roles=tuple(roles),
+            retirement=retirement, retirement_date=retirement_date, sick_from=dates["sick_from"],
+            row=row, file=table.file, sheet=table.sheet,
+        ))
+    seen: dict[tuple, int] = {}
+    for p in posts:
+        key = (p.person_id, fold(p.unit), fold(p.title))
+        if key in seen:
+            problems.warn("ROSTER_DUPLICATE_ROW", f"Dòng trùng với dòng {seen[key]} (cùng người, đơn vị, chức vụ); chỉ tính một lần.", file=p.file, sheet=p.sheet, row=p.row)
+        else:
+            seen[key] = p.row
+    posts = [p for p in posts if seen.get((p.person_id, fold(p.unit), fold(p.title))) == p.row]
+    roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path))
+    return roster, problems

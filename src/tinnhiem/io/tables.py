@@ -1,0 +1,218 @@
+"""Read any tabular input (.xlsx, .xlsm, .ods, .csv) into one shape: a DataFrame whose index is
+the row number the user sees in the spreadsheet, plus the headers as written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinnhiem.core.problems import InputError, Problem, UsageError
+from tinnhiem.core.text import header_key, is_blank, nfc
+
+SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".txt"}
+
+
+@dataclass
+class Table:
+    file: str  # as the user named it
+    sheet: str | None
+    header: list[str]  # NFC, as written
+    df: "object"  # pandas.DataFrame, columns = header positions 0..n-1, index = row numbers
+    header_row: int = 1
+    columns: dict[str, int] = field(default_factory=dict)  # canonical key -> position
+
+    def column_name(self, key: str) -> str | None:
+        pos = self.columns.get(key)
+        return self.header[pos] if pos is not None else None
+
+    def where(self, row: int | None = None, key: str | None = None, **extra) -> dict:
+        """Location fields for a Problem."""
+        return dict(file=self.file, sheet=self.sheet, row=row, column=self.column_name(key) if key else None, **extra)
+
+    def values(self, key: str):
+        """The column for a canonical key as a pandas Series (None if the column is absent)."""
+        pos = self.columns.get(key)
+        return None if pos is None else self.df[pos]
+
+    def records(self, keys: list[str] | None = None):
+        """(row_number, {key: value}) for each data row, over the matched columns."""
+        keys = keys or list(self.columns)
+        present = [(k, self.columns[k]) for k in keys if k in self.columns]
+        sub = self.df[[pos for _, pos in present]] if present else self.df.iloc[:, :0]
+        for row_number, values in zip(sub.index, sub.itertuples(index=False, name=None)):
+            yield int(row_number), {k: v for (k, _), v in zip(present, values)}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the canonical Vietnamese header
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def keys(self) -> set[str]:
+        return {header_key(self.label), header_key(self.key)} | {header_key(a) for a in self.aliases}
+
+
+def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
+    """Map canonical keys onto the table's headers; problems for missing required columns."""
+    problems: list[Problem] = []
+    by_key: dict[str, int] = {}
+    for pos, name in enumerate(table.header):
+        by_key.setdefault(header_key(name), pos)
+    for col in columns:
+        for k in col.keys():
+            if k in by_key:
+                table.columns[col.key] = by_key[k]
+                break
+        else:
+            if col.required:
+                problems.append(Problem(
+                    code="MISSING_COLUMN",
+                    message=f'Thiếu cột bắt buộc "{col.label}" (có thể ghi: {", ".join([col.label, *col.aliases])}).',
+                    file=table.file, sheet=table.sheet, row=table.header_row,
+                ))
+    return problems
+
+
+def read_table(path: str | Path, sheet: str | None = None, display: str | None = None) -> Table:
+    """Read the first sheet (or `sheet`) of a spreadsheet or a CSV file.
+
+    Raises UsageError for a missing file, InputError for an unreadable or empty one."""
+    path = Path(path)
+    display = display or str(path)
+    if not path.exists():
+        raise UsageError(f"Không tìm thấy tệp '{display}'.")
+    if path.is_dir():
+        raise UsageError(f"'{display}' là một thư mục, không phải tệp.")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .ods hoặc .csv.", file=display)])
+    from tinnhiem.io.safety import preflight
+
+    problems = preflight(path, display)
+    if problems:
+        raise InputError(problems)
+    if suffix in (".csv", ".txt"):
+        header, rows, sheet_name = _read_csv(path, display)
+    else:
+        header, rows, sheet_name = _read_sheet(path, display, sheet)
+    return _to_table(display, sheet_name, header, rows)
+
+
+def _read_csv(path: Path, display: str):
+    import pandas as pd
+
+    from tinnhiem.io.encoding import decode
+
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError([Problem(code="FILE_NOT_TEXT", message="Tệp CSV chứa dữ liệu nhị phân (có thể là bảng tính đổi tên thành .csv).", file=display)])
+    text, problems = decode(raw, display)
+    if text is None:
+        raise InputError(problems)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delim = ";" if first.count(";") > first.count(",") else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+    except pd.errors.EmptyDataError:
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
+    df = df.fillna("")
+    df.index = range(1, len(df) + 1)  # line numbers, as the user sees them
+    return None, df, None
+
+
+def _read_sheet(path: Path, display: str, sheet: str | None):
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+        if sheet is not None:
+            if sheet not in names:
+                raise UsageError(f"Tệp '{display}' không có trang tính '{sheet}'. Các trang: {', '.join(names)}.")
+            name = sheet
+        else:
+            visible = [s.name for s in wb.sheets_metadata if str(s.visible).lower().endswith("visible") and "hidden" not in str(s.visible).lower()]
+            name = visible[0] if visible else names[0]
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except UsageError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputError([Problem(code="FILE_CORRUPT", message=f"Không đọc được bảng tính: {exc}", file=display)]) from None
+    import pandas as pd
+
+    df = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    df.index = range(1, len(df) + 1)
+    return None, df, name
+
+
+def _to_table(display: str, sheet_name: str | None, _h, df) -> Table:
+    import pandas as pd
+
+    if df.shape[0] == 0 or df.shape[1] == 0:
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+    blank = _blank_mask(df)
+    nonblank = (~blank).any(axis=1)
+    if not nonblank.any():
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+    header_row = int(nonblank.idxmax())
+    header = [nfc(_cell_text(v)) for v in df.loc[header_row].tolist()]
+    # Drop trailing columns with neither header nor data.
+    used = [i for i in range(len(header)) if header[i] or (~blank.iloc[:, i]).any()]
+    width = (max(used) + 1) if used else 0
+    data = df.loc[header_row + 1:].iloc[:, :width]
+    data = data[nonblank.loc[header_row + 1:]]  # wholly empty lines are skipped
+    data.columns = range(width)
+    header = header[:width]
+    if data.shape[0] == 0:
+        raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=header_row)])
+    table = Table(file=display, sheet=sheet_name, header=header, df=data, header_row=header_row)
+    del pd
+    return table
+
+
+def _blank_mask(df):
+    obj = df.astype(object)
+    return obj.isna() | obj.map(lambda v: isinstance(v, str) and not v.strip())
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+def cell_text(value) -> str:
+    """A cell as NFC text; integral floats (1001.0) as integers ('1001')."""
+    return nfc(_cell_text(value))
+
+
+def cell_int(value) -> int | None:
+    """An integer count from a cell, or raises ValueError (text, fraction, negative sign kept)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError
+    text = nfc(value).replace(" ", "")
+    if text.startswith("="):
+        raise ValueError
+    if text.endswith(".0"):
+        text = text[:-2]
+    return int(text)

@@ -1,0 +1,55 @@
+"""The working folder shared by the commands: each step records there, in plain JSON files a
+person can open, what the next step needs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tinnhiem.io.atomic import write_text
+
+STATE_DIR = "tinnhiem-ho-so"
+INPUTS = "inputs.json"  # roster, schedule, meeting date, rules the last run used
+ELIGIBLE = "eligible.json"
+SESSIONS = "sessions.json"
+MANIFEST = "ballot-manifest.json"
+RESULTS = "results.json"
+
+# Default output locations, relative to the working folder.
+OUT_ELIGIBLE = Path("tinnhiem-danh-sach") / "danh-sach-lay-phieu.xlsx"
+OUT_VOTERS = Path("tinnhiem-danh-sach") / "danh-sach-trieu-tap.xlsx"
+OUT_PLAN = Path("tinnhiem-danh-sach") / "ke-hoach.xlsx"
+OUT_BALLOTS = Path("tinnhiem-phieu")
+OUT_TALLY = Path("tinnhiem-ket-qua")
+OUT_CONSOLIDATE = Path("tinnhiem-tong-hop") / "tong-hop.xlsx"
+OUT_DEMO = Path("tinnhiem-demo")
+
+
+class Workdir:
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root else Path.cwd()
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE_DIR
+
+    def path(self, name: str) -> Path:
+        return self.state / name
+
+    def read(self, name: str) -> dict | None:
+        p = self.path(name)
+        if not p.is_file():
+            return None
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def write(self, name: str, data: dict) -> Path:
+        p = self.path(name)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        write_text(p, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+        return p
+
+    def output(self, default: Path) -> Path:
+        return self.root / default
