@@ -65,7 +65,7 @@ ROWS = [
     ("TR04", "Khổng Minh Tâm", TRUONG, "su_nghiep", "Trưởng khoa Điện", D(2012, 9, 1), "", "", ""),
     ("TR05", "Lục Thị Yến", TRUONG, "su_nghiep", "Trưởng phòng Đào tạo", D(2013, 9, 1), "", "", ""),
     ("TR06", "Mạc Văn Khải", TRUONG, "su_nghiep", "Bí thư Đoàn trường", D(2017, 3, 26), "", "", ""),
-    ("TR07", "Tôn Thất Hiếu", TRUONG, "su_nghiep", "Bí thư Đảng ủy", D(2015, 1, 1), "", "", "Hiệu trưởng kiêm Bí thư"),
+    ("TR01", "Tôn Thất Hiếu", TRUONG, "su_nghiep", "Bí thư Đảng ủy", D(2015, 1, 1), "", "", "Hiệu trưởng kiêm Bí thư"),
     # Bệnh viện (đơn vị sự nghiệp)
     ("BV01", "Triệu Văn Phước", BENH_VIEN, "Đơn vị sự nghiệp công lập", "Giám đốc Bệnh viện", D(2013, 1, 2), "", "", ""),
     ("BV02", "Âu Thị Hồng", BENH_VIEN, "Đơn vị sự nghiệp công lập", "Phó Giám đốc", D(2016, 2, 29), "", "", "Ngày 29/02 năm nhuận"),

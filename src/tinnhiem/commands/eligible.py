@@ -87,3 +87,11 @@ def render(inp, written) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("eligible", help=HELP)(eligible)
+
+
+def demo_step(ctx) -> None:
+    """Demo: eligibility on the sample roster and schedule."""
+    from tinnhiem.io.workdir import OUT_ELIGIBLE
+
+    ctx.invoke("eligible", ["eligible", str(ctx.sample("danh-sach-can-bo.xlsx")), "--schedule", str(ctx.sample("lich-lay-phieu.xlsx"))])
+    ctx.record("eligible", ctx.out / OUT_ELIGIBLE, "Ai được lấy phiếu, ai không và vì sao")
