@@ -1,0 +1,30 @@
+"""`tinnhiem demo` runs every pipeline step on the bundled samples, from scratch each time."""
+
+from pathlib import Path
+
+
+def test_demo_runs_every_step(cli_subprocess, tmp_path):
+    out = tmp_path / "demo"
+    r = cli_subprocess("demo", "--out", out, "--json", cwd=tmp_path, timeout=600)
+    assert r.exit_code == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    doc = r.json
+    assert doc["problems"] == []
+    steps = [f["step"] for f in doc["files"]]
+    assert steps[0] == "eligible"
+    for f in doc["files"]:
+        assert (out / f["path"]).exists(), f
+    # It always starts afresh: a second run replaces the folder without --force.
+    (out / "cu.txt").write_text("x")
+    r = cli_subprocess("demo", "--out", out, cwd=tmp_path, timeout=600)
+    assert r.exit_code == 0, r.stderr
+    assert not (out / "cu.txt").exists()
+
+
+def test_demo_refuses_a_foreign_folder(cli, tmp_path):
+    folder = tmp_path / "tai-lieu"
+    folder.mkdir()
+    (folder / "quan-trong.xlsx").write_text("x")
+    r = cli("demo", "--out", folder)
+    assert r.exit_code == 2
+    assert (folder / "quan-trong.xlsx").exists()
