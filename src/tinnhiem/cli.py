@@ -10,25 +10,66 @@ import typer
 
 from tinnhiem import __version__
 
-# Vietnamese panel titles in help screens.
-try:
-    from typer import rich_utils as _ru
+# Help is rendered by Typer's plain formatter, not rich: importing rich's help renderer costs
+# about 0.25 s at every start, and `tinnhiem --help` must stay fast. Headings are Vietnamese.
+_HEADINGS = {"Options": "Tùy chọn", "Arguments": "Tham số", "Commands": "Lệnh"}
 
-    _ru.OPTIONS_PANEL_TITLE = "Tùy chọn"
-    _ru.ARGUMENTS_PANEL_TITLE = "Tham số"
-    _ru.COMMANDS_PANEL_TITLE = "Lệnh"
-    _ru.ERRORS_PANEL_TITLE = "Lỗi"
-    _ru.REQUIRED_LONG_STRING = "[bắt buộc]"
-    _ru.DEFAULT_STRING = "[mặc định: {}]"
-    _ru.RICH_HELP = "Xem '{command_path} {help_option}' để được hướng dẫn."
-except ImportError:  # pragma: no cover - older Typer
-    pass
+
+def _vietnamese_help() -> None:
+    from typer import _click
+
+    class VietnameseFormatter(_click.HelpFormatter):
+        def write(self, string: str) -> None:
+            super().write(_translate(string))
+
+        def write_heading(self, heading: str) -> None:
+            super().write_heading(_HEADINGS.get(heading, heading))
+
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args.replace("[OPTIONS]", "[TÙY_CHỌN]").replace("COMMAND", "LỆNH").replace("[ARGS]", "[THAM_SỐ]"), prefix or "Cách dùng: ")
+
+    _click.Context.formatter_class = VietnameseFormatter
+
+
+# Fixed English strings of the vendored click, in Vietnamese.
+_PHRASES = [
+    ("Show this message and exit.", "Hiện hướng dẫn này rồi thoát."),
+    ("[required]", "[bắt buộc]"),
+    ("[default: ", "[mặc định: "),
+    ("No such option:", "Không có tùy chọn:"),
+    ("No such command", "Không có lệnh"),
+    ("Missing argument", "Thiếu tham số"),
+    ("Missing option", "Thiếu tùy chọn"),
+    ("Missing command.", "Thiếu tên lệnh."),
+    ("Invalid value for", "Giá trị không hợp lệ cho"),
+    ("Got unexpected extra arguments", "Thừa các tham số"),
+    ("Got unexpected extra argument", "Thừa tham số"),
+    ("requires an argument.", "cần một giá trị."),
+    ("Option", "Tùy chọn"),
+    ("Did you mean", "Có phải ý bạn là"),
+    ("Possible options:", "các tùy chọn gần giống:"),
+    ("is not a valid integer", "không phải số nguyên"),
+    ("is not a valid", "không hợp lệ:"),
+    ("for help.", "để xem hướng dẫn."),
+    ("Try ", "Xem "),
+    ("Usage: ", "Cách dùng: "),
+    ("Error: ", "Lỗi: "),
+]
+
+
+def _translate(text: str) -> str:
+    for en, vi in _PHRASES:
+        text = text.replace(en, vi)
+    return text
+
+
+_vietnamese_help()
 
 HELP = """Lấy phiếu tín nhiệm đối với chức danh lãnh đạo, quản lý: từ danh sách cán bộ đến
 biên bản kiểm phiếu và báo cáo tổng hợp của Sở Nội vụ.
 
 Quy trình: eligible (ai được lấy phiếu) → voters (ai ghi phiếu) → ballots (in phiếu) →
-tally (kiểm phiếu) → consolidate (tổng hợp). Thử ngay: [bold]tinnhiem demo[/bold].
+tally (kiểm phiếu) → consolidate (tổng hợp). Thử ngay: tinnhiem demo
 
 Ví dụ: tinnhiem eligible danh-sach.xlsx --meeting-date 15/01/2019
 """
@@ -37,7 +78,8 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -68,7 +110,28 @@ for _name in COMMANDS:
 
 
 def main() -> None:
-    app()
+    """Entry point: usage errors (exit 2) are reported in Vietnamese."""
+    import sys
+
+    from typer import _click
+
+    try:
+        code = app(standalone_mode=False)
+    except _click.exceptions.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help
+            sys.stdout.write(exc.format_message() + "\n")
+            sys.exit(2)
+        hint = ""
+        if exc.ctx is not None:
+            hint = f"\nXem '{exc.ctx.command_path} --help' để xem hướng dẫn."
+        sys.stderr.write(_translate(f"Lỗi cách dùng: {exc.format_message()}{hint}\n"))
+        sys.exit(2)
+    except _click.exceptions.Abort:
+        sys.stderr.write("Đã dừng.\n")
+        sys.exit(1)
+    except _click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
