@@ -20,7 +20,8 @@ Ví dụ: tinnhiem demo --out thu-nghiem
 """
 
 # Pipeline order. A command module joins the demo by defining `demo_step(ctx)`.
-STEPS = ["eligible", "voters", "plan", "requests", "ballots", "meeting", "tally", "consolidate", "status", "verify"]
+STEPS = ["eligible", "voters", "plan", "requests", "ballots", "meeting", "tally", "consolidate", "status", "verify",
+         "rules_cmd"]
 
 
 def samples_dir() -> Path:
@@ -44,15 +45,16 @@ class DemoContext:
     def sample(self, name: str) -> Path:
         return self.samples / name
 
-    def invoke(self, step: str, args: list[str]) -> int:
-        """Run a tinnhiem command in-process, quietly, in the demo's working folder."""
+    def invoke(self, step: str, args: list[str], workdir: Path | None = None) -> int:
+        """Run a tinnhiem command in-process, quietly, in the demo's working folder (or in
+        `workdir`, a folder of its own, for a pipeline that must not share the main one)."""
         from tinnhiem.cli import app
 
         buf_out, buf_err = io.StringIO(), io.StringIO()
         code = 0
         with contextlib.redirect_stdout(buf_out), contextlib.redirect_stderr(buf_err):
             try:
-                app([*args, "--workdir", str(self.out)], standalone_mode=False)
+                app([*args, "--workdir", str(workdir or self.out)], standalone_mode=False)
             except SystemExit as exc:
                 code = int(exc.code or 0)
             except typer.Exit as exc:
