@@ -30,6 +30,15 @@ def safe_value(value):
     return value
 
 
+def put(ws, row: int, column: int, value):
+    """Write one cell; text (which may come from a user's file) is always a string cell, never a
+    formula, even when it starts with '=' (openpyxl would otherwise store '=...' as a formula)."""
+    cell = ws.cell(row=row, column=column, value=safe_value(value))
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
                     heading: str | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None):
     """A sheet with an optional heading line, a bold frozen header, borders, A4 print setup and
@@ -42,19 +51,17 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     r0 = 1
     if heading:
-        ws.cell(row=1, column=1, value=safe_value(heading)).font = Font(bold=True, size=13)
+        put(ws, 1, 1, heading).font = Font(bold=True, size=13)
         r0 = 3
     for c, name in enumerate(header, 1):
-        cell = ws.cell(row=r0, column=c, value=safe_value(name))
+        cell = put(ws, r0, c, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
     for r, values in enumerate(rows, r0 + 1):
         for c, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=c, value=safe_value(value))
-            if isinstance(value, str):
-                cell.data_type = "s"
+            cell = put(ws, r, c, value)
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(value, dt.date):
