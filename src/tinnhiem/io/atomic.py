@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from tinnhiem.core.problems import UsageError
@@ -22,20 +25,73 @@ def check_writable(target: Path, force: bool, inputs: tuple[Path, ...] = ()) -> 
         raise UsageError(f"'{target}' đã có. Dùng --force để ghi thay, hoặc --out để ghi nơi khác.")
 
 
+# Temporary files are named ".<target name>.<pid>.<random>.tmp": a run killed by SIGKILL (or a
+# power cut) cannot remove its own, so the next write to the same target removes those whose
+# process is gone, or that are older than STALE_SECONDS where that cannot be told.
+STALE_SECONDS = 6 * 3600
+_TMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool | None:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would terminate the process there
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove the temporary files a killed run left beside `target`; returns what was removed."""
+    target = Path(target)
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TMP.match(entry.name)
+        if not m or m.group("name") != target.name:
+            continue
+        alive = _alive(int(m.group("pid")))
+        if alive is None:
+            with contextlib.suppress(OSError):
+                alive = time.time() - entry.stat().st_mtime < STALE_SECONDS
+        if alive is False:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path in the target's folder; rename onto the target on success."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    clean_stale(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _fsync(tmp_path)
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+def _fsync(path: Path) -> None:
+    """Data on disk before the rename, so that a power cut cannot leave a renamed empty file."""
+    with contextlib.suppress(OSError):
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
 
 
 def write_bytes(target: Path, data: bytes) -> None:
