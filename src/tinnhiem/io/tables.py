@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,9 @@ class Table:
     df: "object"  # pandas.DataFrame, columns = header positions 0..n-1, index = row numbers
     header_row: int = 1
     columns: dict[str, int] = field(default_factory=dict)  # canonical key -> position
+    # Warnings found while reading (a legacy encoding converted, ...): reported once, by the
+    # first match_columns() on this table, so that every reader passes them on unchanged.
+    problems: list = field(default_factory=list)
 
     def column_name(self, key: str) -> str | None:
         pos = self.columns.get(key)
@@ -58,7 +62,8 @@ class Column:
 
 def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
     """Map canonical keys onto the table's headers; problems for missing required columns."""
-    problems: list[Problem] = []
+    problems: list[Problem] = list(table.problems)
+    table.problems = []
     by_key: dict[str, int] = {}
     for pos, name in enumerate(table.header):
         by_key.setdefault(header_key(name), pos)
@@ -90,16 +95,22 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .ods hoặc .csv.", file=display)])
-    from tinnhiem.io.safety import preflight
+    from tinnhiem.io.encoding import legacy_cells
+    from tinnhiem.io.safety import scan
 
-    problems = preflight(path, display)
-    if problems:
-        raise InputError(problems)
+    checked = scan(path, display)
+    if checked.problems:
+        raise InputError(checked.problems)
     if suffix in (".csv", ".txt"):
-        header, rows, sheet_name = _read_csv(path, display)
+        warnings, rows, sheet_name = _read_csv(path, display)
     else:
-        header, rows, sheet_name = _read_sheet(path, display, sheet)
-    return _to_table(display, sheet_name, header, rows)
+        warnings, rows, sheet_name = _read_sheet(path, display, sheet, checked.formulas)
+    table = _to_table(display, sheet_name, None, rows)
+    legacy = legacy_cells(table)
+    if legacy:
+        raise InputError(legacy)
+    table.problems = list(warnings or [])
+    return table
 
 
 def _read_csv(path: Path, display: str):
@@ -113,10 +124,11 @@ def _read_csv(path: Path, display: str):
     text, problems = decode(raw, display)
     if text is None:
         raise InputError(problems)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    warnings = problems
+    first = next((line for line in _lines(text) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+        df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except pd.errors.EmptyDataError:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
@@ -124,10 +136,33 @@ def _read_csv(path: Path, display: str):
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
     df = df.fillna("")
     df.index = range(1, len(df) + 1)  # line numbers, as the user sees them
-    return None, df, None
+    df.attrs["plain_blanks"] = _plain_blanks(text)
+    return warnings, df, None
 
 
-def _read_sheet(path: Path, display: str, sheet: str | None):
+# A field holding only white space ("a,  ,b" or '"  "'). When the text has none, the blank
+# mask may simply compare cells with "" (a C loop) instead of judging each cell.
+_SPACE_ONLY_FIELD = re.compile(r'(?:^|[,;\n])"?[^\S\r\n]+"?(?=[,;\r\n]|$)')
+
+
+def _plain_blanks(text: str) -> bool:
+    body = text[text.find("\n") + 1:] if "\n" in text else text
+    if not any(ch in body for ch in " \t\xa0\u3000\f\v"):  # fast path: marks and numbers only
+        return _SPACE_ONLY_FIELD.search(text[:len(text) - len(body)]) is None
+    return _SPACE_ONLY_FIELD.search(text) is None
+
+
+def _lines(text: str):
+    """Lines one at a time: sniffing the delimiter must not split a whole large file."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end].rstrip("\r")
+        start = end + 1
+
+
+def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None):
     import python_calamine
 
     try:
@@ -149,7 +184,21 @@ def _read_sheet(path: Path, display: str, sheet: str | None):
 
     df = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     df.index = range(1, len(df) + 1)
+    _formulas_as_text(df, (formulas or {}).get(name, {}))
     return None, df, name
+
+
+def _formulas_as_text(df, cells: dict) -> None:
+    """A number or date computed by a formula shows as its formula ('=SUM(B2:B4)'): counts and
+    dates must be typed values (a formula's cached result can be stale or edited), and cell_int /
+    parse_date then refuse it with a message that names the cell. Text results are kept."""
+    import datetime as dt
+
+    for (row, col), formula in cells.items():
+        if row in df.index and 0 <= col - 1 < df.shape[1]:
+            value = df.at[row, col - 1]
+            if isinstance(value, (int, float, dt.date, dt.datetime, dt.time, dt.timedelta)) and not isinstance(value, bool):
+                df.at[row, col - 1] = "=" + (formula or "…")
 
 
 def _to_table(display: str, sheet_name: str | None, _h, df) -> Table:
@@ -178,8 +227,18 @@ def _to_table(display: str, sheet_name: str | None, _h, df) -> Table:
 
 
 def _blank_mask(df):
-    obj = df.astype(object)
-    return obj.isna() | obj.map(lambda v: isinstance(v, str) and not v.strip())
+    """Blank cells (None, NaN, empty or white-space text), without a Python call per cell: a
+    million-row CSV has only a handful of distinct values, so each is judged once."""
+    import numpy as np
+    import pandas as pd
+
+    values = df.to_numpy(dtype=object)
+    if df.attrs.get("plain_blanks"):  # a CSV with no white-space-only field: blank is ""
+        return pd.DataFrame(values == "", index=df.index, columns=df.columns)
+    codes, uniques = pd.factorize(values.ravel(), use_na_sentinel=True)
+    blank = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
+    blank = np.append(blank, True)  # code -1 (None, NaN) indexes the last item: blank
+    return pd.DataFrame(blank[codes].reshape(values.shape), index=df.index, columns=df.columns)
 
 
 def _cell_text(value) -> str:
