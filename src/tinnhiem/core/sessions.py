@@ -219,7 +219,7 @@ def build_sessions(roster: Roster, decisions: list[Decision], rules: RuleSet,
     for s in sessions.values():
         if s.route == "hdnd":
             if s.members is None:
-                problems.warn("HDND_NO_MEMBERS", f"Chưa có 'Tổng số đại biểu' trong lịch lấy phiếu; tỷ lệ trên tổng số đại biểu sẽ không tính được.", unit=s.unit)
+                problems.warn("HDND_NO_MEMBERS", "Chưa có 'Tổng số đại biểu' trong lịch lấy phiếu; tỷ lệ trên tổng số đại biểu sẽ không tính được.", unit=s.unit)
             continue
         groups = {PARTY} if s.place == PLACE_PARTY else set(rules.voters.get(s.route, []))
         found: dict[str, Voter] = {}
@@ -247,6 +247,12 @@ def build_sessions(roster: Roster, decisions: list[Decision], rules: RuleSet,
         if len(s.voters) < min_voters:
             problems.warn("SESSION_FEW_VOTERS", f"Chỉ có {len(s.voters)} người ghi phiếu (dưới {min_voters}); khó bảo đảm bí mật phiếu.", unit=s.unit)
 
+    if schedule is not None:
+        used = {(fold(s.unit), s.place) for s in sessions.values()}
+        for e in schedule.entries:
+            if (fold(e.unit), e.place) not in used and not (e.place == PLACE_PARTY and fold(e.unit) not in rated_by_unit):
+                problems.warn("SCHEDULE_UNIT_UNUSED", f"Đơn vị '{e.unit}' trong lịch không có hội nghị lấy phiếu nào: không có người được lấy phiếu, hoặc tên khác với danh sách cán bộ.",
+                              file=e.file, sheet=e.sheet, row=e.row, column="Đơn vị", unit=e.unit)
     _check_places(sessions.values(), rules, problems)
     return sorted(sessions.values(), key=lambda s: s.id), problems
 
