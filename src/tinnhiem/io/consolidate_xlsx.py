@@ -1,0 +1,122 @@
+"""The workbook Sở Nội vụ sends to the City (plan III.2): summaries by category and by unit,
+every rated person, the units missing or late, a chart of the bands, and where every figure
+came from. Values only (no formulas), print-ready, byte-identical for the same inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinnhiem.core.consolidate import LATE, MISSING, NO_BAND, STATUS_VI, Consolidation, pct_number
+from tinnhiem.core.dates import vn
+from tinnhiem.core.eligibility import ROUTE_VI
+from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
+
+PCT_FORMAT = "0.00"
+
+
+def category_label(rules, cat: str | None) -> str:
+    """'a) Giám đốc Sở; ...' from the posts of the rule set, so that another rule set brings its own."""
+    if cat is None:
+        return "Chưa rõ nhóm"
+    labels = []
+    for p in rules.posts:
+        if p.category == cat and p.label not in labels:
+            labels.append(p.label)
+    return f"{cat}) " + "; ".join(labels) if labels else cat
+
+
+def write_consolidation(target: Path, result: Consolidation, sources: list[dict], tool: str, problems: list) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import PatternFill
+
+    rules = result.rules
+    wb = new_workbook()
+    band_ids = result.band_ids()
+    band_heads = [result.band_label(b) for b in band_ids]
+
+    # 1. By category, with the chart of bands.
+    cat_rows = []
+    for s in result.by_category():
+        cat_rows.append([category_label(rules, s["category"]), s["people"], s["results"],
+                         *[s["bands"][b] for b in band_ids], s["unknown"]])
+    totals = ["Tổng cộng"] + [sum(r[i] for r in cat_rows) for i in range(1, len(cat_rows[0]))] if cat_rows else []
+    ws = add_table_sheet(
+        wb, "Theo nhóm", ["Nhóm chức danh", "Số người", "Số lượt lấy phiếu", *band_heads, "Chưa tính được"],
+        cat_rows + ([totals] if totals else []), widths=[60, 10, 12] + [16] * len(band_ids) + [12],
+        heading=f"TỔNG HỢP KẾT QUẢ LẤY PHIẾU TÍN NHIỆM THEO NHÓM CHỨC DANH (tính đến ngày {vn(result.as_of)})",
+        landscape=True)
+    if cat_rows:
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Số lượt lấy phiếu theo mức tín nhiệm thấp, theo nhóm"
+        chart.y_axis.title = "Số lượt"
+        first, last = 4, 3 + len(cat_rows)  # heading on row 1, header on row 3
+        data = Reference(ws, min_col=4, max_col=3 + len(band_ids), min_row=3, max_row=last)
+        cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.height, chart.width = 9, 22
+        ws.add_chart(chart, f"A{last + 4}")
+
+    # 2. By unit.
+    unit_rows = []
+    for u, s in zip(result.units, result.by_unit()):
+        unit_rows.append([u.unit, u.status_text(), u.deadline, u.report_date, s["people"], s["results"],
+                          *[s["bands"][b] for b in band_ids], s["unknown"], "; ".join(u.files)])
+    add_table_sheet(
+        wb, "Theo đơn vị", ["Đơn vị", "Tình trạng", "Hạn báo cáo", "Ngày báo cáo", "Số người", "Số lượt",
+                            *band_heads, "Chưa tính được", "Tệp"],
+        unit_rows, widths=[40, 22, 12, 12, 9, 9] + [14] * len(band_ids) + [10, 40],
+        heading=f"TỔNG HỢP THEO ĐƠN VỊ (tính đến ngày {vn(result.as_of)})", landscape=True)
+
+    # 3. Every rated person; the people in a band highlighted.
+    header = ["STT", "Đơn vị", "Mã phiên", "Nhóm", "Tuyến", "Ngày lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ",
+              "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ",
+              "Số phiếu không hợp lệ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Cơ sở tính tỷ lệ",
+              "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức", "Mức (diễn giải)",
+              "Hệ quả", "Số nơi lấy phiếu"]
+    people_rows = []
+    for i, (p, c, places) in enumerate(result.rows, 1):
+        people_rows.append([i, p.unit, p.session_id or "", p.category or "", ROUTE_VI.get(p.route or "", p.route or ""),
+                            p.meeting_date, p.person_id, p.name, p.post, p.summoned, p.present, p.issued, p.returned,
+                            p.valid, p.invalid, p.cao, p.tin_nhiem, p.thap, c.base or "", c.base_value,
+                            pct_number(p.cao, c.base_value), pct_number(p.tin_nhiem, c.base_value),
+                            pct_number(p.thap, c.base_value), c.band or "",
+                            c.band_label or ("Không" if c.band == NO_BAND else ""), c.consequence, places])
+    pct_cols = {header.index(h) + 1: PCT_FORMAT for h in ("% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp")}
+    ws = add_table_sheet(wb, "Kết quả từng người", header, people_rows,
+                         widths=[5, 28, 18, 6, 12, 11, 10, 24, 26] + [10] * 11 + [9, 9, 9, 16, 24, 40, 8],
+                         heading="KẾT QUẢ LẤY PHIẾU TÍN NHIỆM CỦA TỪNG NGƯỜI", landscape=True, number_formats=pct_cols)
+    for r, (p, c, _) in enumerate(result.rows, 4):
+        fill = BAND_FILLS.get(c.band or "")
+        if fill:
+            for col in range(1, len(header) + 1):
+                ws.cell(row=r, column=col).fill = PatternFill("solid", fgColor=fill)
+
+    # 4. Missing or late.
+    late_rows = [[u.unit, STATUS_VI[u.status], u.status_text(), u.deadline, u.report_date,
+                  u.days_late if u.status == LATE else (-u.days_left if u.overdue else ""), "; ".join(u.files)]
+                 for u in result.units if u.status in (LATE, MISSING)]
+    add_table_sheet(wb, "Chưa nộp, nộp muộn", ["Đơn vị", "Tình trạng", "Chi tiết", "Hạn báo cáo", "Ngày báo cáo",
+                                              "Số ngày quá hạn", "Tệp"], late_rows,
+                    widths=[40, 12, 24, 12, 12, 10, 40],
+                    heading=f"ĐƠN VỊ CHƯA NỘP HOẶC NỘP MUỘN KẾT QUẢ (tính đến ngày {vn(result.as_of)})", landscape=True)
+
+    # 5. Provenance.
+    info = [["Công cụ", tool], ["Bộ quy tắc", rules.name], ["Tên bộ quy tắc", rules.title],
+            ["Nguồn bộ quy tắc", rules.source], ["SHA-256 bộ quy tắc", rules.sha256], ["Ngày xét thời hạn", result.as_of]]
+    add_table_sheet(wb, "Thông tin", ["Mục", "Giá trị"], info, widths=[30, 80], heading="THÔNG TIN TỔNG HỢP")
+    add_table_sheet(wb, "Nguồn dữ liệu", ["STT", "Tệp", "Loại", "Đơn vị", "Ngày báo cáo", "Bộ quy tắc ghi trong tệp",
+                                          "Công cụ ghi trong tệp", "SHA-256", "Ghi chú"],
+                    [[i, s["file"], s["kind_text"], s["units"], s["report_date"], s["rules"], s["tool"], s["sha256"], s["note"]]
+                     for i, s in enumerate(sources, 1)],
+                    widths=[5, 40, 18, 30, 12, 16, 16, 66, 30], heading="NGUỒN DỮ LIỆU (mọi tệp đã đọc)", landscape=True)
+
+    # 6. Problems.
+    from tinnhiem.io.eligible_xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows
+
+    add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
+                    heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
+    save(wb, target)
