@@ -192,9 +192,210 @@ _SCHEMA: dict[str, set[str]] = {
     "tally": {"reconcile_tolerance"},
 }
 
+# Expected value type of each key ("section.key"; "*" stands for a name the file chooses). A key
+# missing here is not type-checked, so a key added to _SCHEMA alone still loads.
+_TYPES: dict[str, str] = {
+    "schema": "pos_int", "name": "str", "title": "str", "year": "pos_int", "description": "str",
+    "tenure": "table", "exclusions": "table", "rating": "table", "validity": "table", "quorum": "table",
+    "secrecy": "table", "base": "table", "deadlines": "table", "hdnd": "table", "unit_kinds": "table",
+    "roles": "table", "voters": "table", "requests": "table", "tally": "table",
+    "posts": "table_list", "bands": "table_list", "review": "table_list",
+    "tenure.enabled": "bool", "tenure.months": "pos_int", "tenure.strict": "bool",
+    "exclusions.retirement_announced": "bool", "exclusions.elected_this_year": "bool",
+    "exclusions.long_sick_leave_months": "nonneg_int",
+    "rating.max_places": "pos_int", "rating.highest_post_only": "bool", "rating.levels": "str_list",
+    "validity.mode": "str",
+    "quorum.num": "pos_int", "quorum.den": "pos_int", "quorum.severity": "str",
+    "secrecy.min_voters": "nonneg_int",
+    "base.*": "str",
+    "bands.id": "str", "bands.label": "str", "bands.num": "pos_int", "bands.den": "pos_int",
+    "bands.inclusive": "bool", "bands.consequence": "str_table",
+    "deadlines.notice_days_before": "nonneg_int", "deadlines.answers_days_before": "nonneg_int",
+    "deadlines.unit_report_before": "date", "deadlines.city_report_before": "date",
+    "deadlines.unit_report_days_after": "nonneg_int", "deadlines.city_report_days_after": "nonneg_int",
+    "hdnd.city_council": "str", "hdnd.unit_prefixes": "str_list",
+    "unit_kinds.*": "table", "unit_kinds.*.label": "str", "unit_kinds.*.aliases": "str_list",
+    "unit_kinds.*.level": "str",
+    "posts.id": "str", "posts.label": "str", "posts.category": "str", "posts.unit_kinds": "str_list",
+    "posts.patterns": "str_or_list", "posts.rank": "int", "posts.route": "str",
+    "posts.route_if_ubnd_member": "str", "posts.requires_ubnd_member": "bool",
+    "posts.unless_unit_has": "str", "posts.unit_patterns": "str_or_list",
+    "review.pattern": "str", "review.reason": "str",
+    "roles.*": "table", "roles.*.label": "str", "roles.*.patterns": "str_or_list",
+    "voters.*": "str_list",
+    "requests.answer_days_before": "nonneg_int", "requests.require_verified": "bool",
+    "requests.require_heard": "bool",
+    "tally.reconcile_tolerance": "nonneg_int",
+}
+
+_TYPE_VI = {
+    "str": "một chuỗi trong ngoặc kép (\"...\")",
+    "int": "một số nguyên",
+    "pos_int": "một số nguyên dương",
+    "nonneg_int": "một số nguyên không âm",
+    "bool": "true hoặc false",
+    "date": "một ngày dạng YYYY-MM-DD (không có ngoặc kép)",
+    "str_list": "một danh sách chuỗi, ví dụ [\"a\", \"b\"]",
+    "str_or_list": "một chuỗi hoặc danh sách chuỗi",
+    "table": "một bảng ([...])",
+    "table_list": "một danh sách bảng ([[...]])",
+    "str_table": "một bảng chuỗi (tuyến = \"...\")",
+}
+
+# Level of a unit kind: whose People's Council rates its hdnd posts.
+LEVELS = ("city", "district", "commune")
+
+
+def _type_ok(kind: str, value) -> bool:
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return is_int
+    if kind == "pos_int":
+        return is_int and value > 0
+    if kind == "nonneg_int":
+        return is_int and value >= 0
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind == "str_list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "str_or_list":
+        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    if kind == "table":
+        return isinstance(value, dict)
+    if kind == "table_list":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if kind == "str_table":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return True
+
+
+# -- where a key is written: a small scanner over the TOML text ---------------------------------
+# tomllib gives no positions, so this maps every key path, e.g. ("posts", 3, "patterns"), to the
+# line where it is written; arrays of tables are counted so that the fourth [[posts]] is index 3.
+
+_BARE = r"[A-Za-z0-9_-]+"
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\''
+_KEY = rf"(?:{_BARE}|{_QUOTED})"
+_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
+_TABLE_RE = re.compile(rf"^\s*(\[\[|\[)\s*({_DOTTED})\s*(\]\]|\])")
+_ASSIGN_RE = re.compile(rf"^\s*({_DOTTED})\s*=")
+_PART_RE = re.compile(_KEY)
+
+
+def _key_parts(dotted: str) -> list[str]:
+    parts = []
+    for m in _PART_RE.finditer(dotted):
+        p = m.group(0)
+        if p[0] in "\"'":
+            p = p[1:-1]
+        parts.append(p)
+    return parts
+
+
+class KeyLines:
+    """Line numbers of the keys and tables of a TOML text (1-based)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines: dict[tuple, int] = {}
+        self.offsets: list[int] = [0]
+        for m in re.finditer("\n", text):
+            self.offsets.append(m.end())
+        self._scan()
+
+    def _scan(self) -> None:
+        prefix: tuple = ()
+        aot: dict[tuple, int] = {}  # array-of-tables path -> index of its last entry
+        state = {"ml": None, "depth": 0}
+        for number, line in enumerate(self.text.split("\n"), start=1):
+            if state["ml"] or state["depth"] > 0:
+                self._skip_value(line, state)
+                continue
+            m = _TABLE_RE.match(line)
+            if m:
+                parts = _key_parts(m.group(2))
+                resolved: list = []
+                for i, part in enumerate(parts):
+                    resolved.append(part)
+                    if i < len(parts) - 1 and tuple(resolved) in aot:
+                        resolved.append(aot[tuple(resolved)])
+                if m.group(1) == "[[":
+                    key = tuple(resolved)
+                    aot[key] = aot.get(key, -1) + 1
+                    resolved.append(aot[key])
+                    self.lines.setdefault(key, number)
+                prefix = tuple(resolved)
+                self.lines.setdefault(prefix, number)
+                continue
+            m = _ASSIGN_RE.match(line)
+            if m:
+                self.lines.setdefault(prefix + tuple(_key_parts(m.group(1))), number)
+                self._skip_value(line[m.end():], state)
+
+    @staticmethod
+    def _skip_value(segment: str, state: dict) -> None:
+        """Follow strings, brackets and comments, so that a value spanning lines is not read
+        as keys."""
+        i, n = 0, len(segment)
+        while i < n:
+            if state["ml"]:
+                end = segment.find(state["ml"], i)
+                if end < 0:
+                    return
+                i, state["ml"] = end + 3, None
+                continue
+            ch = segment[i]
+            if ch == "#":
+                return
+            if segment.startswith(('"""', "'''"), i):
+                state["ml"] = segment[i:i + 3]
+                i += 3
+                continue
+            if ch == '"':
+                i += 1
+                while i < n and segment[i] != '"':
+                    i += 2 if segment[i] == "\\" else 1
+            elif ch == "'":
+                end = segment.find("'", i + 1)
+                i = n if end < 0 else end
+            elif ch in "[{":
+                state["depth"] += 1
+            elif ch in "]}":
+                state["depth"] = max(0, state["depth"] - 1)
+            i += 1
+
+    def line(self, *path) -> int | None:
+        """Line of the key at `path`, or of the nearest enclosing key or table written."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def value_line(self, path: tuple, value: str) -> int | None:
+        """Line of a string value inside the value of `path` (an item of a multi-line list)."""
+        start = self.line(*path)
+        if start is None:
+            return None
+        offset = self.offsets[start - 1]
+        best = None
+        for quote in ("'", '"'):
+            idx = self.text.find(f"{quote}{value}{quote}", offset)
+            if idx >= 0 and (best is None or idx < best):
+                best = idx
+        if best is None:
+            return start
+        return self.text.count("\n", 0, best) + 1
+
 
 def _line_of(text: str, key: str, start: int = 0) -> int | None:
-    """Best-effort line number of `key = ...` or `[key]` in the TOML text."""
+    """Best-effort line number of `key = ...` or `[key]` in the TOML text (first occurrence
+    from offset `start`). Prefer KeyLines, which knows which table a key belongs to."""
     pattern = re.compile(rf"^\s*(\[\[?[^\]]*\b{re.escape(key)}\b[^\]]*\]\]?|{re.escape(key)}\s*=)", re.M)
     m = pattern.search(text, start)
     return text.count("\n", 0, m.start()) + 1 if m else None
@@ -206,17 +407,23 @@ def builtin_path(name: str):
 
 def resolve(name_or_file: str | None) -> tuple[str, str]:
     """(source label, TOML text) for a builtin name or a file path."""
+    from tinnhiem.core.problems import UsageError
+
     name_or_file = name_or_file or DEFAULT
     if name_or_file in BUILTIN:
         return f"builtin:{name_or_file}", builtin_path(name_or_file).read_text(encoding="utf-8")
     path = Path(name_or_file)
     if not path.is_file():
-        from tinnhiem.core.problems import UsageError
-
         raise UsageError(
             f"Không tìm thấy bộ quy tắc '{name_or_file}'. Dùng một trong: {', '.join(BUILTIN)}, hoặc đường dẫn tệp .toml."
         )
-    return str(path), path.read_text(encoding="utf-8-sig")
+    try:
+        return str(path), path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(code="RULES_ENCODING", file=str(path),
+                                  message="Tệp quy tắc phải được lưu dạng UTF-8 (trong trình soạn thảo: Save as, Encoding UTF-8).")]) from None
+    except OSError as exc:
+        raise UsageError(f"Không đọc được tệp quy tắc '{name_or_file}': {exc.strerror or exc}.") from None
 
 
 def load(name_or_file: str | None = None) -> RuleSet:
@@ -224,14 +431,29 @@ def load(name_or_file: str | None = None) -> RuleSet:
     return parse(text, source)
 
 
+def _path_text(path: tuple) -> str:
+    """("posts", 3, "rank") -> "posts[4].rank" (entries counted from 1, as a person counts)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
 def parse(text: str, source: str = "<text>") -> RuleSet:
+    import difflib
+
     fname = source.removeprefix("builtin:")
     problems: list[Problem] = []
+    where = KeyLines(text)
 
-    def err(code: str, msg: str, key: str | None = None, line: int | None = None):
-        if line is None and key:
-            line = _line_of(text, key)
-        problems.append(Problem(code=code, message=msg, file=fname, row=line))
+    def err(code: str, msg: str, path: tuple = (), line: int | None = None):
+        if line is None and path:
+            line = where.line(*path)
+        detail = {"key": _path_text(path)} if path else None
+        problems.append(Problem(code=code, message=msg, file=fname, row=line, detail=detail))
 
     try:
         data = tomllib.loads(text)
@@ -240,133 +462,222 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
         err("RULES_SYNTAX", f"Tệp quy tắc không đúng cú pháp TOML: {exc}", line=int(m.group(1)) if m else None)
         raise InputError(problems) from None
 
-    def check_keys(table: dict, schema_key: str, where: str):
+    def type_key(path: tuple) -> str:
+        """("unit_kinds", "so", "label") -> "unit_kinds.*.label"; list indexes dropped."""
+        names = [p for p in path if not isinstance(p, int)]
+        if names and names[0] in ("unit_kinds", "roles") and len(names) >= 2:
+            names[1] = "*"
+        if names and names[0] in ("base", "voters") and len(names) == 2:
+            names[1] = "*"
+        return ".".join(names)
+
+    def typed(path: tuple, value) -> bool:
+        """Check a value against _TYPES; report and return False when it has the wrong type."""
+        kind = _TYPES.get(type_key(path))
+        if kind is None or _type_ok(kind, value):
+            return True
+        shown = value if not isinstance(value, (dict, list)) else type(value).__name__
+        err("RULES_BAD_TYPE", f"'{_path_text(path)}' phải là {_TYPE_VI.get(kind, kind)}; tệp ghi: {shown!r}.", path)
+        return False
+
+    def check_keys(table: dict, schema_key: str, path: tuple) -> None:
+        """Unknown keys (with a suggestion) and the type of each known key."""
         allowed = _SCHEMA[schema_key]
-        for key in table:
+        for key, value in table.items():
             if key not in allowed:
-                err("RULES_UNKNOWN_KEY", f"Khóa không được biết '{key}' trong [{where or 'gốc'}]. Các khóa hợp lệ: {', '.join(sorted(allowed))}.", key=key)
-
-    check_keys(data, "", "")
-    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally"):
-        if sec in data:
-            if not isinstance(data[sec], dict):
-                err("RULES_BAD_VALUE", f"[{sec}] phải là một bảng.", key=sec)
+                near = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" Có phải '{near[0]}'?" if near else ""
+                if not path:
+                    at = "phần gốc của tệp"
+                elif isinstance(path[-1], int):
+                    at = f"mục [[{_path_text(path[:-1])}]] thứ {path[-1] + 1}"
+                else:
+                    at = f"[{_path_text(path)}]"
+                err("RULES_UNKNOWN_KEY", f"Khóa không được biết '{key}' trong {at}.{hint} Các khóa hợp lệ: {', '.join(sorted(allowed))}.", path + (key,))
             else:
-                check_keys(data[sec], sec, sec)
-    for req in ("name", "unit_kinds", "posts", "bands", "base"):
-        if req not in data:
-            err("RULES_MISSING", f"Thiếu phần bắt buộc '{req}'.", line=1)
+                typed(path + (key,), value)
 
-    def compile_all(patterns, key: str) -> tuple[re.Pattern, ...]:
+    def ok(path: tuple) -> bool:
+        """The value at a top-level path exists and has its type (reported once)."""
+        value = data.get(path[0])
+        return value is not None and _type_ok(_TYPES.get(path[0], "table"), value)
+
+    check_keys(data, "", ())
+    if data.get("schema", 1) != 1 and isinstance(data.get("schema"), int) and not isinstance(data.get("schema"), bool):
+        err("RULES_BAD_VALUE", f"schema = {data['schema']}: phiên bản này chỉ đọc được schema = 1.", ("schema",))
+    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally"):
+        if sec in data and ok((sec,)):
+            check_keys(data[sec], sec, (sec,))
+    for req, what in (("name", "tên bộ quy tắc: name = \"...\""), ("unit_kinds", "các loại đơn vị: [unit_kinds.MA]"),
+                      ("posts", "các chức danh được lấy phiếu: [[posts]]"), ("bands", "các mức tín nhiệm thấp: [[bands]]"),
+                      ("base", "cơ sở tính tỷ lệ: [base]")):
+        if req not in data:
+            err("RULES_MISSING", f"Thiếu phần bắt buộc '{req}' ({what}).", line=1)
+
+    def compile_all(patterns, path: tuple) -> tuple[re.Pattern, ...]:
         out = []
         if isinstance(patterns, str):
             patterns = [patterns]
         for pat in patterns or []:
+            if not isinstance(pat, str):
+                continue
             try:
                 out.append(re.compile(pat))
             except re.error as exc:
-                err("RULES_BAD_PATTERN", f"Mẫu '{pat}' không hợp lệ: {exc}", line=_line_of_value(text, pat) or _line_of(text, key))
+                err("RULES_BAD_PATTERN", f"Mẫu '{pat}' ở '{_path_text(path)}' không phải biểu thức chính quy hợp lệ: {exc}.",
+                    path, line=where.value_line(path, pat))
         return tuple(out)
 
-    unit_kinds = data.get("unit_kinds", {})
+    unit_kinds = data.get("unit_kinds", {}) if ok(("unit_kinds",)) else {}
     kind_aliases: dict[str, str] = {}
-    for code, spec in unit_kinds.items():
-        if not isinstance(spec, dict):
-            err("RULES_BAD_VALUE", f"[unit_kinds.{code}] phải là một bảng.", key=code)
+    for code, spec in list(unit_kinds.items()):
+        if not typed(("unit_kinds", code), spec):
             continue
-        check_keys(spec, "unit_kinds.*", f"unit_kinds.{code}")
-        for alias in [code, spec.get("label", "")] + list(spec.get("aliases", [])):
-            kind_aliases[header_key(alias)] = code
+        check_keys(spec, "unit_kinds.*", ("unit_kinds", code))
+        level = spec.get("level", "city")
+        if isinstance(level, str) and level not in LEVELS:
+            err("RULES_BAD_VALUE", f"[unit_kinds.{code}] level = '{level}': phải là một trong {', '.join(LEVELS)}.", ("unit_kinds", code, "level"))
+        aliases = spec.get("aliases", []) if isinstance(spec.get("aliases", []), list) else []
+        label = spec.get("label", "") if isinstance(spec.get("label", ""), str) else ""
+        for alias in [code, label] + [a for a in aliases if isinstance(a, str)]:
+            key = header_key(alias)
+            if key and kind_aliases.get(key, code) != code:
+                err("RULES_DUPLICATE", f"Cách ghi '{alias}' dùng cho hai loại đơn vị ({kind_aliases[key]} và {code}).", ("unit_kinds", code, "aliases"))
+            elif key:
+                kind_aliases[key] = code
 
     posts: list[PostRule] = []
-    seen_ids: set[str] = set()
-    for spec in data.get("posts", []):
-        check_keys(spec, "posts", "posts")
+    seen_ids: dict[str, int] = {}
+    post_specs = data.get("posts", []) if ok(("posts",)) else []
+    for i, spec in enumerate(post_specs):
+        path = ("posts", i)
+        check_keys(spec, "posts", path)
         pid = spec.get("id")
-        if not pid:
-            err("RULES_MISSING", "Một mục [[posts]] thiếu 'id'.", key="posts")
+        if not isinstance(pid, str) or not pid:
+            if "id" not in spec:
+                err("RULES_MISSING", f"Mục [[posts]] thứ {i + 1} thiếu 'id'.", path)
             continue
-        line = _line_of_value(text, pid)
         if pid in seen_ids:
-            err("RULES_DUPLICATE", f"Chức danh '{pid}' khai báo hai lần.", line=line)
-        seen_ids.add(pid)
+            err("RULES_DUPLICATE", f"Chức danh '{pid}' khai báo hai lần (mục [[posts]] thứ {seen_ids[pid] + 1} và {i + 1}).", path + ("id",))
+        seen_ids.setdefault(pid, i)
         for req in ("category", "unit_kinds", "patterns", "rank", "route"):
             if req not in spec:
-                err("RULES_MISSING", f"Chức danh '{pid}' thiếu '{req}'.", line=line)
-        if spec.get("category") not in CATEGORIES:
-            err("RULES_BAD_VALUE", f"Chức danh '{pid}': category phải là một trong a, b, c, d.", line=line)
+                err("RULES_MISSING", f"Chức danh '{pid}' thiếu '{req}'.", path)
+        if isinstance(spec.get("category"), str) and spec["category"] not in CATEGORIES:
+            err("RULES_BAD_VALUE", f"Chức danh '{pid}': category = '{spec['category']}', phải là một trong a, b, c, d.", path + ("category",))
         for rkey in ("route", "route_if_ubnd_member"):
-            if rkey in spec and spec[rkey] not in ROUTES:
-                err("RULES_BAD_VALUE", f"Chức danh '{pid}': {rkey} phải là một trong {', '.join(ROUTES)}.", line=line)
-        for kind in spec.get("unit_kinds", []):
+            if isinstance(spec.get(rkey), str) and spec[rkey] not in ROUTES:
+                err("RULES_BAD_VALUE", f"Chức danh '{pid}': {rkey} = '{spec[rkey]}', phải là một trong {', '.join(ROUTES)}.", path + (rkey,))
+        kinds = spec.get("unit_kinds", []) if _type_ok("str_list", spec.get("unit_kinds", [])) else []
+        for kind in kinds:
             if kind not in unit_kinds:
-                err("RULES_BAD_VALUE", f"Chức danh '{pid}': loại đơn vị '{kind}' không có trong [unit_kinds].", line=line)
+                err("RULES_BAD_VALUE", f"Chức danh '{pid}': loại đơn vị '{kind}' không có trong [unit_kinds] ({', '.join(unit_kinds) or 'chưa khai báo loại nào'}).",
+                    path + ("unit_kinds",))
+        rank = spec.get("rank", 999)
         posts.append(
             PostRule(
                 id=pid,
-                label=spec.get("label", pid),
-                category=spec.get("category", "?"),
-                unit_kinds=tuple(spec.get("unit_kinds", [])),
-                patterns=compile_all(spec.get("patterns", []), pid),
-                rank=int(spec.get("rank", 999)),
-                route=spec.get("route", "workplace"),
-                route_if_ubnd_member=spec.get("route_if_ubnd_member"),
-                requires_ubnd_member=bool(spec.get("requires_ubnd_member", False)),
-                unless_unit_has=spec.get("unless_unit_has"),
-                unit_patterns=compile_all(spec.get("unit_patterns", []), pid),
+                label=spec.get("label", pid) if isinstance(spec.get("label", pid), str) else pid,
+                category=spec.get("category", "?") if isinstance(spec.get("category"), str) else "?",
+                unit_kinds=tuple(kinds),
+                patterns=compile_all(spec.get("patterns", []), path + ("patterns",)),
+                rank=rank if _type_ok("int", rank) else 999,
+                route=spec.get("route") if spec.get("route") in ROUTES else "workplace",
+                route_if_ubnd_member=spec.get("route_if_ubnd_member") if spec.get("route_if_ubnd_member") in ROUTES else None,
+                requires_ubnd_member=spec.get("requires_ubnd_member") is True,
+                unless_unit_has=spec.get("unless_unit_has") if isinstance(spec.get("unless_unit_has"), str) else None,
+                unit_patterns=compile_all(spec.get("unit_patterns", []), path + ("unit_patterns",)),
             )
         )
-    for p in posts:
-        if p.unless_unit_has and p.unless_unit_has not in seen_ids:
-            err("RULES_BAD_VALUE", f"Chức danh '{p.id}': unless_unit_has '{p.unless_unit_has}' không phải chức danh đã khai báo.", line=_line_of_value(text, p.id))
+    for i, spec in enumerate(post_specs):
+        other = spec.get("unless_unit_has")
+        if isinstance(other, str) and other not in seen_ids:
+            err("RULES_BAD_VALUE", f"Chức danh '{spec.get('id')}': unless_unit_has = '{other}' không phải chức danh đã khai báo.", ("posts", i, "unless_unit_has"))
 
     review = []
-    for spec in data.get("review", []):
-        check_keys(spec, "review", "review")
-        pats = compile_all([spec.get("pattern", "")], "review")
+    for i, spec in enumerate(data.get("review", []) if ok(("review",)) else []):
+        check_keys(spec, "review", ("review", i))
+        if "pattern" not in spec:
+            err("RULES_MISSING", f"Mục [[review]] thứ {i + 1} thiếu 'pattern'.", ("review", i))
+            continue
+        pats = compile_all([spec["pattern"]] if isinstance(spec["pattern"], str) else [], ("review", i, "pattern"))
         if pats:
-            review.append(ReviewRule(pattern=pats[0], reason=spec.get("reason", "Cần xem xét")))
+            reason = spec.get("reason", "Cần xem xét")
+            review.append(ReviewRule(pattern=pats[0], reason=reason if isinstance(reason, str) else "Cần xem xét"))
 
     bands = []
-    for spec in data.get("bands", []):
-        check_keys(spec, "bands", "bands")
-        try:
-            num, den = int(spec["num"]), int(spec["den"])
-            if not (0 < num <= den):
-                raise ValueError
-        except (KeyError, ValueError, TypeError):
-            err("RULES_BAD_VALUE", f"Mức '{spec.get('id')}': num/den phải là số nguyên, 0 < num <= den.", key="bands")
+    band_ids: set[str] = set()
+    for i, spec in enumerate(data.get("bands", []) if ok(("bands",)) else []):
+        path = ("bands", i)
+        check_keys(spec, "bands", path)
+        bid = spec.get("id") if isinstance(spec.get("id"), str) else None
+        for req in ("id", "num", "den"):
+            if req not in spec:
+                err("RULES_MISSING", f"Mức [[bands]] thứ {i + 1} thiếu '{req}'.", path)
+        num, den = spec.get("num"), spec.get("den")
+        if not (_type_ok("pos_int", num) and _type_ok("pos_int", den)):
             continue
-        bands.append(Band(id=spec.get("id", "?"), label=spec.get("label", ""), num=num, den=den,
-                          inclusive=bool(spec.get("inclusive", True)), consequence=dict(spec.get("consequence", {}))))
-    # Highest threshold first, so that the first band reached is the one reported.
-    bands.sort(key=lambda b: (b.num / b.den, b.inclusive), reverse=True)
+        if num > den:
+            err("RULES_BAD_VALUE", f"Mức '{bid}': num/den = {num}/{den}, cần 0 < num <= den.", path + ("num",))
+            continue
+        if bid in band_ids:
+            err("RULES_DUPLICATE", f"Mức '{bid}' khai báo hai lần.", path + ("id",))
+        band_ids.add(bid or "?")
+        for route in spec.get("consequence", {}) if isinstance(spec.get("consequence"), dict) else {}:
+            if route not in ROUTES:
+                err("RULES_UNKNOWN_KEY", f"Mức '{bid}': hệ quả cho tuyến '{route}' không biết; tuyến hợp lệ: {', '.join(ROUTES)}.", path + ("consequence", route))
+        inclusive = spec.get("inclusive", True)
+        bands.append(Band(id=bid or "?", label=spec.get("label", "") if isinstance(spec.get("label", ""), str) else "",
+                          num=num, den=den, inclusive=inclusive if isinstance(inclusive, bool) else True,
+                          consequence=dict(spec.get("consequence", {})) if isinstance(spec.get("consequence"), dict) else {}))
+    # Highest threshold first, so that the first band reached is the one reported. Compared as
+    # fractions: 2/3 and 4/6 are the same threshold.
+    from fractions import Fraction
 
-    for route, base in data.get("base", {}).items():
-        if base not in BASES:
-            err("RULES_BAD_VALUE", f"[base] {route} = '{base}': phải là một trong {', '.join(BASES)}.", key=route)
-    mode = data.get("validity", {}).get("mode", "whole_ballot")
-    if mode not in VALIDITY_MODES:
-        err("RULES_BAD_VALUE", f"[validity] mode = '{mode}': phải là một trong {', '.join(VALIDITY_MODES)}.", key="mode")
-    sev = data.get("quorum", {}).get("severity", "warning")
-    if sev not in ("warning", "error"):
-        err("RULES_BAD_VALUE", f"[quorum] severity = '{sev}': phải là 'warning' hoặc 'error'.", key="severity")
-    for key, value in data.get("deadlines", {}).items():
-        if key.endswith("_before") and key.startswith(("unit", "city")) and not isinstance(value, dt.date):
-            err("RULES_BAD_VALUE", f"[deadlines] {key} phải là một ngày dạng YYYY-MM-DD.", key=key)
+    bands.sort(key=lambda b: (Fraction(b.num, b.den), b.inclusive), reverse=True)
+
+    for route, base in (data.get("base", {}) if ok(("base",)) else {}).items():
+        if isinstance(base, str) and base not in BASES:
+            err("RULES_BAD_VALUE", f"[base] {route} = '{base}': phải là một trong {', '.join(BASES)}.", ("base", route))
+    validity = data.get("validity", {}) if ok(("validity",)) else {}
+    mode = validity.get("mode", "whole_ballot")
+    if isinstance(mode, str) and mode not in VALIDITY_MODES:
+        err("RULES_BAD_VALUE", f"[validity] mode = '{mode}': phải là một trong {', '.join(VALIDITY_MODES)}.", ("validity", "mode"))
+    quorum = data.get("quorum", {}) if ok(("quorum",)) else {}
+    sev = quorum.get("severity", "warning")
+    if isinstance(sev, str) and sev not in ("warning", "error"):
+        err("RULES_BAD_VALUE", f"[quorum] severity = '{sev}': phải là 'warning' hoặc 'error'.", ("quorum", "severity"))
+    qn, qd = quorum.get("num"), quorum.get("den")
+    if _type_ok("pos_int", qn) and _type_ok("pos_int", qd) and qn > qd:
+        err("RULES_BAD_VALUE", f"[quorum] num/den = {qn}/{qd}, cần num <= den.", ("quorum", "num"))
+    rating = data.get("rating", {}) if ok(("rating",)) else {}
+    if isinstance(rating.get("levels"), list) and len(rating["levels"]) != 3:
+        err("RULES_BAD_VALUE", f"[rating] levels phải có đúng 3 mức (cao, tín nhiệm, thấp); tệp ghi {len(rating['levels'])}.", ("rating", "levels"))
+
+    routes_used = {p.route for p in posts} | {p.route_if_ubnd_member for p in posts if p.route_if_ubnd_member}
 
     roles = {}
-    for rid, spec in data.get("roles", {}).items():
-        check_keys(spec, "roles.*", f"roles.{rid}")
-        roles[rid] = RoleRule(id=rid, label=spec.get("label", rid), patterns=compile_all(spec.get("patterns", []), rid))
+    for rid, spec in (data.get("roles", {}) if ok(("roles",)) else {}).items():
+        if not typed(("roles", rid), spec):
+            continue
+        check_keys(spec, "roles.*", ("roles", rid))
+        label = spec.get("label", rid)
+        roles[rid] = RoleRule(id=rid, label=label if isinstance(label, str) else rid,
+                              patterns=compile_all(spec.get("patterns", []), ("roles", rid, "patterns")))
     voters = {}
-    for route, groups in data.get("voters", {}).items():
+    for route, groups in (data.get("voters", {}) if ok(("voters",)) else {}).items():
+        if not _type_ok("str_list", groups):
+            continue
         for g in groups:
             if g not in roles:
-                err("RULES_BAD_VALUE", f"[voters] {route}: vai trò '{g}' không có trong [roles].", key=route)
+                err("RULES_BAD_VALUE", f"[voters] {route}: vai trò '{g}' không có trong [roles] ({', '.join(roles) or 'chưa khai báo vai trò nào'}).", ("voters", route))
         voters[route] = list(groups)
+    for route in sorted(routes_used - {"hdnd"}):
+        if "voters" in data and route not in voters and ok(("voters",)):
+            err("RULES_MISSING", f"[voters] thiếu nhóm người ghi phiếu cho tuyến '{route}' mà các chức danh dùng.", ("voters",))
 
     if problems:
+        problems.sort(key=lambda p: (p.row or 0))
         raise InputError(problems)
     return RuleSet(
         name=data.get("name", "?"),
@@ -392,3 +703,35 @@ def _line_of_value(text: str, value: str) -> int | None:
         if idx >= 0:
             return text.count("\n", 0, idx) + 1
     return None
+
+
+def lint(rs: RuleSet) -> list[Problem]:
+    """Warnings about a rule set that loads but may not do what its author meant."""
+    where = KeyLines(rs.text)
+    fname = rs.source.removeprefix("builtin:")
+    out: list[Problem] = []
+
+    def warn(code: str, msg: str, path: tuple) -> None:
+        out.append(Problem(code=code, message=msg, severity="warning", file=fname, row=where.line(*path),
+                           detail={"key": _path_text(path)}))
+
+    for i, spec in enumerate(rs.data.get("posts", [])):
+        pats = spec.get("patterns", [])
+        for pat in [pats] if isinstance(pats, str) else pats:
+            if not pat.startswith("^"):
+                warn("RULES_PATTERN_UNANCHORED", f"Mẫu '{pat}' của chức danh '{spec.get('id')}' không bắt đầu bằng ^: có thể khớp cả chức vụ khác chứa nó (\"Phó Giám đốc\" chứa \"Giám đốc\").",
+                     ("posts", i, "patterns"))
+    used_kinds = {k for p in rs.posts for k in p.unit_kinds}
+    for code in rs.unit_kinds:
+        if code not in used_kinds:
+            warn("RULES_UNIT_KIND_UNUSED", f"Loại đơn vị '{code}' không có chức danh nào được lấy phiếu: người thuộc loại này chỉ có thể là người ghi phiếu.", ("unit_kinds", code))
+    routes = sorted({p.route for p in rs.posts} | {p.route_if_ubnd_member for p in rs.posts if p.route_if_ubnd_member})
+    base = rs.section("base")
+    for route in routes:
+        if route not in base:
+            warn("RULES_BASE_DEFAULT", f"[base] không ghi tuyến '{route}': dùng mặc định 'returned' (tổng số phiếu thu về).", ("base",))
+    for i, spec in enumerate(rs.data.get("bands", [])):
+        missing = [r for r in routes if r not in spec.get("consequence", {})]
+        if missing:
+            warn("RULES_BAND_NO_CONSEQUENCE", f"Mức '{spec.get('id')}' chưa ghi hệ quả cho tuyến: {', '.join(missing)}.", ("bands", i))
+    return out
