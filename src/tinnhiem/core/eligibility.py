@@ -161,8 +161,18 @@ def _excluded(d: Decision, rules: RuleSet, problems: Problems, where: dict) -> b
         return True
     sick = int(ex.get("long_sick_leave_months", 0) or 0)
     if sick and post.sick_from and D and period_complete(post.sick_from, sick, D):
-        d.rated, d.reason, d.detail = False, "long_sick_leave", f"nghỉ từ {vn(post.sick_from)}"
+        d.rated, d.reason = False, "long_sick_leave"
+        d.detail = f"nghỉ từ {vn(post.sick_from)}, đủ {sick} tháng liên tục vào {vn(add_months(post.sick_from, sick))}"
         return True
+    if ex.get("elected_this_year") and not rules.tenure_enabled:
+        # Without the start date, "elected or appointed in the voting year" cannot be judged.
+        if post.since is None:
+            d.rated, d.reason, d.detail = False, "needs_review", "thiếu ngày giữ chức vụ"
+            problems.add("ROSTER_NO_SINCE", f"Thiếu ngày giữ chức vụ của {post.name} ({post.title}): cần để xét người được bầu, bổ nhiệm trong năm lấy phiếu.", column="Ngày giữ chức vụ", **where)
+            return True
+        if D is None:
+            d.rated, d.reason, d.detail = False, "needs_review", "chưa có ngày lấy phiếu"
+            return True
     if rules.tenure_enabled:
         if post.since is None:
             d.rated, d.reason, d.detail = False, "needs_review", "thiếu ngày giữ chức vụ"
