@@ -1,0 +1,122 @@
+"""`tinnhiem voters`: the CLI, its JSON, the attendance workbook and the working folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from openpyxl import load_workbook
+
+from conftest import SAMPLES
+from test_sessions import write_inputs
+
+SAMPLE_ROSTER = SAMPLES / "danh-sach-can-bo.xlsx"
+SAMPLE_SCHEDULE = SAMPLES / "lich-lay-phieu.xlsx"
+
+
+def test_json_shape_and_workbook(cli, tmp_path):
+    roster, sched = write_inputs(tmp_path)
+    r = cli("voters", roster, "--schedule", sched, "--meeting-date", "15/01/2019", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    doc = r.json
+    assert set(doc) >= {"sessions", "problems"}
+    by_id = {s["id"]: s for s in doc["sessions"]}
+    so = by_id["so-cong-thuong"]
+    assert {k: so[k] for k in ("unit", "route", "meeting_date", "rated")} == {
+        "unit": "Sở Công Thương", "route": "workplace", "meeting_date": "2019-01-15", "rated": ["S1", "S2"]}
+    assert sorted(so["voters"]) == sorted(["S1", "S2", "S3", "S4", "S5", "S8", "S9", "S11"])
+    for s in doc["sessions"]:
+        assert len(s["voters"]) == len(set(s["voters"]))
+    city = by_id["hdnd-thanh-pho"]
+    assert city["route"] == "hdnd" and city["members"] == 52 and city["voters"] == [] and city["rated"] == ["T1"]
+    assert all(p["severity"] in ("error", "warning") and p["code"] for p in doc["problems"])
+
+    # The attendance workbook: a summary sheet, then one sheet per session.
+    wb = load_workbook(tmp_path / "tinnhiem-danh-sach" / "danh-sach-trieu-tap.xlsx")
+    assert wb.sheetnames[0] == "Tổng hợp" and wb.sheetnames[-1] == "Vấn đề"
+    assert len(wb.sheetnames) == len(doc["sessions"]) + 2
+    summary = wb["Tổng hợp"]
+    rows = {row[2]: row for row in summary.iter_rows(min_row=4, values_only=True)}
+    assert rows["so-cong-thuong"][7] == 2 and rows["so-cong-thuong"][8] == 8
+    assert rows["hdnd-thanh-pho"][8] == 52
+    sheet = wb[rows["so-cong-thuong"][9]]
+    header = [c.value for c in sheet[3]]
+    assert header == ["STT", "Họ và tên", "Chức vụ", "Lý do được triệu tập", "Ký tên khi đến dự"]
+    body = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert [b[0] for b in body] == list(range(1, 9))
+    names = [b[1] for b in body]
+    assert names.count("Nguyễn Văn Một") == 1 and "Vũ Thị Sáu" not in names
+    first = body[0]
+    assert first[1] == "Nguyễn Văn Một" and first[3] == "Người được lấy phiếu; Tập thể lãnh đạo; Ủy viên Ban chấp hành đảng bộ cơ sở (chi bộ cơ sở)"
+    assert all(b[4] is None for b in body)
+    assert int(sheet.page_setup.paperSize) == 9 and sheet.print_title_rows == "$3:$3"
+    # hdnd without a deputy list: one numbered blank line per deputy.
+    hd = wb[rows["hdnd-thanh-pho"][9]]
+    assert hd.max_row == 3 + 52
+
+
+def test_records_sessions_and_reuses_the_working_folder(cli, tmp_path):
+    roster, sched = write_inputs(tmp_path)
+    r = cli("eligible", roster, "--schedule", sched, "--meeting-date", "15/01/2019", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    r = cli("voters", "--json", "--workdir", tmp_path)  # no roster: what eligible recorded
+    assert r.exit_code == 0, r.stderr
+    rec = json.loads((tmp_path / "tinnhiem-ho-so" / "sessions.json").read_text(encoding="utf-8"))
+    assert rec["rules"] == "cantho-2019" and rec["rules_source"] == "builtin:cantho-2019"
+    assert [s["id"] for s in rec["sessions"]] == [s["id"] for s in r.json["sessions"]]
+    so = next(s for s in rec["sessions"] if s["id"] == "so-cong-thuong")
+    assert so["voters"][0] == {"id": "S1", "name": "Nguyễn Văn Một", "title": "Giám đốc Sở",
+                               "roles": ["duoc_lay_phieu", "lanh_dao", "cap_uy"]}
+
+    # An existing output is kept without --force (exit 2), replaced with it.
+    r2 = cli("voters", "--workdir", tmp_path)
+    assert r2.exit_code == 2 and "--force" in r2.stderr
+    assert cli("voters", "--workdir", tmp_path, "--force").exit_code == 0
+
+
+def test_load_sessions_falls_back_to_sessions_json(cli, tmp_path):
+    from tinnhiem.commands.common import Common
+    from tinnhiem.commands.voters import load_sessions
+
+    roster, sched = write_inputs(tmp_path)
+    assert cli("voters", roster, "--schedule", sched, "--meeting-date", "15/01/2019", "--workdir", tmp_path).exit_code == 0
+    built = json.loads((tmp_path / "tinnhiem-ho-so" / "sessions.json").read_text(encoding="utf-8"))
+    roster.unlink()  # the roster was moved away: the recorded sessions still serve
+    inputs, sessions, problems = load_sessions(Common(workdir=tmp_path), None, None, None)
+    assert inputs.roster is None and inputs.rules.name == "cantho-2019" and not problems
+    assert [s.to_record() for s in sessions] == built["sessions"]
+
+
+def test_errors_write_nothing(cli, tmp_path):
+    from conftest import ROSTER_HEADER, write_xlsx
+
+    bad = write_xlsx(tmp_path / "bad.xlsx", ROSTER_HEADER, [["A1", "Người A", "Sở X", "so", "Giám đốc Sở", "31/02/2015", "", ""]])
+    r = cli("voters", bad, "--meeting-date", "15/01/2019", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    assert any(p["code"] == "ROSTER_DATE" and p["row"] == 2 for p in r.json["problems"])
+    assert not (tmp_path / "tinnhiem-danh-sach").exists()
+    assert not (tmp_path / "tinnhiem-ho-so" / "sessions.json").exists()
+
+
+def test_usage_errors(cli, tmp_path):
+    assert cli("voters", tmp_path / "khong-co.xlsx", "--meeting-date", "15/01/2019", "--workdir", tmp_path).exit_code == 2
+    r = cli("voters", "--workdir", tmp_path)  # nothing recorded, no roster
+    assert r.exit_code == 2 and "eligible" in r.stderr
+
+
+def test_samples_subprocess(cli_subprocess, tmp_path):
+    shutil.copy(SAMPLE_ROSTER, tmp_path / "ds.xlsx")
+    shutil.copy(SAMPLE_SCHEDULE, tmp_path / "lich.xlsx")
+    r = cli_subprocess("voters", "ds.xlsx", "--schedule", "lich.xlsx", "--json", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    by_id = {s["id"]: s for s in r.json["sessions"]}
+    assert by_id["so-tai-chinh"]["rated"] == ["TC02"]
+    # Chánh Văn phòng / Chánh Thanh tra Sở vote as sub-unit heads; the Chuyên viên does not vote.
+    assert {"TC04", "TC06", "TC01"} <= set(by_id["so-tai-chinh"]["voters"]) and "TC09" not in by_id["so-tai-chinh"]["voters"]
+    # A board exists at the water company: its Kiểm soát viên is not summoned.
+    assert "CN03" not in by_id["cong-ty-tnhh-mtv-cap-thoat-nuoc-song-hau"]["voters"]
+    # The acting head (Quyền Giám đốc) still votes.
+    assert "XD01" in by_id["so-xay-dung"]["voters"]
+    assert by_id["hdnd-thanh-pho"]["members"] == 52
+    assert (tmp_path / "tinnhiem-danh-sach" / "danh-sach-trieu-tap.xlsx").is_file()
+    assert r.stdout.lstrip().startswith("{")
