@@ -518,7 +518,9 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
         out = []
         if isinstance(patterns, str):
             patterns = [patterns]
-        for pat in patterns or []:
+        if not isinstance(patterns, list):  # a wrong type is reported by check_keys
+            return ()
+        for pat in patterns:
             if not isinstance(pat, str):
                 continue
             try:
