@@ -1,0 +1,288 @@
+"""`tinnhiem tally`: count the ballots by the rules, reconcile, compute percentages and bands,
+write the minutes and the result workbook; double entry with --compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RosterOpt, RulesOpt, ScheduleOpt, SheetOpt,
+                              StrictOpt, WorkdirOpt)
+
+HELP = """Kiểm phiếu: đếm phiếu tín nhiệm theo bộ quy tắc (phiếu không hợp lệ theo khoản 7.2 QĐ
+262-QĐ/TW), đối chiếu số liệu (kiểm tra F.2xx chặn, W.2xx cảnh báo), tính tỷ lệ trên cơ sở của
+từng tuyến (tổng số phiếu thu về, hoặc tổng số đại biểu HĐND) và mức tín nhiệm thấp.
+
+Đầu vào: sổ nhập phiếu (so-nhap-phieu.xlsx do lệnh ballots tạo), tệp theo phiếu (mỗi dòng một
+phiếu, mỗi cột một mã cán bộ, ô ghi 1/2/3) hoặc tệp tổng hợp theo người (Tín nhiệm cao, Tín
+nhiệm, Tín nhiệm thấp); CSV hoặc bảng tính, một hay nhiều tệp.
+
+Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.pdf và .xlsx.
+Không ghi gì khi còn lỗi.
+
+Nhập hai lần: tinnhiem tally nhap-lan-1.xlsx --compare nhap-lan-2.xlsx so từng ô, liệt kê mọi chỗ
+khác nhau và chỉ tính kết quả khi hai lần nhập trùng khớp.
+
+Ví dụ: tinnhiem tally tinnhiem-phieu/so-nhap-phieu.xlsx --report-date 18/01/2019
+"""
+
+ModeOpt = Annotated[Optional[str], typer.Option("--invalid-mode", metavar="CÁCH", help="Phiếu không hợp lệ: whole_ballot (cả phiếu) hoặc per_person (chỉ dòng của người đó); mặc định theo bộ quy tắc.")]
+BaseOpt = Annotated[Optional[str], typer.Option("--base", metavar="CƠ_SỞ", help="Cơ sở tính tỷ lệ: returned (phiếu thu về), members (tổng số đại biểu), valid (phiếu hợp lệ); mặc định theo bộ quy tắc.")]
+
+
+def tally(
+    files: Annotated[List[Path], typer.Argument(metavar="TỆP...", help="Tệp phiếu đã kiểm (.xlsx, .csv, ...), một hay nhiều tệp.")],
+    compare: Annotated[Optional[List[Path]], typer.Option("--compare", metavar="TỆP", help="Tệp nhập lần hai (cùng một xấp phiếu) để so từng ô.")] = None,
+    roster: RosterOpt = None,
+    schedule: ScheduleOpt = None,
+    meeting_date: MeetingDateOpt = None,
+    manifest: Annotated[Optional[Path], typer.Option("--manifest", metavar="TỆP", help="Danh mục phiếu (danh-muc-phieu.json) do lệnh ballots ghi.")] = None,
+    invalid_mode: ModeOpt = None,
+    base: BaseOpt = None,
+    report_date: Annotated[Optional[str], typer.Option("--report-date", metavar="NGÀY", help="Ngày đơn vị báo cáo kết quả (mặc định: hôm nay), dạng dd/mm/yyyy.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-ket-qua).")] = None,
+    rules: RulesOpt = None,
+    sheet: SheetOpt = None,
+    json: JsonOpt = False,
+    strict: StrictOpt = False,
+    force: ForceOpt = False,
+    workdir: WorkdirOpt = None,
+    debug: DebugOpt = False,
+):
+    from tinnhiem.commands.common import Common, run
+
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    run(common, lambda: _body(common, files, compare or [], roster, schedule, meeting_date, manifest,
+                              invalid_mode, base, report_date, out))
+
+
+def _body(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out):
+    import datetime as dt
+
+    from tinnhiem.commands.common import Outcome, existing_file, output_dir, parse_date_option
+    from tinnhiem.core.problems import Problems, UsageError
+    from tinnhiem.core.rules import BASES, VALIDITY_MODES
+    from tinnhiem.core.tally import tally_session
+    from tinnhiem.io import counted
+    from tinnhiem.io.workdir import OUT_TALLY
+
+    if invalid_mode is not None and invalid_mode not in VALIDITY_MODES:
+        raise UsageError(f"--invalid-mode phải là một trong: {', '.join(VALIDITY_MODES)}.")
+    if base is not None and base not in BASES:
+        raise UsageError(f"--base phải là một trong: {', '.join(BASES)}.")
+    for f in [*files, *compare]:
+        existing_file(f, "tệp phiếu")
+    rep_date = parse_date_option(report_date, "--report-date") or dt.date.today()
+    target = output_dir(common, out, OUT_TALLY)
+
+    problems = Problems()
+    sessions = _knowledge(common, roster, schedule, meeting_date, problems)
+    rules = common.ruleset()
+    _apply_manifest(common, manifest, files, sessions)
+    mode = invalid_mode or rules.validity_mode
+    known_ids = {pid for s in sessions.values() if s.known for pid in s.people}
+
+    inp = counted.read_inputs(list(files), common.sheet, known_ids)
+    problems.extend(inp.problems)
+    grouped = counted.group(inp, sessions, problems)
+    doc = {"rules": rules.name, "validity_mode": mode, "report_date": rep_date, "sessions": [], "out": None, "files": []}
+
+    if compare:
+        import copy
+
+        other = counted.read_inputs(list(compare), common.sheet, known_ids)
+        other_problems = Problems(other.problems)
+        other_grouped = counted.group(other, copy.deepcopy(sessions), other_problems)
+        problems.extend(other_problems)
+        diffs = _compare(counted.cells_for_compare(grouped), counted.cells_for_compare(other_grouped), problems,
+                         str(files[0]) if len(files) == 1 else "A", str(compare[0]) if len(compare) == 1 else "B")
+        doc["differences"] = diffs
+        if diffs:
+            return Outcome(doc, problems, lambda: _render_diffs(diffs))
+
+    results = []
+    for sid in grouped.order:
+        info = sessions[sid]
+        res, p = tally_session(info, rules, mode, base, grouped.figures.get(sid, {}),
+                               deck=grouped.decks.get(sid), totals=None if sid in grouped.decks else grouped.totals.get(sid, []))
+        problems.extend(p)
+        results.append(res)
+    if not results and not problems.errors:
+        problems.add("TALLY_NOTHING", "Không có phiếu nào để kiểm trong các tệp đã cho.")
+    doc["sessions"] = [r.to_json() for r in results]
+    written: list[Path] = []
+    if not common.blocking(problems) and results:
+        written = _write(common, target, results, rules, problems, inp, rep_date, mode)
+        doc["out"] = str(target)
+    doc["files"] = [str(p) for p in written]
+    return Outcome(doc, problems, lambda: render(results, written, rules))
+
+
+def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
+    """Sessions known from the roster (explicit or recorded) or the working folder."""
+    from tinnhiem.core.tally import SessionInfo
+    from tinnhiem.io.workdir import INPUTS, SESSIONS
+
+    wd = common.wd
+    explicit = roster is not None or schedule is not None or meeting_date is not None
+    saved = wd.read(INPUTS) or {}
+    recorded = wd.read(SESSIONS)
+    roster_saved = bool(saved.get("roster")) and (Path(saved["roster"]) if Path(saved["roster"]).is_absolute() else wd.root / saved["roster"]).is_file()
+    if not (explicit or roster_saved or (recorded and isinstance(recorded.get("sessions"), list))):
+        return {}
+    from tinnhiem.commands.voters import load_sessions
+
+    _inputs, sess_list, p = load_sessions(common, roster, schedule, meeting_date)
+    problems.extend(x for x in p if x.severity == "error")
+    out = {}
+    for s in sess_list:
+        out[s.id] = SessionInfo(
+            id=s.id, unit=s.unit, route=s.route, meeting_date=s.meeting_date, location=s.location,
+            committee=tuple(s.committee),
+            people={r.person_id: {"name": r.name, "post": r.post, "category": r.category} for r in s.rated},
+            summoned=s.summoned, members=s.members, known=True)
+    return out
+
+
+def _apply_manifest(common, manifest, files, sessions) -> None:
+    """Ballot numbers issued and ballots printed, from `ballots`' manifest when there is one."""
+    import json as jsonlib
+
+    from tinnhiem.core.problems import UsageError
+    from tinnhiem.core.tally import SessionInfo
+    from tinnhiem.io.workdir import MANIFEST
+
+    data = None
+    if manifest is not None:
+        try:
+            data = jsonlib.loads(Path(manifest).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"Không đọc được danh mục phiếu '{manifest}': {exc}") from None
+    else:
+        data = common.wd.read(MANIFEST)
+        if data is None:
+            for f in files:
+                beside = Path(f).parent / "danh-muc-phieu.json"
+                if beside.is_file():
+                    try:
+                        data = jsonlib.loads(beside.read_text(encoding="utf-8"))
+                    except (OSError, ValueError):
+                        data = None
+                    break
+    if not isinstance(data, dict):
+        return
+    for rec in data.get("sessions", []):
+        sid = rec.get("id")
+        if not sid:
+            continue
+        s = sessions.get(sid)
+        if s is None:
+            s = sessions[sid] = SessionInfo(id=sid, unit=rec.get("unit") or sid)
+        s.printed = rec.get("printed")
+        if rec.get("numbers"):
+            s.numbers = set(map(str, rec["numbers"]))
+
+
+def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 200) -> list[dict]:
+    from tinnhiem.core.tally import check_problem
+
+    diffs = []
+    for key in sorted(set(a) | set(b), key=lambda k: tuple(str(x) for x in k)):
+        va, vb = a.get(key), b.get(key)
+        if va == vb or (va in (None, "") and vb in (None, "")):
+            continue
+        sid, ballot, person = key
+        diffs.append({"session": sid, "ballot": ballot, "person": person,
+                      "a": "(không có)" if va is None else va, "b": "(không có)" if vb is None else vb})
+    for d in diffs[:limit]:
+        where = f"phiếu {d['ballot']}, " if d["ballot"] else ""
+        problems.append(check_problem("F230_DOUBLE_ENTRY_DIFF",
+                                      f"Phiên '{d['session']}', {where}{d['person']}: {name_a} ghi '{d['a']}', {name_b} ghi '{d['b']}'."))
+    if len(diffs) > limit:
+        problems.append(check_problem("F230_DOUBLE_ENTRY_DIFF", f"Còn {len(diffs) - limit} chỗ khác nhau nữa (xem --json)."))
+    return diffs
+
+
+def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) -> list[Path]:
+    from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
+    from tinnhiem.io.results_xlsx import session_problems, write_result_workbook
+    from tinnhiem.io.workdir import RESULTS
+
+    written: list[Path] = []
+    summary = []
+    for res in results:
+        sid = res.info.id
+        mine = session_problems(res, problems)
+        files = {"result": target / f"ket-qua-{sid}.xlsx", "minutes_pdf": target / f"bien-ban-{sid}.pdf",
+                 "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
+        write_result_workbook(files["result"], res, rules, mine, inp.files, rep_date)
+        write_minutes_pdf(files["minutes_pdf"], res, rules)
+        write_minutes_xlsx(files["minutes_xlsx"], res, rules)
+        written.extend(files.values())
+        summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
+                        "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
+                        "files": {k: str(v) for k, v in files.items()}})
+    common.wd.write(RESULTS, {"rules": rules.name, "rules_source": rules.source, "rules_sha256": rules.sha256,
+                              "report_date": rep_date.isoformat(), "validity_mode": mode, "out": str(target),
+                              "inputs": [{"file": n, "sha256": h} for n, h in inp.files], "sessions": summary})
+    return written
+
+
+def render(results, written, rules) -> None:
+    from rich.table import Table
+
+    from tinnhiem.commands.common import stdout_console
+    from tinnhiem.core.tally import BASE_VI, ROUTE_VI, percent_vi
+
+    con = stdout_console()
+    for res in results:
+        f = lambda v: "—" if v is None else str(v)  # noqa: E731
+        title = (f"{res.info.unit} ({ROUTE_VI.get(res.route, res.route)}) — triệu tập {f(res.summoned)}, có mặt {f(res.present)}, "
+                 f"phát ra {f(res.issued)}, thu về {f(res.returned)}, hợp lệ {f(res.valid)}, không hợp lệ {f(res.invalid)}")
+        base = BASE_VI.get(res.base, res.base)
+        bv = "" if res.base_value is None or res.base == "valid" else f" = {res.base_value}"
+        t = Table(title=title, title_justify="left", caption=f"Tỷ lệ % trên {base}{bv}", caption_justify="left")
+        for col in ("Họ và tên", "Chức vụ", "Hợp lệ", "Cao", "%", "Tín nhiệm", "%", "Thấp", "%", "Mức"):
+            t.add_column(col, justify="left" if col in ("Họ và tên", "Chức vụ", "Mức") else "right")
+        for r in res.results:
+            style = "red" if r.band == "two_thirds_or_more" else "yellow" if r.band == "over_half" else None
+            t.add_row(r.name or r.id, r.post, str(r.valid), str(r.cao), percent_vi(r.pct_cao) or "—",
+                      str(r.tin_nhiem), percent_vi(r.pct_tin_nhiem) or "—", str(r.thap), percent_vi(r.pct_thap) or "—",
+                      r.band_label or "—", style=style)
+        con.print(t)
+    if written:
+        con.print(f"Đã ghi {len(written)} tệp vào {written[0].parent}.")
+    else:
+        con.print("[red]Chưa ghi kết quả vì còn lỗi.[/red]")
+
+
+def _render_diffs(diffs) -> None:
+    from rich.table import Table
+
+    from tinnhiem.commands.common import stdout_console
+
+    t = Table(title=f"Hai lần nhập khác nhau ở {len(diffs)} ô — chưa ghi kết quả")
+    for col in ("Phiên", "Phiếu", "Người / mục", "Lần 1", "Lần 2"):
+        t.add_column(col)
+    for d in diffs[:500]:
+        t.add_row(d["session"], d["ballot"], d["person"], d["a"], d["b"])
+    stdout_console().print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tally", help=HELP)(tally)
+
+
+def demo_step(ctx) -> None:
+    """Demo: fill the entry workbook from `ballots` with generated marks (known answers), count."""
+    from tinnhiem.io.filled import fill_demo_entry
+    from tinnhiem.io.workdir import OUT_TALLY
+
+    filled = fill_demo_entry(ctx.out)
+    if filled is None:
+        return
+    ctx.record("tally", filled, "Sổ nhập phiếu đã điền (phiếu mẫu có đáp án biết trước)")
+    ctx.invoke("tally", ["tally", str(filled), "--report-date", "18/01/2019"])
+    ctx.record("tally", ctx.out / OUT_TALLY, "Biên bản kiểm phiếu, kết quả từng đơn vị (xlsx, pdf)")

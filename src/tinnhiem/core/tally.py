@@ -1,0 +1,591 @@
+"""Counting ballots by the rules (QĐ 262 khoản 7.2-7.3; DOMAIN.md sections 3-4): validity,
+per-person counts, reconciliation checks, percentages over the rule set's base, and bands.
+
+Pure: the readers in tinnhiem.io turn files into the arrays and figures used here. The
+per-ballot path works on whole numpy arrays (one small integer per mark), never a Python loop
+per mark, so that a million ballots count in well under a second."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinnhiem.core.problems import ERROR, WARNING, Problem, Problems
+from tinnhiem.core.rules import RuleSet
+from tinnhiem.core.text import header_key, nfc
+
+# A mark is a bit set of the boxes ticked: 1 = Tín nhiệm cao, 2 = Tín nhiệm, 4 = Tín nhiệm thấp.
+# 0 = no mark, several bits = marked twice or three times, BAD = text that is not a mark.
+CAO, TN, THAP = 1, 2, 4
+BAD = 8
+LEVEL_OF_DIGIT = {"1": CAO, "2": TN, "3": THAP}
+_WORDS = {
+    "cao": CAO, "tinnhiemcao": CAO, "tnc": CAO,
+    "tn": TN, "tinnhiem": TN, "binhthuong": TN,
+    "thap": THAP, "tinnhiemthap": THAP, "tnt": THAP,
+}
+_SPLIT = re.compile(r"\s*[,;+/&]\s*|\s+va\s+|\s+")
+
+DEFECTS = {
+    "khong_do_ban_kiem_phieu_phat": "Phiếu không do Ban Kiểm phiếu phát ra",
+    "gach_ten": "Phiếu có gạch xóa họ tên người được in trên phiếu",
+    "ghi_them": "Phiếu có ghi thêm tên người hoặc thông tin khác",
+    "khong_danh_dau": "Phiếu trắng, không đánh dấu ô nào",
+    "khac": "Lỗi khác do Ban Kiểm phiếu ghi",
+}
+REASONS_VI = {
+    **DEFECTS,
+    "not_issued": "Số phiếu không có trong danh mục phiếu đã phát",
+    "blank_row": "Có người không được đánh dấu ô nào",
+    "multi_row": "Có người được đánh dấu hai hoặc ba ô",
+    "bad_row": "Có ô ghi dấu không đọc được",
+    "no_valid_row": "Không có dòng nào hợp lệ",
+}
+
+BASE_VI = {
+    "returned": "tổng số phiếu thu về",
+    "members": "tổng số đại biểu",
+    "valid": "số phiếu hợp lệ",
+}
+ROUTE_VI = {"hdnd": "HĐND", "workplace": "Nơi công tác", "company": "Công ty"}
+BAND_NONE = "none"
+
+
+# -- the reconciliation checks -----------------------------------------------------------------
+# Numbered like election systems: F.2xx errors block the results, W.2xx warnings do not. Each
+# carries a fixed explanation of what to do.
+
+@dataclass(frozen=True)
+class Check:
+    number: str  # "F.201"
+    code: str  # stable Problem code
+    advice: str  # what to do, Vietnamese
+
+    @property
+    def severity(self) -> str:
+        return ERROR if self.number.startswith("F") else WARNING
+
+
+CHECKS: dict[str, Check] = {c.code: c for c in [
+    Check("F.201", "F201_RETURNED_OVER_ISSUED", "Đếm lại phiếu trong thùng và đối chiếu sổ phát phiếu; phiếu thừa có thể là phiếu không do Ban Kiểm phiếu phát ra."),
+    Check("F.202", "F202_ISSUED_OVER_SUMMONED", "Kiểm tra lại số người được triệu tập và số phiếu hỏng đã đổi lại (cột 'Số phiếu hỏng đổi lại')."),
+    Check("F.203", "F203_VALID_INVALID_NOT_RETURNED", "Số phiếu hợp lệ cộng không hợp lệ phải bằng số phiếu thu về: kiểm lại từng loại phiếu."),
+    Check("F.204", "F204_LEVELS_NOT_VALID", "Cộng lại ba mức (cao, tín nhiệm, thấp) của người này: tổng phải bằng số phiếu hợp lệ của người đó."),
+    Check("F.205", "F205_DUPLICATE_BALLOT_NUMBER", "Mỗi số phiếu chỉ nhập một lần trong một phiên: tìm phiếu nhập trùng, xóa dòng thừa hoặc sửa số."),
+    Check("W.206", "W206_BALLOT_NOT_ISSUED", "Phiếu mang số không có trong danh mục phiếu đã phát được tính là phiếu không hợp lệ; kiểm tra lại số đã nhập."),
+    Check("F.207", "F207_UNKNOWN_PERSON", "Cột hoặc dòng này không ứng với người được lấy phiếu nào của phiên: sửa mã cán bộ cho đúng danh sách."),
+    Check("F.208", "F208_FIGURES_DISAGREE", "Các dòng của cùng một phiên phải ghi cùng số liệu chung: sửa cho thống nhất."),
+    Check("F.209", "F209_EMPTY_COUNT", "Ô số phiếu để trống không được hiểu là 0: ghi số 0 nếu không có phiếu nào."),
+    Check("F.210", "F210_BAD_COUNT", "Ghi số nguyên không âm, gõ trực tiếp (không dùng công thức)."),
+    Check("F.211", "F211_BAD_MARK", "Ghi 1 (Tín nhiệm cao), 2 (Tín nhiệm), 3 (Tín nhiệm thấp), để trống nếu không đánh dấu, hoặc '1,3' nếu đánh dấu nhiều ô."),
+    Check("W.212", "W212_QUORUM", "Số người có mặt chưa đạt tỷ lệ tối thiểu so với số được triệu tập: báo cáo cấp có thẩm quyền trước khi công bố kết quả."),
+    Check("F.212", "F212_QUORUM", "Hội nghị không đủ số người có mặt theo bộ quy tắc: kết quả không được công nhận; tổ chức lại hội nghị."),
+    Check("W.213", "W213_SECRECY", "Phiên có quá ít người ghi phiếu để giữ bí mật phiếu: cân nhắc gộp hội nghị hoặc báo cáo cấp có thẩm quyền."),
+    Check("W.214", "W214_PRINTED_UNDER_ISSUED", "Số phiếu phát ra nhiều hơn số phiếu đã in theo danh mục: kiểm tra lại số phiếu phát ra."),
+    Check("F.215", "F215_UNKNOWN_SESSION", "Mã phiên không có trong hồ sơ: dùng mã phiên do lệnh 'voters'/'ballots' ghi, hoặc bỏ cột Phiên nếu tệp chỉ có một phiên."),
+    Check("F.216", "F216_SESSION_UNDETERMINED", "Không xác định được phiên của các phiếu: thêm cột 'Phiên' ghi mã phiên."),
+    Check("F.217", "F217_PERSON_MISSING", "Người được lấy phiếu của phiên chưa có cột/dòng kết quả: bổ sung cho đủ."),
+    Check("F.218", "F218_BALLOTS_NOT_RETURNED", "Số dòng phiếu đã nhập khác số phiếu thu về đã ghi: nhập đủ phiếu hoặc sửa số phiếu thu về."),
+    Check("F.219", "F219_PRESENT_OVER_SUMMONED", "Số người có mặt không thể lớn hơn số người được triệu tập: kiểm tra lại hai số này."),
+    Check("W.220", "W220_ISSUED_NOT_PRESENT", "Số phiếu phát ra thường bằng số người có mặt (cộng phiếu hỏng đổi lại): kiểm tra lại."),
+    Check("W.221", "W221_FIGURE_MISSING", "Bổ sung số liệu còn thiếu (ví dụ ở trang 'Phiên' của sổ nhập phiếu) để biên bản đầy đủ."),
+    Check("W.222", "W222_BASE_UNKNOWN", "Chưa có cơ sở tính tỷ lệ (ví dụ 'Tổng số đại biểu' của HĐND): bổ sung để tính tỷ lệ và mức."),
+    Check("W.223", "W223_MODE_MISMATCH", "Theo cách tính 'cả phiếu', mọi người trong phiên có cùng số phiếu hợp lệ: kiểm tra lại cách tính phiếu không hợp lệ."),
+    Check("F.224", "F224_MARK_OUTSIDE_SESSION", "Có dấu ở cột của người không được lấy phiếu ở phiên này: kiểm tra lại cột Phiên hoặc cột người."),
+    Check("W.225", "W225_UNKNOWN_DEFECT", "Lỗi phiếu nên ghi một trong: khong_do_ban_kiem_phieu_phat, gach_ten, ghi_them; phiếu vẫn được tính là không hợp lệ."),
+    Check("F.226", "F226_DUPLICATE_PERSON", "Mỗi người chỉ có một cột (hoặc một dòng) trong một phiên: xóa cột/dòng trùng."),
+    Check("W.227", "W227_COLUMN_IGNORED", "Cột không phải là cột phiếu nên được bỏ qua; nếu là cột của một người, hãy ghi mã cán bộ ở tiêu đề."),
+    Check("F.228", "F228_VALID_OVER_RETURNED", "Số phiếu hợp lệ của một người không thể lớn hơn số phiếu thu về."),
+    Check("W.229", "W229_ROUTE_ASSUMED", "Chưa biết tuyến lấy phiếu của phiên: ghi cột 'Tuyến' (hdnd, workplace, company) hoặc dùng --roster."),
+    Check("F.230", "F230_DOUBLE_ENTRY_DIFF", "Hai lần nhập khác nhau: xem lại phiếu gốc và sửa tệp nhập sai, rồi chạy lại."),
+    Check("F.231", "F231_LAYOUT_UNKNOWN", "Không nhận ra dạng tệp: tệp theo phiếu cần cột mã cán bộ; tệp tổng hợp cần cột 'Tín nhiệm cao', 'Tín nhiệm', 'Tín nhiệm thấp'."),
+    Check("F.232", "F232_SESSION_TWICE", "Một phiên chỉ được nhập ở một dạng (theo phiếu hoặc tổng hợp), một lần: bỏ tệp thừa."),
+]}
+
+
+def check_problem(code: str, message: str, severity: str | None = None, **where) -> Problem:
+    """A Problem for a numbered check, with its fixed explanation appended."""
+    c = CHECKS[code]
+    detail = {"check": c.number, "advice": c.advice}
+    return Problem(code=code, message=f"{message} Cách xử lý: {c.advice}", severity=severity or c.severity,
+                   detail=detail, **where)
+
+
+# -- marks ------------------------------------------------------------------------------------
+
+def parse_mark(value) -> int:
+    """One cell to a mark bit set: '1'/'cao'/'Tín nhiệm cao' -> 1, '1,3'/'13' -> 5, '' -> 0."""
+    if value is None or isinstance(value, bool):
+        return 0 if value is None else BAD
+    if isinstance(value, float):
+        if value != value:
+            return 0
+        if not value.is_integer():
+            return BAD
+        value = int(value)
+    text = nfc(value)
+    if not text:
+        return 0
+    key = header_key(text)
+    if key in _WORDS:
+        return _WORDS[key]
+    if key.isdigit():
+        bits = 0
+        for ch in key:
+            if ch not in LEVEL_OF_DIGIT:
+                return BAD
+            bits |= LEVEL_OF_DIGIT[ch]
+        return bits
+    bits = 0
+    from tinnhiem.core.text import fold
+
+    for part in _SPLIT.split(fold(text)):
+        if not part:
+            continue
+        k = header_key(part)
+        if k in LEVEL_OF_DIGIT:
+            bits |= LEVEL_OF_DIGIT[k]
+        elif k in _WORDS:
+            bits |= _WORDS[k]
+        else:
+            # "Tín nhiệm cao, Tín nhiệm thấp": whole phrases separated by commas.
+            return _phrases(text)
+    return bits
+
+
+def _phrases(text: str) -> int:
+    bits = 0
+    for part in re.split(r"[,;+/&]", text):
+        k = header_key(part)
+        if not k:
+            continue
+        if k in _WORDS:
+            bits |= _WORDS[k]
+        elif k in LEVEL_OF_DIGIT:
+            bits |= LEVEL_OF_DIGIT[k]
+        else:
+            return BAD
+    return bits
+
+
+def mark_text(bits: int) -> str:
+    """A mark for people: '1', '2', '3', '' (none), '1,3' (several), '?' (unreadable)."""
+    if bits & BAD:
+        return "?"
+    return ",".join(d for d, b in LEVEL_OF_DIGIT.items() if bits & b)
+
+
+def marks_from_cells(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """A 2-D object array of cells to a uint8 array of mark bit sets, judging each distinct cell
+    value once (pandas.factorize); also the distinct values that are not marks."""
+    import pandas as pd
+
+    if values.size == 0:
+        return np.zeros(values.shape, dtype=np.uint8), []
+    codes, uniques = pd.factorize(values.ravel(order="C"), use_na_sentinel=True)
+    table = np.fromiter((parse_mark(u) for u in uniques), dtype=np.uint8, count=len(uniques))
+    table = np.append(table, np.uint8(0))  # -1: None / NaN: no mark
+    bad = [u for u, t in zip(uniques, table) if t == BAD]
+    return table[codes].reshape(values.shape), bad
+
+
+def parse_defect(value) -> str | None:
+    """'Lỗi phiếu' cell to a defect code: None when blank, 'khac' when not recognised."""
+    text = nfc(value) if not isinstance(value, float) or value == value else ""
+    if not text:
+        return None
+    key = header_key(text)
+    if key in {header_key(k) for k in DEFECTS}:
+        return next(k for k in DEFECTS if header_key(k) == key)
+    if "khongdo" in key or "khongphaiphieu" in key:
+        return "khong_do_ban_kiem_phieu_phat"
+    if "gach" in key:
+        return "gach_ten"
+    if "ghithem" in key or "viethem" in key:
+        return "ghi_them"
+    if "trang" in key or "khongdanhdau" in key:
+        return "khong_danh_dau"
+    return "khac"
+
+
+# -- arithmetic -------------------------------------------------------------------------------
+
+def percent(count: int | None, base: int | None) -> str | None:
+    """count/base as a percentage with two decimals, rounded half-up on the exact fraction:
+    323/485 -> '66.60', 6/485 -> '1.24'. None when either is unknown or the base is 0."""
+    if count is None or base is None or base <= 0 or count < 0:
+        return None
+    q, r = divmod(count * 10000, base)
+    if 2 * r >= base:
+        q += 1
+    return f"{q // 100}.{q % 100:02d}"
+
+
+def percent_vi(text: str | None) -> str:
+    """'66.60' -> '66,60' for Vietnamese text."""
+    return text.replace(".", ",") if text else ""
+
+
+# -- sessions' figures --------------------------------------------------------------------------
+
+FIGURES = ("summoned", "present", "issued", "returned", "members", "spoilt")
+FIGURES_VI = {
+    "summoned": "Số người được triệu tập", "present": "Số có mặt", "issued": "Số phiếu phát ra",
+    "returned": "Số phiếu thu về", "members": "Tổng số đại biểu", "spoilt": "Số phiếu hỏng đổi lại",
+    "valid": "Số phiếu hợp lệ", "invalid": "Số phiếu không hợp lệ",
+}
+
+
+@dataclass
+class SessionInfo:
+    """What is known of a session: from the working folder, the roster, or the input itself."""
+
+    id: str
+    unit: str
+    route: str | None = None
+    meeting_date: dt.date | None = None
+    location: str | None = None
+    committee: tuple[str, ...] = ()
+    people: dict[str, dict] = field(default_factory=dict)  # id -> {name, post, category}
+    summoned: int | None = None
+    members: int | None = None
+    known: bool = False  # from a record (sessions, roster, entry workbook), not guessed
+    numbers: set[str] | None = None  # ballot numbers issued (manifest), None when not numbered
+    printed: int | None = None
+
+
+@dataclass
+class Figure:
+    value: int | None
+    where: dict = field(default_factory=dict)
+
+
+@dataclass
+class Deck:
+    """The per-ballot records of one session, from one or more files."""
+
+    person_ids: list[str]
+    marks: np.ndarray  # uint8 (ballots, people)
+    defects: np.ndarray  # object (ballots,): defect code or None
+    numbers: np.ndarray  # object (ballots,): ballot number text or ""
+    rows: np.ndarray  # int (ballots,): row as the user sees it
+    sources: np.ndarray  # int (ballots,): index into `where`
+    where: list[dict]  # [{file, sheet}]
+    columns: dict[str, list[dict]] = field(default_factory=dict)  # person -> [{file, sheet, column}]
+
+
+@dataclass
+class PersonTotal:
+    """One row of the per-person totals layout."""
+
+    person_id: str
+    name: str
+    post: str
+    cao: int | None
+    tin_nhiem: int | None
+    thap: int | None
+    valid: int | None
+    invalid: int | None
+    where: dict
+
+
+@dataclass
+class PersonResult:
+    id: str
+    name: str
+    post: str
+    category: str | None
+    valid: int
+    invalid: int | None
+    cao: int
+    tin_nhiem: int
+    thap: int
+    base_value: int | None
+    pct_cao: str | None
+    pct_tin_nhiem: str | None
+    pct_thap: str | None
+    band: str | None
+    band_label: str
+    consequence: str
+    reasons: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "post": self.post, "valid": self.valid, "invalid": self.invalid,
+                "cao": self.cao, "tin_nhiem": self.tin_nhiem, "thap": self.thap,
+                "pct_cao": self.pct_cao, "pct_tin_nhiem": self.pct_tin_nhiem, "pct_thap": self.pct_thap,
+                "band": self.band, "category": self.category, "base_value": self.base_value,
+                "band_label": self.band_label, "consequence": self.consequence, "invalid_reasons": self.reasons}
+
+
+@dataclass
+class SessionResult:
+    info: SessionInfo
+    route: str
+    mode: str
+    summoned: int | None
+    present: int | None
+    issued: int | None
+    returned: int | None
+    members: int | None
+    spoilt: int | None
+    valid: int | None
+    invalid: int | None
+    base: str
+    base_value: int | None
+    results: list[PersonResult]
+    reasons: dict
+    layout: str  # ballots | totals
+    ballots: object = None  # (Deck, per-person validity array) when counted from ballots
+
+    def to_json(self) -> dict:
+        return {"id": self.info.id, "unit": self.info.unit, "route": self.route,
+                "summoned": self.summoned, "present": self.present, "issued": self.issued,
+                "returned": self.returned, "valid": self.valid, "invalid": self.invalid,
+                "base": self.base, "base_value": self.base_value,
+                "results": [r.to_json() for r in self.results],
+                "meeting_date": self.info.meeting_date.isoformat() if self.info.meeting_date else None,
+                "members": self.members, "validity_mode": self.mode, "layout": self.layout,
+                "invalid_reasons": self.reasons}
+
+
+# -- counting ---------------------------------------------------------------------------------
+
+@dataclass
+class Counted:
+    """The arrays of a counted deck."""
+
+    ballot_invalid: np.ndarray  # bool (n,)
+    person_valid: np.ndarray  # bool (n, p)
+    valid: np.ndarray  # int (p,)
+    cao: np.ndarray
+    tin_nhiem: np.ndarray
+    thap: np.ndarray
+    reasons: dict  # session-level: reason -> number of ballots
+    person_reasons: list[dict]
+
+
+def count_deck(marks: np.ndarray, whole_defect: np.ndarray, mode: str, defect_codes: np.ndarray | None = None,
+               not_issued: np.ndarray | None = None) -> Counted:
+    """Count one session's ballots (vectorised).
+
+    whole_ballot: a ballot with any row unmarked, marked twice or unreadable is invalid as a
+    whole. per_person: only that row is void; the ballot is invalid as a whole for a whole-ballot
+    defect, or when no row on it is valid."""
+    n, p = marks.shape
+    single = (marks == CAO) | (marks == TN) | (marks == THAP)
+    void = ~single
+    if mode == "whole_ballot":
+        ballot_invalid = whole_defect | void.any(axis=1)
+    else:
+        ballot_invalid = whole_defect | (void.all(axis=1) if p else np.ones(n, dtype=bool))
+    person_valid = single & ~ballot_invalid[:, None]
+    valid = person_valid.sum(axis=0)
+    cao = (person_valid & (marks == CAO)).sum(axis=0)
+    tn = (person_valid & (marks == TN)).sum(axis=0)
+    thap = (person_valid & (marks == THAP)).sum(axis=0)
+    # Reasons, each ballot under its first reason: defect, not issued, then its rows.
+    reasons: dict[str, int] = {}
+    remaining = ballot_invalid.copy()
+    if not_issued is not None:
+        k = int((remaining & not_issued).sum())
+        if k:
+            reasons["not_issued"] = k
+        remaining &= ~not_issued
+    if defect_codes is not None and whole_defect.any():
+        codes, counts = np.unique(defect_codes[remaining & whole_defect].astype(str), return_counts=True)
+        for c, k in zip(codes, counts):
+            reasons[str(c)] = int(k)
+        remaining &= ~whole_defect
+    blank = marks == 0
+    multi = ((marks & BAD) == 0) & ~single & ~blank
+    bad = (marks & BAD) != 0
+    if remaining.any():
+        if mode == "whole_ballot":
+            for name, arr in (("bad_row", bad), ("multi_row", multi), ("blank_row", blank)):
+                hit = remaining & arr.any(axis=1)
+                if hit.any():
+                    reasons[name] = int(hit.sum())
+                remaining &= ~hit
+        else:
+            reasons["no_valid_row"] = int(remaining.sum())
+    open_ballots = ~(whole_defect if not_issued is None else (whole_defect | not_issued))
+    person_reasons = []
+    for j in range(p):
+        pr = {}
+        for name, arr in (("blank_row", blank), ("multi_row", multi), ("bad_row", bad)):
+            k = int((arr[:, j] & open_ballots).sum())
+            if k:
+                pr[name] = k
+        person_reasons.append(pr)
+    return Counted(ballot_invalid, person_valid, valid, cao, tn, thap, reasons, person_reasons)
+
+
+def _int(v) -> int | None:
+    return None if v is None else int(v)
+
+
+def _pick(figures: dict[str, Figure], key: str) -> int | None:
+    f = figures.get(key)
+    return f.value if f else None
+
+
+def tally_session(info: SessionInfo, rules: RuleSet, mode: str, base_override: str | None,
+                  figures: dict[str, Figure], deck: Deck | None = None,
+                  totals: list[PersonTotal] | None = None) -> tuple[SessionResult, Problems]:
+    """Count one session from its deck or its per-person totals, reconcile, and band."""
+    problems = Problems()
+    route = info.route or "workplace"
+    sess = dict(unit=info.unit)
+    if info.route is None:
+        problems.append(check_problem("W229_ROUTE_ASSUMED", f"Phiên '{info.id}': chưa biết tuyến, tạm tính theo tuyến nơi công tác.", **sess))
+    summoned = _pick(figures, "summoned")
+    if summoned is None:
+        summoned = info.summoned
+    members = _pick(figures, "members")
+    if members is None:
+        members = info.members
+    present, issued, spoilt = _pick(figures, "present"), _pick(figures, "issued"), _pick(figures, "spoilt")
+    returned_fig = _pick(figures, "returned")
+    at = lambda key: (figures[key].where if key in figures else sess)  # noqa: E731
+
+    results: list[PersonResult] = []
+    reasons: dict = {}
+    ballots = None
+    if deck is not None:
+        n = len(deck.rows)
+        returned = n
+        if returned_fig is not None and returned_fig != n:
+            problems.append(check_problem("F218_BALLOTS_NOT_RETURNED", f"Phiên '{info.id}': đã nhập {n} phiếu nhưng số phiếu thu về ghi {returned_fig}.", **at("returned")))
+        defects = deck.defects
+        whole = np.array([d is not None for d in defects], dtype=bool) if n else np.zeros(0, dtype=bool)
+        not_issued = None
+        if info.numbers is not None and n:
+            nums = deck.numbers.astype(str)
+            issued_set = np.array(sorted(info.numbers), dtype=str)
+            not_issued = (nums != "") & ~np.isin(nums, issued_set)
+            for i in np.flatnonzero(not_issued)[:50]:
+                problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': số phiếu '{nums[i]}' không có trong danh mục phiếu đã phát.",
+                                              row=int(deck.rows[i]), **deck.where[deck.sources[i]]))
+            extra = int(not_issued.sum()) - 50
+            if extra > 0:
+                problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': còn {extra} phiếu khác mang số không có trong danh mục.", **sess))
+            whole = whole | not_issued
+        counted = count_deck(deck.marks, whole, mode, defects, not_issued)
+        ballots = (deck, counted.person_valid)
+        reasons = counted.reasons
+        valid_session = int((~counted.ballot_invalid).sum())
+        invalid_session = n - valid_session
+        for j, pid in enumerate(deck.person_ids):
+            person = info.people.get(pid, {})
+            results.append(_person(rules, route, pid, person, int(counted.valid[j]), n - int(counted.valid[j]),
+                                   int(counted.cao[j]), int(counted.tin_nhiem[j]), int(counted.thap[j]), counted.person_reasons[j]))
+    else:
+        totals = totals or []
+        returned = returned_fig
+        valid_values = set()
+        for t in totals:
+            person = info.people.get(t.person_id, {"name": t.name, "post": t.post})
+            levels = [t.cao, t.tin_nhiem, t.thap]
+            if any(v is None for v in levels):
+                continue  # reported by the reader (F.209)
+            s = sum(levels)
+            valid = t.valid if t.valid is not None else s
+            if t.valid is not None and s != t.valid:
+                problems.append(check_problem("F204_LEVELS_NOT_VALID", f"{t.name or t.person_id}: {t.cao} + {t.tin_nhiem} + {t.thap} = {s}, khác số phiếu hợp lệ {t.valid}.", **t.where))
+            invalid = t.invalid
+            if invalid is None and returned is not None:
+                invalid = returned - valid
+            if returned is not None and valid > returned:
+                problems.append(check_problem("F228_VALID_OVER_RETURNED", f"{t.name or t.person_id}: {valid} phiếu hợp lệ nhưng chỉ thu về {returned} phiếu.", **t.where))
+            elif returned is not None and t.invalid is not None and valid + t.invalid != returned:
+                problems.append(check_problem("F203_VALID_INVALID_NOT_RETURNED", f"{t.name or t.person_id}: {valid} hợp lệ + {t.invalid} không hợp lệ = {valid + t.invalid}, khác số phiếu thu về {returned}.", **t.where))
+            valid_values.add(valid)
+            results.append(_person(rules, route, t.person_id, {**person, "name": person.get("name") or t.name, "post": person.get("post") or t.post},
+                                   valid, invalid, t.cao, t.tin_nhiem, t.thap, {}))
+        if mode == "whole_ballot" and len(valid_values) > 1:
+            problems.append(check_problem("W223_MODE_MISMATCH", f"Phiên '{info.id}': số phiếu hợp lệ khác nhau giữa các người ({', '.join(map(str, sorted(valid_values)))}).", **sess))
+        valid_session = valid_values.pop() if len(valid_values) == 1 else None
+        invalid_session = returned - valid_session if (returned is not None and valid_session is not None) else None
+
+    # Base and bands.
+    base = base_override or rules.base_for(route)
+    if base == "returned":
+        base_value = returned
+    elif base == "members":
+        base_value = members
+    else:
+        base_value = valid_session
+    for r in results:
+        bv = r.valid if base == "valid" else base_value
+        _set_percent(r, rules, route, bv)
+    if base_value is None and results and base != "valid":
+        problems.append(check_problem("W222_BASE_UNKNOWN", f"Phiên '{info.id}': chưa có {BASE_VI[base]} để tính tỷ lệ.", **sess))
+
+    # Reconciliation of the session's figures.
+    tol = int(rules.section("tally").get("reconcile_tolerance", 0))
+    if returned is not None and issued is not None and returned > issued:
+        problems.append(check_problem("F201_RETURNED_OVER_ISSUED", f"Phiên '{info.id}': thu về {returned} phiếu, nhiều hơn {issued} phiếu phát ra.", **at("issued")))
+    if issued is not None and summoned is not None and issued > summoned + (spoilt or 0) + tol:
+        extra = f" + {spoilt} phiếu hỏng đổi lại" if spoilt else ""
+        problems.append(check_problem("F202_ISSUED_OVER_SUMMONED", f"Phiên '{info.id}': phát ra {issued} phiếu, nhiều hơn {summoned} người được triệu tập{extra}.", **at("issued")))
+    if present is not None and summoned is not None and present > summoned:
+        problems.append(check_problem("F219_PRESENT_OVER_SUMMONED", f"Phiên '{info.id}': có mặt {present} người, nhiều hơn {summoned} người được triệu tập.", **at("present")))
+    if present is not None and issued is not None and issued > present + (spoilt or 0) + tol:
+        problems.append(check_problem("W220_ISSUED_NOT_PRESENT", f"Phiên '{info.id}': phát ra {issued} phiếu cho {present} người có mặt.", **at("issued")))
+    if valid_session is not None and invalid_session is not None and returned is not None and valid_session + invalid_session != returned:
+        problems.append(check_problem("F203_VALID_INVALID_NOT_RETURNED", f"Phiên '{info.id}': {valid_session} + {invalid_session} khác {returned}.", **sess))
+    if info.printed is not None and issued is not None and info.printed < issued:
+        problems.append(check_problem("W214_PRINTED_UNDER_ISSUED", f"Phiên '{info.id}': phát ra {issued} phiếu nhưng danh mục chỉ in {info.printed} phiếu.", **at("issued")))
+    missing = [FIGURES_VI[k] for k, v in (("summoned", summoned), ("present", present), ("issued", issued)) if v is None]
+    if route == "hdnd" and members is None:
+        missing.append(FIGURES_VI["members"])
+    if missing:
+        problems.append(check_problem("W221_FIGURE_MISSING", f"Phiên '{info.id}': chưa có {', '.join(missing)}.", **sess))
+    q = rules.section("quorum")
+    if present is not None and summoned:
+        num, den = int(q.get("num", 2)), int(q.get("den", 3))
+        if present * den < summoned * num:
+            sev = q.get("severity", "warning")
+            code = "F212_QUORUM" if sev == "error" else "W212_QUORUM"
+            problems.append(check_problem(code, f"Phiên '{info.id}': có mặt {present}/{summoned} người, dưới {num}/{den}.", **at("present")))
+    min_voters = int(rules.section("secrecy").get("min_voters", 0) or 0)
+    voters = present if present is not None else returned
+    if voters is not None and min_voters and voters < min_voters:
+        problems.append(check_problem("W213_SECRECY", f"Phiên '{info.id}': chỉ {voters} người ghi phiếu (tối thiểu nên có {min_voters}).", **sess))
+
+    res = SessionResult(info=info, route=route, mode=mode, summoned=summoned, present=present, issued=issued,
+                        returned=returned, members=members, spoilt=spoilt, valid=valid_session, invalid=invalid_session,
+                        base=base, base_value=base_value, results=results, reasons=reasons,
+                        layout="ballots" if deck is not None else "totals", ballots=ballots)
+    return res, problems
+
+
+def _person(rules, route, pid, person, valid, invalid, cao, tn, thap, reasons) -> PersonResult:
+    return PersonResult(id=pid, name=person.get("name", ""), post=person.get("post", ""), category=person.get("category"),
+                        valid=valid, invalid=invalid, cao=cao, tin_nhiem=tn, thap=thap, base_value=None,
+                        pct_cao=None, pct_tin_nhiem=None, pct_thap=None, band=None, band_label="", consequence="",
+                        reasons=reasons)
+
+
+def _set_percent(r: PersonResult, rules: RuleSet, route: str, base_value: int | None) -> None:
+    r.base_value = base_value
+    r.pct_cao = percent(r.cao, base_value)
+    r.pct_tin_nhiem = percent(r.tin_nhiem, base_value)
+    r.pct_thap = percent(r.thap, base_value)
+    if base_value is None or base_value <= 0:
+        r.band, r.band_label, r.consequence = None, "", ""
+        return
+    band = rules.band_for(r.thap, base_value)
+    if band is None:
+        r.band, r.band_label, r.consequence = BAND_NONE, "Không thuộc mức nào", ""
+    else:
+        r.band, r.band_label, r.consequence = band.id, band.label, band.consequence.get(route, "")
+
+
+def band_of(rules: RuleSet, low: int, base: int) -> str:
+    """The band id for L low-confidence ballots over base B (integer comparisons)."""
+    band = rules.band_for(low, base)
+    return band.id if band else BAND_NONE

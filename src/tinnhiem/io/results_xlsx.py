@@ -1,0 +1,159 @@
+"""The result workbook of one session unit, `ket-qua-<session id>.xlsx`, which `consolidate` and
+`verify` read: sheets "Kết quả" (fixed columns), "Thông tin" (provenance), "Phiếu" (normalised
+per-ballot records, no voter identity), "Vấn đề", and a native 100%-stacked bar chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from tinnhiem.core.tally import BAD, CAO, REASONS_VI, THAP, TN, SessionResult, mark_text
+from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
+
+RESULT_HEADER = ["Mã phiên", "Đơn vị", "Tuyến", "Ngày lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ", "Nhóm",
+                 "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ",
+                 "Số phiếu không hợp lệ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Cơ sở tính tỷ lệ",
+                 "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức", "Mức (diễn giải)", "Hệ quả"]
+BALLOT_HEADER = ["Mã phiên", "Phiếu", "Mã cán bộ", "Đánh dấu", "Lỗi phiếu", "Hợp lệ", "Lý do"]
+# Above this many long-format rows the per-ballot records stay in the input files (whose
+# SHA-256 the workbook records): Excel holds 1,048,576 rows and writing millions takes minutes.
+BALLOT_SHEET_LIMIT = 200_000
+
+
+def _pct(text: str | None):
+    return float(Decimal(text)) if text is not None else None
+
+
+def result_rows(res: SessionResult) -> list[list]:
+    rows = []
+    for r in res.results:
+        rows.append([res.info.id, res.info.unit, res.route, res.info.meeting_date, r.id, r.name, r.post, r.category or None,
+                     res.summoned, res.present, res.issued, res.returned, r.valid, r.invalid, r.cao, r.tin_nhiem, r.thap,
+                     res.base, r.base_value, _pct(r.pct_cao), _pct(r.pct_tin_nhiem), _pct(r.pct_thap),
+                     r.band, r.band_label or None, r.consequence or None])
+    return rows
+
+
+def session_problems(res: SessionResult, problems) -> list:
+    """The problems that concern this session: its unit, its id in the message, or its files."""
+    sources = set()
+    if res.ballots is not None:
+        sources = {(w.get("file"), w.get("sheet")) for w in res.ballots[0].where}
+    return [p for p in problems if p.unit == res.info.unit or f"'{res.info.id}'" in p.message
+            or (p.file, p.sheet) in sources]
+
+
+def write_result_workbook(target: Path, res: SessionResult, rules, problems, input_files, report_date: dt.date) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    from tinnhiem import __version__
+    from tinnhiem.io.eligible_xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows
+
+    wb = new_workbook()
+    rows = result_rows(res)
+    pct_cols = {20: "0.00", 21: "0.00", 22: "0.00"}
+    ws = add_table_sheet(wb, "Kết quả", RESULT_HEADER, rows,
+                         widths=[18, 26, 11, 12, 10, 24, 26, 6] + [11] * 11 + [9, 9, 9, 18, 28, 50],
+                         landscape=True, number_formats=pct_cols)
+    n = len(rows)
+    if n:
+        # Static fills (printed) and a conditional rule (kept when a person edits the band).
+        for i, r in enumerate(res.results, 2):
+            color = BAND_FILLS.get(r.band or "")
+            if color:
+                for c in range(1, len(RESULT_HEADER) + 1):
+                    ws.cell(row=i, column=c).fill = PatternFill("solid", fgColor=color)
+        rng = f"A2:Y{n + 1}"
+        for band, color in BAND_FILLS.items():
+            ws.conditional_formatting.add(rng, FormulaRule(formula=[f'$W2="{band}"'], fill=PatternFill("solid", bgColor=color)))
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "percentStacked"
+        chart.overlap = 100
+        chart.title = f"Kết quả lấy phiếu tín nhiệm — {res.info.unit}"
+        chart.y_axis.title = "Tỷ lệ"
+        data = Reference(ws, min_col=15, max_col=17, min_row=1, max_row=n + 1)
+        cats = Reference(ws, min_col=6, min_row=2, max_row=n + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
+            series.graphicalProperties.solidFill = color
+        chart.height = max(6.0, 1.0 * n + 3)
+        chart.width = 22
+        ws.add_chart(chart, f"A{n + 4}")
+
+    info = [
+        ["Công cụ", f"tinnhiem {__version__}"],
+        ["Bộ quy tắc", rules.name],
+        ["Nguồn bộ quy tắc", rules.source],
+        ["SHA-256 bộ quy tắc", rules.sha256],
+        ["Đơn vị", res.info.unit],
+        ["Mã phiên", res.info.id],
+        ["Ngày báo cáo", report_date],
+        ["Chế độ phiếu không hợp lệ", res.mode],
+    ]
+    info += [[f"Tệp đầu vào: {name}", digest] for name, digest in input_files]
+    ballot_rows = None
+    if res.ballots is not None:
+        deck, _ = res.ballots
+        total = len(deck.rows) * len(deck.person_ids)
+        if total <= BALLOT_SHEET_LIMIT:
+            ballot_rows = _ballot_rows(res)
+        else:
+            info.append(["Bản ghi từng phiếu", f"Không chép vào bảng tính ({total} dòng, quá {BALLOT_SHEET_LIMIT}); xem tệp đầu vào và SHA-256 ở trên."])
+    info.append(["Cơ sở tính tỷ lệ", res.base])
+    info.append(["Lý do phiếu không hợp lệ", "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in res.reasons.items()) or "—"])
+    add_table_sheet(wb, "Thông tin", ["Mục", "Giá trị"], info, widths=[34, 80])
+    if ballot_rows is not None:
+        _ballot_sheet(wb, ballot_rows)
+    add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS, landscape=True)
+    save(wb, target)
+
+
+def _ballot_rows(res: SessionResult) -> list[list]:
+    deck, person_valid = res.ballots
+    n, p = deck.marks.shape
+    single = np.isin(deck.marks, (CAO, TN, THAP))
+    rows = []
+    for i in range(n):
+        ballot = deck.numbers[i] or str(i + 1)
+        defect = deck.defects[i] or ""
+        whole_bad = not person_valid[i].any() or (res.mode == "whole_ballot" and not person_valid[i].all())
+        for j, pid in enumerate(deck.person_ids):
+            mark = int(deck.marks[i, j])
+            ok = bool(person_valid[i, j])
+            if ok:
+                reason = ""
+            elif defect:
+                reason = REASONS_VI.get(defect, defect)
+            elif not single[i, j]:
+                reason = "Không đánh dấu" if mark == 0 else ("Dấu không đọc được" if mark & BAD else "Đánh dấu nhiều ô")
+            elif whole_bad:
+                reason = "Cả phiếu không hợp lệ"
+            else:
+                reason = ""
+            rows.append([res.info.id, ballot, pid, mark_text(mark), defect, 1 if ok else 0, reason])
+    return rows
+
+
+def _ballot_sheet(wb, rows: list[list]) -> None:
+    """Plain rows (no per-cell styling): this sheet can be long."""
+    from openpyxl.styles import Font
+
+    from tinnhiem.io.xlsx import print_setup
+
+    ws = wb.create_sheet("Phiếu")
+    ws.append(BALLOT_HEADER)
+    for c in range(1, len(BALLOT_HEADER) + 1):
+        ws.cell(row=1, column=c).font = Font(bold=True)
+    for r in rows:
+        ws.append(r)
+    ws.freeze_panes = "A2"
+    for letter, w in zip("ABCDEFG", (18, 10, 12, 10, 28, 8, 40)):
+        ws.column_dimensions[letter].width = w
+    print_setup(ws, header_row=1)
