@@ -29,7 +29,7 @@ DEADLINE_CODES = ("DEADLINE_NOTICE", "DEADLINE_NOTICE_OVERDUE", "DEADLINE_ANSWER
 
 
 def plan(
-    roster: Annotated[Optional[Path], typer.Argument(metavar="[DANH_SACH]", help="Danh sách cán bộ; mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
+    roster: Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ; mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
     schedule: ScheduleOpt = None,
     as_of: AsOfOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,

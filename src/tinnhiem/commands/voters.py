@@ -71,7 +71,7 @@ def _saved(root: Path, value: str) -> Path:
 
 
 def voters(
-    roster: Annotated[Optional[Path], typer.Argument(metavar="[DANH_SACH]", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv); mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
+    roster: Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv); mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
     meeting_date: MeetingDateOpt = None,
     schedule: ScheduleOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,
