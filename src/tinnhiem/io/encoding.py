@@ -1,8 +1,108 @@
-"""Text files from old offices: UTF-8 (with or without BOM), or a legacy Vietnamese encoding."""
+"""Text from old offices: UTF-8 (with or without BOM), UTF-16, or a legacy Vietnamese encoding.
+
+Three legacy forms still circulate:
+- Windows-1258 (CP1258) bytes: letters plus combining tone marks. Decoding is unambiguous, so a
+  CSV in it is converted (then NFC) with a warning.
+- TCVN3 (ABC, fonts ".VnTime"): one byte per letter; read as Windows-1252 it shows as
+  "NguyÔn V¨n A". Inside an xlsx the cells are Unicode but hold the same characters (the font
+  did the drawing). Detected from its characteristic code points and refused with a preview of
+  the converted text: the font, not the file, says which letters were meant (".VnTimeH" fonts
+  draw capitals from the same codes), so converting silently could change a name.
+- VNI (fonts "VNI-Times"): a base letter followed by a mark character ("Nguyeãn Vaên A").
+  Detected and refused.
+Refusals say how to convert: Unikey's "Công cụ chuyển mã", or Excel's "CSV UTF-8"."""
 
 from __future__ import annotations
 
-from tinnhiem.core.problems import Problem
+import re
+import unicodedata
+
+from tinnhiem.core.problems import ERROR, WARNING, Problem
+
+# TCVN3 (TCVN 5712:1993, VN3 / "ABC") code point -> Unicode letter. The code points are the
+# Windows-1252/Latin-1 characters the bytes show as.
+TCVN3_TO_UNICODE: dict[str, str] = {
+    "µ": "à", "¸": "á", "¶": "ả", "·": "ã", "¹": "ạ",
+    "¨": "ă", "»": "ằ", "¾": "ắ", "¼": "ẳ", "½": "ẵ", "Æ": "ặ",
+    "©": "â", "Ç": "ầ", "Ê": "ấ", "È": "ẩ", "É": "ẫ", "Ë": "ậ",
+    "®": "đ",
+    "Ì": "è", "Ð": "é", "Î": "ẻ", "Ï": "ẽ", "Ñ": "ẹ",
+    "ª": "ê", "Ò": "ề", "Õ": "ế", "Ó": "ể", "Ô": "ễ", "Ö": "ệ",
+    "×": "ì", "Ý": "í", "Ø": "ỉ", "Ü": "ĩ", "Þ": "ị",
+    "ß": "ò", "ã": "ó", "á": "ỏ", "â": "õ", "ä": "ọ",
+    "«": "ô", "å": "ồ", "è": "ố", "æ": "ổ", "ç": "ỗ", "é": "ộ",
+    "¬": "ơ", "ê": "ờ", "í": "ớ", "ë": "ở", "ì": "ỡ", "î": "ợ",
+    "ï": "ù", "ó": "ú", "ñ": "ủ", "ò": "ũ", "ô": "ụ",
+    "\u00ad": "ư", "õ": "ừ", "ø": "ứ", "ö": "ử", "÷": "ữ", "ù": "ự",
+    "ú": "ỳ", "ý": "ý", "û": "ỷ", "ü": "ỹ", "þ": "ỵ",
+    "¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ",
+}
+_TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
+
+_BASE = "aăâeêioôơuưy"
+_TONED = "àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
+VIET_LOWER = set("abcdefghijklmnopqrstuvwxyz" + _BASE + _TONED + "đ")
+VIET_LETTERS = VIET_LOWER | {c.upper() for c in VIET_LOWER}
+# Latin-1 capitals that are also Vietnamese letters: inside a lower-case word they betray TCVN3
+# ("NguyÔn": Ô is ễ).
+_LATIN1_CAPS = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+# Characters a Vietnamese name never has, but legacy text read as Windows-1252 does.
+_PUNCT_OK = set(" \t\n\r!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~0123456789–—‘’“”…•°№€\u00a0")
+# VNI: a vowel followed by a mark character; "a"/"e" never precede another vowel with a mark in
+# Vietnamese, and these characters are not Vietnamese letters at all.
+_VNI_STRONG = set("øïûñÑöÖëüåäæîØÏÛËÜÅÄÆÎ")
+_VNI_PAIR = re.compile(r"[aAeE][ùøûõïêéèúüëâáàåãäÙØÛÕÏÊÉÈÚÜËÂÁÀÅÃÄ]")
+_HIGH = re.compile(r"[\u0080-\u00ff]")
+# Every character VNI-Windows uses for marks and the letters it makes its own (đ, ơ, ư, i).
+_VNI_CHARS = set("ùøûõïâáàåãäêéèúüëôöñíìæóòî") | set("ÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜËÔÖÑÍÌÆÓÒÎ")
+# Vowels that carry a diacritic. Two of them side by side never happen in Vietnamese except
+# ư + ơ ("người"), and "a"/"e" are never followed by one: both betray a misread legacy text.
+_MARKED = "âăêôơư" + _TONED
+_MARKED_ALL = _MARKED + _MARKED.upper()
+_U_HORN = "ưừứửữựƯỪỨỬỮỰ"
+_O_HORN = "ơờớởỡợƠỜỚỞỠỢ"
+_ODD_PAIR = re.compile(f"[aAeE][{_MARKED_ALL}]|[{_MARKED_ALL}](?<![{_U_HORN}])[{_MARKED_ALL}]|[{_U_HORN}][{_MARKED_ALL}](?<![{_O_HORN}])")
+
+HOW_TO_CONVERT = ("Cách chuyển: mở tệp trong Unikey → Công cụ chuyển mã (phím tắt Ctrl+Shift+F6), chọn "
+                  "nguồn {src}, đích 'Unicode', chuyển nội dung bảng tính (hoặc khay nhớ tạm) rồi lưu lại; "
+                  "hoặc trong Excel chọn Lưu thành 'CSV UTF-8' sau khi đã chuyển mã.")
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """TCVN3 text (as its bytes show in Windows-1252) to Unicode NFC."""
+    return unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE))
+
+
+def oddities(text: str) -> int:
+    """How many characters of `text` cannot be part of Vietnamese written in Unicode."""
+    bad = 0
+    prev = ""
+    for ch in text:
+        if ch in VIET_LETTERS:
+            if ch in _LATIN1_CAPS and prev in VIET_LOWER:
+                bad += 1
+        elif unicodedata.combining(ch) or (ch not in _PUNCT_OK and (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x24F)):
+            bad += 1
+        prev = ch
+    bad += len(_ODD_PAIR.findall(text))
+    return bad
+
+
+def classify(text: str) -> str | None:
+    """'tcvn3' or 'vni' when `text` looks like that legacy form shown as Unicode; else None."""
+    if not _HIGH.search(text):
+        return None
+    bad = oddities(text)
+    if bad == 0:
+        return None
+    if oddities(tcvn3_to_unicode(text)) == 0:
+        return "tcvn3"
+    high = [ch for ch in text if 0x80 <= ord(ch) <= 0xFF]
+    explained = sum(ch in _VNI_CHARS for ch in high)
+    # Random bytes also hit a few VNI characters: nearly all must be VNI's own.
+    if (any(ch in _VNI_STRONG for ch in text) or _VNI_PAIR.search(text)) and explained >= 0.9 * len(high):
+        return "vni"
+    return None
 
 
 def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
@@ -18,9 +118,89 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError:
             pass
+    return _legacy(raw, display)
+
+
+def _legacy(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    try:
+        text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and oddities(text) == 0:
+        return text, [Problem(
+            code="FILE_LEGACY_CONVERTED", severity=WARNING, file=display,
+            message="Tệp CSV dùng bảng mã cũ Windows-1258 (CP1258); đã tự chuyển sang Unicode. Hãy kiểm tra tên người, "
+            "đơn vị trong kết quả; lần sau nên lưu bằng Excel dạng 'CSV UTF-8'.",
+        )]
+    shown = raw.decode("latin-1")
+    kind = classify(shown)
+    if kind:
+        return None, [legacy_problem(kind, display, sample=_sample(shown))]
     return None, [Problem(
-        code="FILE_ENCODING",
-        message="Tệp không phải UTF-8 (có thể là bảng mã cũ Windows-1258, TCVN3 hoặc VNI). "
-        "Hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8', hoặc chuyển mã bằng Unikey (Công cụ chuyển mã).",
-        file=display,
+        code="FILE_ENCODING", file=display,
+        message="Tệp không phải UTF-8 và không nhận ra bảng mã (có thể là bảng mã cũ như Windows-1258, TCVN3, VNI, hoặc "
+        "không phải tệp văn bản). Hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8', hoặc chuyển mã bằng Unikey (Công cụ chuyển mã).",
     )]
+
+
+def _sample(text: str) -> str:
+    """The first line with a legacy word, trimmed, to show in the message."""
+    for line in text.splitlines():
+        if classify(line):
+            return line.strip()[:80]
+    return text.strip()[:80]
+
+
+def legacy_problem(kind: str, display: str, sample: str = "", **where) -> Problem:
+    if kind == "tcvn3":
+        what = "bảng mã TCVN3 (ABC, phông chữ .VnTime...)"
+        src = "'TCVN3 (ABC)'"
+        preview = f" Ví dụ: '{sample}' có lẽ là '{tcvn3_to_unicode(sample)}'." if sample else ""
+        code = "FILE_LEGACY_TCVN3"
+    else:
+        what = "bảng mã VNI (phông chữ VNI-Times...)"
+        src = "'VNI Windows'"
+        preview = f" Ví dụ: '{sample}'." if sample else ""
+        code = "FILE_LEGACY_VNI"
+    return Problem(
+        code=code, severity=ERROR, file=display,
+        message=f"Chữ trong tệp được gõ bằng {what}, không phải Unicode, nên tên người và đơn vị sẽ sai.{preview} "
+        + HOW_TO_CONVERT.format(src=src),
+        detail={"encoding": kind, "sample": sample} if sample else {"encoding": kind},
+        **where,
+    )
+
+
+def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
+    """Cells of a read table (header included) that hold TCVN3 or VNI text shown as Unicode.
+
+    One problem for the file, naming the first cells found: such files are legacy throughout.
+    A single odd cell (a '®' in a company name) is not enough; two cells, or one with several
+    legacy characters, are."""
+    hits: list[tuple[str, int, str | None, str]] = []
+    score = 0
+    for pos, name in enumerate(table.header):
+        kind = classify(name) if isinstance(name, str) else None
+        if kind:
+            hits.append((kind, table.header_row, None, name))
+            score += oddities(name)
+    df = table.df.iloc[:max_rows]
+    for pos in df.columns:
+        col = df[pos]
+        for row, value in zip(col.index, col.tolist()):
+            if isinstance(value, str) and _HIGH.search(value):
+                kind = classify(value)
+                if kind:
+                    header = table.header[pos] if pos < len(table.header) else None
+                    hits.append((kind, int(row), header, value))
+                    score += oddities(value)
+        if len(hits) >= 20:
+            break
+    if not hits or (len(hits) < 2 and score < 2):
+        return []
+    kinds = [h[0] for h in hits]
+    kind = max(set(kinds), key=kinds.count)
+    first = next(h for h in hits if h[0] == kind)
+    _, row, column, sample = first
+    problem = legacy_problem(kind, table.file, sample=sample.strip()[:80], sheet=table.sheet, row=row, column=column)
+    return [problem]

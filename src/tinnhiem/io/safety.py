@@ -1,52 +1,295 @@
-"""A cheap pre-flight check before any spreadsheet reader touches an untrusted file."""
+"""A cheap pre-flight check before any reader touches an untrusted file.
+
+Spreadsheets arrive by e-mail from many units. Before python-calamine (Rust) or openpyxl sees a
+workbook, every part of the zip is streamed once, in bounded chunks, and the file is refused when
+it looks like an attack or is simply absurd: a zip bomb (compression ratio, total size), a DTD or
+ENTITY declaration in any XML part (billion laughs), a shared-string table or a declared sheet
+size far beyond what a roster can be, a cell longer than Excel allows, a truncated archive, or a
+file that is not what its name says. The same pass notes which cells hold formulas, so that a
+count or a date computed by a formula is not mistaken for a typed value."""
 
 from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinnhiem.core.problems import Problem
 
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  # total bytes once unzipped
-MAX_RATIO = 200  # uncompressed / compressed, per member above a small size
-MAX_MEMBERS = 10_000
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+TEXT_SUFFIXES = {".csv", ".txt"}
+
+# Limits. A city roster has a few thousand rows; these leave room for a hundred times that, and
+# keep a crafted file far from the memory a 2 GB machine has.
+MAX_FILE_BYTES = 100 * 1024 * 1024  # on disk
+MAX_CSV_BYTES = 60 * 1024 * 1024
+MAX_UNCOMPRESSED = 300 * 1024 * 1024  # all parts, once unzipped
+MAX_PART = 200 * 1024 * 1024  # one part, once unzipped
+MAX_RATIO = 200  # uncompressed / compressed, for a part above RATIO_FLOOR
+RATIO_FLOOR = 1_000_000
+MAX_MEMBERS = 10_000
+MAX_ROWS = 1_048_576  # Excel's own limit: a larger declared sheet was not made by Excel
+MAX_COLS = 16_384
+MAX_CELLS = 50_000_000  # declared rows x columns
+MAX_SHARED_STRINGS = 5_000_000
+MAX_TEXT_BYTES = 32_767 * 4  # Excel's cell limit (32,767 characters), in UTF-8 bytes at worst
+CHUNK = 1 << 20
+OVERLAP = 4096
+
+# <!DOCTYPE / <!ENTITY, in UTF-8 and in UTF-16 (either byte order): a part may declare either.
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_DTD16 = re.compile(rb"<\x00!\x00(?:[Dd]\x00[Oo]\x00[Cc]|[Ee]\x00[Nn]\x00[Tt])|\x00<\x00!\x00(?:[Dd]\x00[Oo]|[Ee]\x00[Nn])")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Za-z$]*\d*)(?::([A-Za-z$]+)(\d+))?\"")
+_SST_COUNTS = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_ATTR_NUM = re.compile(rb"\b(count|uniqueCount)=\"(\d+)\"")
+# A cell whose first child is a formula: <c r="B5" ...><f>SUM(B2:B4)</f> or <f t="shared" si="0"/>.
+_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]{0,8192})</(?:\w+:)?f>)")
+_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Scan:
+    """What the pre-flight found: problems, and the formula cells of each sheet (by name)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    # sheet name -> {(row, column), both 1-based: formula text without '='}
+    formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+
+class _Refuse(Exception):
+    def __init__(self, code: str, message: str, **detail):
+        super().__init__(message)
+        self.code, self.message, self.detail = code, message, detail or None
 
 
 def preflight(path: Path, display: str) -> list[Problem]:
     """Problems that make the file unsafe or unreadable; empty when it may be opened."""
-    suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        return []
-    def bad(code: str, msg: str) -> list[Problem]:
-        return [Problem(code=code, message=msg, file=display)]
+    return scan(path, display).problems
 
-    if not zipfile.is_zipfile(path):
-        head = path.read_bytes()[:8]
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            return bad("FILE_OLD_XLS", "Tệp là bảng tính Excel 97-2003 (.xls) hoặc bị mã hóa; hãy mở bằng Excel và lưu lại dạng .xlsx.")
-        return bad("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính (có thể là CSV đổi tên, hoặc tệp bị hỏng, cắt cụt). Hãy mở và lưu lại đúng định dạng.")
+
+def scan(path: Path, display: str) -> Scan:
+    """The full pre-flight: problems, and formula cells for the sheet readers."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    result = Scan()
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                return bad("FILE_UNSAFE", "Tệp chứa quá nhiều thành phần; không mở vì lý do an toàn.")
-            total = 0
-            for info in infos:
-                total += info.file_size
-                if info.file_size > 1_000_000 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                    return bad("FILE_UNSAFE", "Tệp nén bất thường (nghi là 'bom nén'); không mở vì lý do an toàn.")
-            if total > MAX_UNCOMPRESSED:
-                return bad("FILE_UNSAFE", "Tệp quá lớn khi giải nén; không mở vì lý do an toàn.")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as fh:
-                        head = fh.read(4096)
-                    if _DTD.search(head):
-                        return bad("FILE_UNSAFE", "Tệp chứa khai báo DTD/ENTITY trong XML (có thể là tấn công); không mở vì lý do an toàn.")
-            zf.testzip() if path.stat().st_size < 50_000_000 else None
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-        return bad("FILE_CORRUPT", f"Tệp bảng tính bị hỏng hoặc không đầy đủ ({type(exc).__name__}). Hãy xuất lại tệp.")
-    return []
+        size = path.stat().st_size
+        if suffix in SPREADSHEET_SUFFIXES:
+            if size > MAX_FILE_BYTES:
+                raise _Refuse("FILE_TOO_LARGE", f"Tệp quá lớn ({size // (1024 * 1024)} MB); một bảng tính danh sách không lớn đến vậy.", reason="file_size")
+            _check_zip(path, suffix, result)
+        elif suffix in TEXT_SUFFIXES:
+            _check_text(path, size)
+    except _Refuse as exc:
+        result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail))
+        result.formulas.clear()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
+        # Bad CRC, a lying size header, an unsupported or encrypted member: the archive is damaged.
+        result.problems.append(Problem(
+            code="FILE_CORRUPT",
+            message=f"Tệp bảng tính bị hỏng hoặc không đầy đủ ({_reason(exc)}). Hãy mở bằng Excel, lưu lại rồi gửi lại.",
+            file=display))
+        result.formulas.clear()
+    except OSError as exc:
+        result.problems.append(Problem(code="FILE_UNREADABLE", message=f"Không đọc được tệp: {exc.strerror or exc}.", file=display))
+    return result
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text[:120]
+
+
+def _head(path: Path, n: int = 512) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def _check_zip(path: Path, suffix: str, result: Scan) -> None:
+    head = _head(path)
+    if not zipfile.is_zipfile(path):
+        if not head:
+            raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp {suffix} trống (0 byte), không phải bảng tính.", reason="empty")
+        if head.startswith(OLE_MAGIC):
+            raise _Refuse("FILE_OLD_XLS", "Tệp là bảng tính Excel 97-2003 (.xls) đổi tên, hoặc bảng tính có đặt mật khẩu; "
+                          "hãy mở bằng Excel, bỏ mật khẩu nếu có, và lưu lại dạng .xlsx (Sổ làm việc Excel).")
+        if head.startswith(ZIP_MAGIC):
+            raise _Refuse("FILE_CORRUPT", "Tệp bảng tính bị cắt cụt hoặc hỏng (thiếu phần cuối của tệp nén), có thể do tải về "
+                          "hoặc đính kèm thư chưa xong. Hãy xin đơn vị gửi lại tệp.", reason="truncated")
+        kind = _guess_text_kind(head)
+        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính: {kind}. "
+                      "Hãy đổi đúng đuôi tệp, hoặc mở bằng Excel và lưu lại dạng .xlsx.", reason="not_zip")
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _Refuse("FILE_UNSAFE", "Tệp chứa quá nhiều thành phần; không mở vì lý do an toàn.", reason="members")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART or total > MAX_UNCOMPRESSED:
+                raise _Refuse("FILE_UNSAFE", "Tệp quá lớn khi giải nén (nghi là 'bom nén'); không mở vì lý do an toàn.", reason="zip_size")
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise _Refuse("FILE_UNSAFE", "Tệp nén bất thường (tỷ lệ nén quá cao, nghi là 'bom nén'); không mở vì lý do an toàn.", reason="zip_ratio")
+        names = {i.filename for i in infos}
+        if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" not in names:
+            raise _Refuse("FILE_NOT_SPREADSHEET", "Tệp nén này không phải bảng tính Excel (thiếu xl/workbook.xml). Hãy mở bằng Excel và lưu lại dạng .xlsx.", reason="no_workbook")
+        formulas_by_part: dict[str, dict[tuple[int, int], str]] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            xml = info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.filename in ("content.xml", "styles.xml")
+            sheet = bool(_SHEET_PART.match(info.filename))
+            found = _stream_part(zf, info, xml, sheet)
+            if found:
+                formulas_by_part[info.filename] = found
+        if formulas_by_part:
+            result.formulas = _by_sheet_name(zf, formulas_by_part)
+
+
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: bool) -> dict[tuple[int, int], str]:
+    """Read one part in bounded chunks (this also verifies its CRC and real size); for XML,
+    refuse DTDs, absurd declared sizes and over-long text runs; collect formula cells."""
+    formulas: dict[tuple[int, int], str] = {}
+    first = True
+    tail = b""
+    run = 0  # bytes since the last '<': the length of the text being read
+    read = 0
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > MAX_PART:
+                raise _Refuse("FILE_UNSAFE", "Một phần của tệp quá lớn khi giải nén; không mở vì lý do an toàn.", reason="zip_size")
+            if not xml:
+                continue
+            data = tail + chunk
+            if _DTD.search(data) or _DTD16.search(data):
+                raise _Refuse("FILE_UNSAFE", "Tệp chứa khai báo DTD/ENTITY trong XML (kiểu tấn công 'billion laughs', XXE); "
+                              "bảng tính Excel thật không có. Không mở vì lý do an toàn.", reason="dtd", part=info.filename)
+            if first:
+                _check_declared(info.filename, chunk[:OVERLAP * 4], info.file_size)
+                first = False
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                run += len(chunk)
+            else:
+                run = max(run + len(pieces[0]), max(len(p) for p in pieces[1:-1]) if len(pieces) > 2 else 0)
+                if run > MAX_TEXT_BYTES:
+                    _too_long(info.filename)
+                run = len(pieces[-1])
+            if run > MAX_TEXT_BYTES:
+                _too_long(info.filename)
+            if sheet and b"<f" in data:
+                for m in _FORMULA.finditer(data):
+                    ref = _REF.search(m.group(1))
+                    if ref:
+                        key = (int(ref.group(2)), _col_number(ref.group(1)))
+                        formulas[key] = (m.group(2) or b"").decode("utf-8", "replace")
+            tail = data[-OVERLAP:]
+    return formulas
+
+
+def _too_long(part: str) -> None:
+    raise _Refuse("FILE_CELL_TOO_LONG", "Tệp có ô chứa văn bản dài quá giới hạn của Excel (32.767 ký tự); "
+                  "tệp không do Excel tạo ra hoặc đã bị sửa. Không mở vì lý do an toàn.", part=part)
+
+
+def _check_declared(name: str, head: bytes, size: int) -> None:
+    """Sizes a part declares about itself, which readers may trust to reserve memory."""
+    if name.endswith("sharedStrings.xml"):
+        m = _SST_COUNTS.search(head)
+        if m:
+            counts = {k.decode(): int(v) for k, v in _ATTR_NUM.findall(m.group(0))}
+            unique = counts.get("uniqueCount", 0)
+            # Each string needs at least "<si><t/></si>" (13 bytes) in the part itself.
+            if unique > MAX_SHARED_STRINGS or counts.get("count", 0) > 10 * MAX_SHARED_STRINGS or unique > size // 8 + 1000:
+                raise _Refuse("FILE_TOO_LARGE", f"Bảng chuỗi dùng chung của tệp khai báo {max(counts.values()):,} chuỗi, "
+                              "không khớp với nội dung tệp; tệp không do Excel tạo ra hoặc đã bị sửa. Không mở vì lý do an toàn.",
+                              reason="shared_strings")
+    elif _SHEET_PART.match(name):
+        m = _DIMENSION.search(head)
+        if m and m.group(2):
+            rows, cols = int(m.group(3)), _col_number(m.group(2).replace(b"$", b""))
+            if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+                raise _Refuse("FILE_TOO_LARGE", f"Trang tính khai báo {rows:,} dòng × {cols:,} cột, vượt giới hạn của Excel "
+                              "hoặc quá lớn để là một danh sách; không mở vì lý do an toàn.", reason="dimension")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _by_sheet_name(zf: zipfile.ZipFile, by_part: dict[str, dict]) -> dict[str, dict]:
+    """Map worksheet parts to sheet names through xl/workbook.xml and its relationships."""
+    from defusedxml import ElementTree as ET
+
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError, ValueError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = re.sub(r"[^/]+/\.\./", "", target)
+    out = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            part = targets.get(rid)
+            if part in by_part:
+                out[el.get("name")] = by_part[part]
+    return out
+
+
+def _guess_text_kind(head: bytes) -> str:
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")):
+        return "tệp HTML/XML (nhiều phần mềm xuất 'Excel' dạng này)"
+    if low.startswith(b"%pdf"):
+        return "tệp PDF"
+    if b"\x00" in head:
+        return "dữ liệu nhị phân không rõ loại"
+    return "có vẻ là tệp văn bản/CSV đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
+
+
+def _check_text(path: Path, size: int) -> None:
+    """CSV files: the size, something else renamed .csv, binary data, over-long fields."""
+    if size > MAX_CSV_BYTES:
+        raise _Refuse("FILE_TOO_LARGE", f"Tệp CSV quá lớn ({size // (1024 * 1024)} MB); một danh sách không lớn đến vậy.", reason="file_size")
+    head = _head(path, 65536)
+    if head.startswith(ZIP_MAGIC):
+        raise _Refuse("FILE_NOT_TEXT", "Tệp có đuôi .csv nhưng là bảng tính Excel (.xlsx) đổi tên; hãy đổi lại đuôi .xlsx.", reason="zip")
+    if head.startswith(OLE_MAGIC):
+        raise _Refuse("FILE_NOT_TEXT", "Tệp có đuôi .csv nhưng là bảng tính Excel 97-2003 (.xls); hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8'.", reason="ole")
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in head:
+        raise _Refuse("FILE_NOT_TEXT", "Tệp CSV chứa dữ liệu nhị phân, không phải văn bản (có thể là tệp khác đổi tên thành .csv).", reason="binary")
+    # The longest field: a run without a separator or line break.
+    longest = 0
+    with open(path, "rb") as fh:
+        carry = 0
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            pieces = re.split(rb"[\r\n,;\t]", chunk)
+            if len(pieces) == 1:
+                carry += len(chunk)
+                longest = max(longest, carry)
+            else:
+                longest = max(longest, carry + len(pieces[0]), max(len(p) for p in pieces))
+                carry = len(pieces[-1])
+            if longest > MAX_TEXT_BYTES * (2 if utf16 else 1):
+                raise _Refuse("FILE_CELL_TOO_LONG", "Tệp CSV có ô chứa văn bản dài quá giới hạn của Excel (32.767 ký tự); không mở vì lý do an toàn.")
