@@ -191,13 +191,15 @@ def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | No
 def _formulas_as_text(df, cells: dict) -> None:
     """A number or date computed by a formula shows as its formula ('=SUM(B2:B4)'): counts and
     dates must be typed values (a formula's cached result can be stale or edited), and cell_int /
-    parse_date then refuse it with a message that names the cell. Text results are kept."""
+    parse_date then refuse it with a message that names the cell. Text results are kept; a
+    formula never calculated (no cached value, as openpyxl writes them) is not a blank cell."""
     import datetime as dt
 
     for (row, col), formula in cells.items():
         if row in df.index and 0 <= col - 1 < df.shape[1]:
             value = df.at[row, col - 1]
-            if isinstance(value, (int, float, dt.date, dt.datetime, dt.time, dt.timedelta)) and not isinstance(value, bool):
+            if value is None or value == "" or (isinstance(value, (int, float, dt.date, dt.datetime, dt.time, dt.timedelta))
+                                                 and not isinstance(value, bool)):
                 df.at[row, col - 1] = "=" + (formula or "…")
 
 
