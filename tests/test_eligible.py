@@ -380,3 +380,14 @@ def test_bad_meeting_date_option_is_usage_error(cli, tmp_path):
     r = cli("eligible", path, "--meeting-date", "31/02/2019", "--workdir", tmp_path)
     assert r.exit_code == 2
     assert "31/02/2019" in r.stderr
+
+
+def test_office_chief_heads_only_their_own_office(cli, tmp_path):
+    rows = [
+        ["V1", "Người V1", "Văn phòng UBND thành phố", "truc_thuoc", "Chánh Văn phòng", "01/01/2015", "x", ""],
+        ["V2", "Người V2", "Ban Quản lý dự án", "truc_thuoc", "Chánh Văn phòng Ban", "01/01/2015", "", ""],
+        ["V3", "Người V3", "Thanh tra thành phố", "so", "Chánh Thanh tra", "01/01/2015", "x", ""],
+        ["V4", "Người V4", "Sở Y tế", "so", "Chánh Thanh tra Sở", "01/01/2015", "", ""],
+    ]
+    got = {p["id"]: (p["category"], p["route"]) for p in run_eligible(cli, tmp_path, rows).json["people"]}
+    assert got == {"V1": ("a", "hdnd"), "V3": ("a", "hdnd")}
