@@ -94,7 +94,7 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
             problems.warn("MEETING_NO_NOTICE_DATE", f"{s.unit}: lịch chưa ghi ngày thông báo thời gian, địa điểm; thông báo để trống ngày (hạn chậm nhất {_vn(notice_by)}).", unit=s.unit, **where)
         papers.append(Paper(session=s, plan_title=rules.title or rules.name, levels=rules.levels,
                             chair=pick_chair(s, people, rules), notice_date=notice_date, notice_by=notice_by,
-                            requests=[st for st in c.statuses if st.session is s], register_given=register is not None))
+                            requests=[st for st in c.statuses if st.session is s]))
     if inp.schedule is None:
         problems.warn("MEETING_NO_NOTICE_DATE", "Không có lịch lấy phiếu (--schedule): thông báo thời gian, địa điểm để trống ngày thông báo và địa điểm.")
     written = []

@@ -36,7 +36,6 @@ class Paper:
     notice_date: dt.date | None = None
     notice_by: dt.date | None = None
     requests: list[RequestStatus] = field(default_factory=list)
-    register_given: bool = False
 
     # -- wording shared by the PDF and the workbook ------------------------------------------
     @property
