@@ -393,14 +393,6 @@ class KeyLines:
         return self.text.count("\n", 0, best) + 1
 
 
-def _line_of(text: str, key: str, start: int = 0) -> int | None:
-    """Best-effort line number of `key = ...` or `[key]` in the TOML text (first occurrence
-    from offset `start`). Prefer KeyLines, which knows which table a key belongs to."""
-    pattern = re.compile(rf"^\s*(\[\[?[^\]]*\b{re.escape(key)}\b[^\]]*\]\]?|{re.escape(key)}\s*=)", re.M)
-    m = pattern.search(text, start)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
 def builtin_path(name: str):
     return resources.files("tinnhiem").joinpath("rulesets", f"{name}.toml")
 
@@ -697,14 +689,6 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
         voters=voters,
         _kind_aliases=kind_aliases,
     )
-
-
-def _line_of_value(text: str, value: str) -> int | None:
-    for quote in ('"', "'"):
-        idx = text.find(f"{quote}{value}{quote}")
-        if idx >= 0:
-            return text.count("\n", 0, idx) + 1
-    return None
 
 
 def lint(rs: RuleSet) -> list[Problem]:
