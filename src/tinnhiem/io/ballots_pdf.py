@@ -112,7 +112,9 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
         name_lines = _lines(pdf, person.name, COLS[1])
         post_lines = _lines(pdf, person.post, COLS[2])
         row_h = max(9.0, LINE * max(len(name_lines), len(post_lines)) + 3)
-        if y + row_h > y_limit:
+        # The last row goes over with the instruction, so that no page holds the instruction alone.
+        last = idx == len(rated)
+        if y + row_h > y_limit or (last and idx > 1 and y + row_h + footer_h > y_limit):
             out.pages.append(page)
             page = []
             y = MARGIN_TOP
