@@ -232,7 +232,8 @@ def test_unknown_key_suggests_the_right_one_and_lists_valid_keys():
     text = edit(text_of(NAT), "patterns = ['^ke toan truong\\b.*$']", "paterns = ['^ke toan truong\\b.*$']")
     p = next(p for p in problems_of(text) if p.code == "RULES_UNKNOWN_KEY")
     assert "Có phải 'patterns'?" in p.message and "[[posts]]" in p.message
-    assert p.detail == {"key": "posts[15].paterns"}
+    ids = [spec["id"] for spec in rules.load(NAT).data["posts"]]
+    assert p.detail == {"key": f"posts[{ids.index('ke_toan_truong_cong_ty') + 1}].paterns"}
 
 
 def test_json_detail_names_the_key_path():
