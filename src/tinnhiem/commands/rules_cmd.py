@@ -86,7 +86,7 @@ def check(
                          "Ví dụ: tinnhiem rules new --from national-2023 tinh-moi.toml")
 def new(
     file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .toml sẽ ghi.")],
-    source: Annotated[str, typer.Option("--from", metavar="TÊN|TỆP", help="Bộ quy tắc gốc (mặc định cantho-2019).")] = "cantho-2019",
+    source: Annotated[str, typer.Option("--from", metavar="TÊN|TỆP", help="Bộ quy tắc gốc.")] = "cantho-2019",
     json: JsonOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
