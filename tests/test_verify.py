@@ -136,3 +136,39 @@ def test_not_a_result_and_missing_file(cli, tmp_path):
     (tmp_path / "hong.xlsx").write_bytes(b"PK\x03\x04 hong")
     r = cli("verify", tmp_path / "hong.xlsx", "--json")
     assert r.exit_code == 1 and r.json["problems"]
+
+
+def test_end_to_end_on_real_tally_outputs(cli, tmp_path):
+    """eligible -> ballots -> tally on the samples, then consolidate, status and verify on what
+    tally really wrote (not on the spec-built workbooks above)."""
+    import json
+
+    from conftest import SAMPLES
+    from tinnhiem.io.filled import fill_demo_entry
+
+    wd = ["--workdir", tmp_path]
+    assert cli("eligible", SAMPLES / "danh-sach-can-bo.xlsx", "--schedule", SAMPLES / "lich-lay-phieu.xlsx", *wd).exit_code == 0
+    assert cli("ballots", "--numbered", "--seed", "2019", *wd).exit_code == 0
+    filled = fill_demo_entry(tmp_path)
+    r = cli("tally", filled, "--report-date", "19/01/2019", *wd)
+    assert r.exit_code == 0, r.stderr
+    r = cli("consolidate", "--as-of", "20/01/2019", "--json", *wd)
+    assert r.exit_code == 0, r.stderr
+    doc = r.json
+    sessions = json.loads((tmp_path / "tinnhiem-ho-so" / "sessions.json").read_text(encoding="utf-8"))["sessions"]
+    assert {u["unit"] for u in doc["units"]} == {s["unit"] for s in sessions}
+    assert {u["status"] for u in doc["units"]} == {"late"}  # reported 19/01, due by 18/01
+    assert len(doc["people"]) == sum(len(s["rated"]) for s in sessions)
+    assert all(p["category"] in "abcd" and p["pct_thap"] is not None for p in doc["people"])
+    kinds = {f["kind"] for f in doc["files"]}
+    assert kinds == {"workbook", "ignored"}  # the minutes beside the results are not results
+    r = cli("status", "--as-of", "20/01/2019", "--json", *wd)
+    assert r.exit_code == 0, r.stderr
+    assert all(u["next"] is None for u in r.json["units"])
+    book = tmp_path / "tinnhiem-ket-qua" / "ket-qua-so-tai-chinh.xlsx"
+    r = cli("verify", book, filled, "--json", *wd)
+    assert r.exit_code == 0, r.json["differences"]
+    assert r.json["recount"] == "ballots" and r.json["inputs"][0]["status"] == "same"
+    edit(book, "Kết quả", "P2", (load_workbook(book)["Kết quả"]["P2"].value or 0) + 1)
+    r = cli("verify", book, "--json", *wd)
+    assert r.exit_code == 1 and [d["cell"] for d in r.json["differences"]] == ["P2"]

@@ -33,9 +33,11 @@ def hundredths(count: int | None, base: int | None) -> int | None:
 
 
 def pct_text(count: int | None, base: int | None) -> str | None:
-    """'66.60' for 323/485: two decimals, half-up, from integers only (CONTRACT.md)."""
-    h = hundredths(count, base)
-    return None if h is None else f"{h // 100}.{h % 100:02d}"
+    """'66.60' for 323/485: two decimals, half-up, from integers only (CONTRACT.md). The one
+    formatting tally uses, so that both commands print the same figure."""
+    from tinnhiem.core.tally import percent
+
+    return percent(count, base)
 
 
 def pct_number(count: int | None, base: int | None) -> float | None:
