@@ -394,10 +394,15 @@ def count_deck(marks: np.ndarray, whole_defect: np.ndarray, mode: str, defect_co
         if k:
             reasons["not_issued"] = k
         remaining &= ~not_issued
-    if defect_codes is not None and whole_defect.any():
-        codes, counts = np.unique(defect_codes[remaining & whole_defect].astype(str), return_counts=True)
-        for c, k in zip(codes, counts):
-            reasons[str(c)] = int(k)
+    if whole_defect.any():
+        hit = remaining & whole_defect
+        if defect_codes is not None:
+            labels = np.array([c or "khac" for c in defect_codes[hit]], dtype=str)
+            codes, counts = np.unique(labels, return_counts=True)
+            for c, k in zip(codes, counts):
+                reasons[str(c)] = int(k)
+        elif hit.any():
+            reasons["khac"] = int(hit.sum())
         remaining &= ~whole_defect
     blank = marks == 0
     multi = ((marks & BAD) == 0) & ~single & ~blank

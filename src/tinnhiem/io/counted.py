@@ -209,12 +209,12 @@ def _classify(table: Table, session_fixed: str | None, known_ids: set[str], out:
             pid = known_keys[header_key(pid)]
         elif known_ids:
             if m or _ID_LIKE.match(header.strip()):
-                out.problems.append(check_problem("F207_UNKNOWN_PERSON", f"Cột '{header}': mã cán bộ '{pid}' không thuộc phiên nào đã biết.", **table.where(table.header_row), column=header))
+                out.problems.append(check_problem("F207_UNKNOWN_PERSON", f"Cột '{header}': mã cán bộ '{pid}' không thuộc phiên nào đã biết.", **{**table.where(table.header_row), "column": header}))
                 continue
-            out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **table.where(table.header_row), column=header))
+            out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **{**table.where(table.header_row), "column": header}))
             continue
         elif not (m or _ID_LIKE.match(header.strip())):
-            out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **table.where(table.header_row), column=header))
+            out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **{**table.where(table.header_row), "column": header}))
             continue
         if m:
             names[pid] = nfc(m.group(2))
@@ -223,7 +223,7 @@ def _classify(table: Table, session_fixed: str | None, known_ids: set[str], out:
     unique = []
     for pos, pid, header in persons:
         if pid in seen:
-            out.problems.append(check_problem("F226_DUPLICATE_PERSON", f"Mã cán bộ '{pid}' có hai cột ('{seen[pid]}' và '{header}').", **table.where(table.header_row), column=header))
+            out.problems.append(check_problem("F226_DUPLICATE_PERSON", f"Mã cán bộ '{pid}' có hai cột ('{seen[pid]}' và '{header}').", **{**table.where(table.header_row), "column": header}))
             continue
         seen[pid] = header
         unique.append((pos, pid, header))
@@ -387,10 +387,11 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], knowled
     for sid, mask in groups:
         s = sessions[sid]
         _info_from_rows(table, df.index[mask], s)
-        for pid, name in sheet.names.items():
-            s.people.setdefault(pid, {"name": name, "post": ""}) if not s.known else None
+        # No list of people yet (the entry workbook read alone, or nothing known): the headers
+        # name them.
+        fill_people = not s.people or not s.known
         sub = marks[mask]
-        if s.people and s.known:
+        if not fill_people:
             keep = [j for j, pid in enumerate(pids) if pid in s.people]
             for j, pid in enumerate(pids):
                 if pid in s.people:
@@ -398,7 +399,7 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], knowled
                 hit = np.flatnonzero(sub[:, j] != 0)
                 if len(hit):
                     problems.append(check_problem("F224_MARK_OUTSIDE_SESSION", f"'{pid}' không được lấy phiếu ở phiên '{sid}' nhưng có {len(hit)} dấu.",
-                                                  **table.where(int(rows[mask][hit[0]])), column=sheet.person_cols[j][2]))
+                                                  **{**table.where(int(rows[mask][hit[0]])), "column": sheet.person_cols[j][2]}))
             for pid in s.people:
                 if pid not in pids:
                     problems.append(check_problem("F217_PERSON_MISSING", f"Phiên '{sid}': chưa có cột của {pid} - {s.people[pid].get('name', '')}.", **table.where(table.header_row)))
@@ -410,8 +411,8 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], knowled
         part = Deck(person_ids=[pids[j] for j in keep], marks=sub[:, keep], defects=defects[idx], numbers=numbers[idx],
                     rows=rows[idx], sources=np.zeros(len(idx), dtype=np.int32), where=[dict(file=table.file, sheet=table.sheet)],
                     columns={pids[j]: [dict(file=table.file, sheet=table.sheet, column=sheet.person_cols[j][2])] for j in keep})
-        for pid in part.person_ids:
-            if not s.known:
+        if fill_people:
+            for pid in part.person_ids:
                 s.people.setdefault(pid, {"name": sheet.names.get(pid, ""), "post": ""})
         _add_deck(g, sid, part, problems)
         _merge_figures(g, sid, _row_figures(table, df.index[mask], problems), problems)
@@ -422,7 +423,7 @@ def _report_bad_marks(sheet: BallotSheet, cells, marks, bad_values, problems: Pr
     hits = np.argwhere((marks & BAD) != 0)
     for i, j in hits[:limit]:
         problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[i, j])}' không phải dấu hợp lệ.",
-                                      **table.where(int(table.df.index[i])), column=sheet.person_cols[j][2]))
+                                      **{**table.where(int(table.df.index[i])), "column": sheet.person_cols[j][2]}))
     if len(hits) > limit:
         problems.append(check_problem("F211_BAD_MARK", f"Còn {len(hits) - limit} ô khác không đọc được ({', '.join(repr(cell_text(v)) for v in bad_values[:5])}...).", file=table.file, sheet=table.sheet))
 

@@ -1,0 +1,155 @@
+"""core.tally: marks, counting in both validity modes, percentages, bands (hand-computed decks
+and properties)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinnhiem.core import rules as rules_mod
+from tinnhiem.core.tally import (BAD, CAO, THAP, TN, Figure, SessionInfo, band_of, count_deck, mark_text,
+                                 marks_from_cells, parse_defect, parse_mark, percent, percent_vi, tally_session)
+
+RULES = rules_mod.load("cantho-2019")
+
+
+def test_percent_examples():
+    assert percent(323, 485) == "66.60"
+    assert percent(6, 485) == "1.24"
+    assert percent(1, 3) == "33.33"
+    assert percent(2, 3) == "66.67"
+    assert percent(1, 8) == "12.50"
+    assert percent(1, 800) == "0.13"  # 0.125 -> half-up
+    assert percent(0, 5) == "0.00"
+    assert percent(5, 5) == "100.00"
+    assert percent(3, 0) is None and percent(None, 5) is None
+    assert percent_vi("66.60") == "66,60"
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**6))
+def test_percent_matches_decimal_half_up(count, base):
+    # Decimal division keeps 28 digits: enough to decide the rounding for these sizes.
+    expected = (Decimal(count * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert percent(count, base) == f"{expected:.2f}"
+
+
+@pytest.mark.parametrize("low,band", [(15, "none"), (16, "over_half"), (19, "over_half"), (20, "two_thirds_or_more"),
+                                      (21, "two_thirds_or_more"), (30, "two_thirds_or_more"), (0, "none")])
+def test_band_edges_base_30(low, band):
+    assert band_of(RULES, low, 30) == band
+
+
+@given(st.integers(1, 500), st.data())
+def test_band_monotonic_in_low(base, data):
+    order = {"none": 0, "over_half": 1, "two_thirds_or_more": 2}
+    a = data.draw(st.integers(0, base))
+    b = data.draw(st.integers(a, base))
+    assert order[band_of(RULES, a, base)] <= order[band_of(RULES, b, base)]
+    # Integer comparisons, never rounded percentages.
+    assert (band_of(RULES, a, base) != "none") == (2 * a > base)
+    assert (band_of(RULES, a, base) == "two_thirds_or_more") == (3 * a >= 2 * base)
+
+
+@pytest.mark.parametrize("value,bits", [
+    ("1", CAO), ("2", TN), ("3", THAP), (1, CAO), (3.0, THAP), ("", 0), (None, 0), (float("nan"), 0), ("  ", 0),
+    ("cao", CAO), ("tn", TN), ("thap", THAP), ("Tín nhiệm cao", CAO), ("Tín nhiệm", TN), ("Tín nhiệm thấp", THAP),
+    ("TÍN NHIỆM THẤP", THAP), ("Tín nhiệm thấp".encode().decode(), THAP), ("1,3", CAO | THAP), ("13", CAO | THAP),
+    ("1, 2", CAO | TN), ("123", CAO | TN | THAP), (13.0, CAO | THAP), ("Tín nhiệm cao, Tín nhiệm thấp", CAO | THAP),
+    ("x", BAD), ("4", BAD), ("0", BAD), ("1.5", BAD), (1.5, BAD), (True, BAD),
+])
+def test_parse_mark(value, bits):
+    assert parse_mark(value) == bits
+
+
+def test_parse_mark_nfd():
+    import unicodedata
+
+    assert parse_mark(unicodedata.normalize("NFD", "Tín nhiệm thấp")) == THAP
+
+
+def test_mark_text_and_defects():
+    assert mark_text(CAO | THAP) == "1,3" and mark_text(0) == "" and mark_text(TN) == "2" and mark_text(BAD) == "?"
+    assert parse_defect("gach_ten") == "gach_ten"
+    assert parse_defect("Phiếu không do Ban Kiểm phiếu phát ra") == "khong_do_ban_kiem_phieu_phat"
+    assert parse_defect("ghi thêm tên người") == "ghi_them"
+    assert parse_defect("") is None and parse_defect(None) is None
+    assert parse_defect("rách") == "khac"
+
+
+def test_marks_from_cells_vectorised():
+    cells = np.array([["1", "cao", ""], ["13", "x", 2.0]], dtype=object)
+    marks, bad = marks_from_cells(cells)
+    assert marks.tolist() == [[CAO, CAO, 0], [CAO | THAP, BAD, TN]]
+    assert bad == ["x"]
+
+
+# A hand-computed deck: 6 ballots, 2 people.
+#   b1: 1 3      valid
+#   b2: 1 2      valid
+#   b3: 3 3      valid
+#   b4: 1 -      blank row for person 2
+#   b5: 13 2     multi-mark for person 1
+#   b6: 2 2  + defect gach_ten
+DECK = np.array([[CAO, THAP], [CAO, TN], [THAP, THAP], [CAO, 0], [CAO | THAP, TN], [TN, TN]], dtype=np.uint8)
+DEFECT = np.array([False, False, False, False, False, True])
+
+
+def test_count_deck_whole_ballot():
+    c = count_deck(DECK, DEFECT, "whole_ballot", np.array([None] * 5 + ["gach_ten"], dtype=object))
+    assert c.ballot_invalid.tolist() == [False, False, False, True, True, True]
+    assert c.valid.tolist() == [3, 3]
+    assert c.cao.tolist() == [2, 0] and c.tin_nhiem.tolist() == [0, 1] and c.thap.tolist() == [1, 2]
+    assert c.reasons == {"gach_ten": 1, "multi_row": 1, "blank_row": 1}
+
+
+def test_count_deck_per_person():
+    c = count_deck(DECK, DEFECT, "per_person")
+    # Person 1: b1 b2 b3 b4 valid (b5 multi void, b6 defect); person 2: b1 b2 b3 b5 valid.
+    assert c.ballot_invalid.tolist() == [False, False, False, False, False, True]
+    assert c.valid.tolist() == [4, 4]
+    assert c.cao.tolist() == [3, 0] and c.tin_nhiem.tolist() == [0, 2] and c.thap.tolist() == [1, 2]
+    assert c.person_reasons[0] == {"multi_row": 1} and c.person_reasons[1] == {"blank_row": 1}
+
+
+def test_per_person_ballot_with_no_valid_row_is_invalid():
+    deck = np.array([[0, CAO | TN], [CAO, TN]], dtype=np.uint8)
+    c = count_deck(deck, np.zeros(2, dtype=bool), "per_person")
+    assert c.ballot_invalid.tolist() == [True, False]
+    assert c.reasons == {"no_valid_row": 1}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 6), st.sampled_from(["whole_ballot", "per_person"]), st.randoms(use_true_random=False))
+def test_levels_add_up_to_valid(n, p, mode, rnd):
+    choices = [0, CAO, TN, THAP, CAO | THAP, CAO, TN, THAP]
+    marks = np.array([[rnd.choice(choices) for _ in range(p)] for _ in range(n)], dtype=np.uint8).reshape(n, p)
+    defect = np.array([rnd.random() < 0.1 for _ in range(n)], dtype=bool)
+    c = count_deck(marks, defect, mode)
+    assert (c.cao + c.tin_nhiem + c.thap == c.valid).all()
+    assert (c.valid <= n - c.ballot_invalid.sum()).all()
+    assert sum(c.reasons.values()) == int(c.ballot_invalid.sum())
+    if mode == "whole_ballot":
+        assert len(set(c.valid.tolist())) <= 1
+
+
+def test_tally_session_hdnd_base_members_and_checks():
+    info = SessionInfo(id="hdnd-tp", unit="HĐND thành phố", route="hdnd", members=30, known=True,
+                       people={"A": {"name": "Nguyễn Văn A", "post": "Giám đốc Sở"}})
+    from tinnhiem.core.tally import PersonTotal
+
+    totals = [PersonTotal("A", "Nguyễn Văn A", "", 4, 4, 16, None, None, {"file": "t.csv", "row": 2})]
+    figs = {"summoned": Figure(30), "present": Figure(18), "issued": Figure(18), "returned": Figure(24)}
+    res, problems = tally_session(info, RULES, "whole_ballot", None, figs, totals=totals)
+    assert res.base == "members" and res.base_value == 30
+    r = res.results[0]
+    assert (r.pct_thap, r.band) == ("53.33", "over_half")
+    assert "NQ 85" in r.consequence
+    codes = {p.code for p in problems}
+    assert {"F201_RETURNED_OVER_ISSUED", "W212_QUORUM"} <= codes
+    # The base can be overridden for the run.
+    res, _ = tally_session(info, RULES, "whole_ballot", "returned", figs, totals=totals)
+    assert res.base_value == 24 and res.results[0].band == "two_thirds_or_more"
