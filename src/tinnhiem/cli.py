@@ -109,6 +109,14 @@ for _name in COMMANDS:
         importlib.import_module(_module).register(app)
 
 
+def _silence_stdout() -> None:
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Entry point: usage errors (exit 2) are reported in Vietnamese."""
     import sys
@@ -126,11 +134,14 @@ def main() -> None:
             hint = f"\nXem '{exc.ctx.command_path} --help' để xem hướng dẫn."
         sys.stderr.write(_translate(f"Lỗi cách dùng: {exc.format_message()}{hint}\n"))
         sys.exit(2)
-    except _click.exceptions.Abort:
-        sys.stderr.write("Đã dừng.\n")
+    except BrokenPipeError:  # `tinnhiem ... | head`: the reader went away, nothing to report
+        _silence_stdout()
         sys.exit(1)
-    except _click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("Đã dừng.\n")
+        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
 
