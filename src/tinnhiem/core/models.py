@@ -77,11 +77,18 @@ class Schedule:
     file: str | None = None
     sha256: str | None = None
 
+    _index: dict = field(default=None, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+
     def find(self, unit: str, place: str = PLACE_WORKPLACE) -> ScheduleEntry | None:
+        """The first entry for this unit (folded name) and place. Looked up in an index built
+        once: a national roster asks once per rated post, and a scan of thousands of entries
+        each time was quadratic (benchmarks/README.md)."""
         from tinnhiem.core.text import fold
 
-        key = fold(unit)
-        for e in self.entries:
-            if fold(e.unit) == key and e.place == place:
-                return e
-        return None
+        if self._indexed != len(self.entries):  # entries may be appended after a first lookup
+            index: dict[tuple[str, str], ScheduleEntry] = {}
+            for e in self.entries:
+                index.setdefault((fold(e.unit), e.place), e)
+            self._index, self._indexed = index, len(self.entries)
+        return self._index.get((fold(unit), place))
