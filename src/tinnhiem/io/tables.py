@@ -128,13 +128,13 @@ def _read_csv(path: Path, display: str):
     first = next((line for line in _lines(text) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
     try:
+        # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
         df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
-                         skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+                         na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except pd.errors.EmptyDataError:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
-    df = df.fillna("")
     df.index = range(1, len(df) + 1)  # line numbers, as the user sees them
     df.attrs["plain_blanks"] = _plain_blanks(text)
     return warnings, df, None
