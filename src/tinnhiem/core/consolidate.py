@@ -243,9 +243,13 @@ class Consolidation:
         return out
 
     def by_unit(self) -> list[dict]:
+        # Grouped once: folding every unit name for every row is quadratic on a city's files.
+        groups: dict[str, list] = {}
+        for p, c, _ in self.rows:
+            groups.setdefault(fold(p.unit), []).append((p, c))
         out = []
         for u in self.units:
-            rows = [(p, c) for p, c, _ in self.rows if fold(p.unit) == fold(u.unit)]
+            rows = groups.get(fold(u.unit), [])
             out.append({**self._summary(rows), "unit": u.unit, "status": u.status, "status_text": u.status_text()})
         return out
 
