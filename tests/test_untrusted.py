@@ -1,0 +1,412 @@
+"""Untrusted files: the bad-file corpus through the real CLI (exit code, problem code, Vietnamese
+message, no traceback, time and memory bounded), defusedxml, formula injection, CSV
+neutralisation, and legacy Vietnamese encodings."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, ROSTER_HEADER, write_xlsx
+
+sys.path.insert(0, str(DATA))
+import make_bad_files as corpus  # noqa: E402
+
+MEETING = "15/01/2019"
+MEMORY_LIMIT = 2 << 30  # bytes of address space for each run
+TIME_LIMIT = 20
+VIETNAMESE = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+with open(DATA / "EXPECTED.csv", encoding="utf-8") as _fh:
+    CASES = list(csv.DictReader(_fh))
+
+
+def _limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+ENV = dict(os.environ, PYTHONIOENCODING="utf-8", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+
+
+def run_bounded(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """`python -m tinnhiem ARGS` with 2 GB of address space, killed after TIME_LIMIT seconds."""
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "tinnhiem", *args], cwd=cwd, capture_output=True, text=True,
+                       encoding="utf-8", timeout=TIME_LIMIT, env=ENV, preexec_fn=_limit_memory)
+    return p, time.monotonic() - t0
+
+
+# One worker process runs the whole corpus through the CLI entry point (tinnhiem.cli.app), each
+# case with its own captured stdout/stderr and clock, under the same 2 GB limit: starting Python
+# and pandas once instead of 44 times keeps the suite fast. A case that hangs or aborts the
+# process fails the run (the parent's timeout covers every case at TIME_LIMIT each).
+WORKER = r"""
+import contextlib, io, json, sys, time
+import typer
+from tinnhiem.cli import app
+for line in sys.stdin:
+    args = json.loads(line)
+    out, err = io.StringIO(), io.StringIO()
+    t0 = time.monotonic()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = app(args, standalone_mode=False) or 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except BaseException as exc:
+            import traceback
+            code, _ = 99, traceback.print_exc(file=err)
+    print(json.dumps({"code": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
+                      "seconds": time.monotonic() - t0}), flush=True)
+"""
+
+
+def case_argv(case: dict, tmp: Path) -> tuple[list[str], Path]:
+    args = case["args"].replace("{data}", str(DATA)).split()
+    path = str(DATA / case["file"])
+    if case["command"] == "eligible-schedule":
+        argv = ["eligible", *args, "--schedule", path, "--meeting-date", MEETING]
+    else:
+        argv = [case["command"].split("-")[0], path, *args]
+    out = tmp / ("out.xlsx" if argv[0] == "eligible" else "out")
+    return argv + ["--json", "--workdir", str(tmp), "--out", str(out)], out
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory):
+    runnable = [c for c in CASES if c["command"] != "tally" or importlib.util.find_spec("tinnhiem.commands.tally")]
+    jobs = {}
+    for i, case in enumerate(runnable):
+        tmp = tmp_path_factory.mktemp(f"case{i}")
+        jobs[case["file"]] = (case, *case_argv(case, tmp))
+    stdin = "".join(json.dumps(argv) + "\n" for _, argv, _ in jobs.values())
+    p = subprocess.run([sys.executable, "-c", WORKER], input=stdin, capture_output=True, text=True, encoding="utf-8",
+                       timeout=TIME_LIMIT * len(jobs), env=ENV, preexec_fn=_limit_memory)
+    lines = p.stdout.splitlines()
+    assert p.returncode == 0 and len(lines) == len(jobs), (p.returncode, p.stderr[-3000:])
+    return {name: (job[0], job[2], json.loads(line)) for (name, job), line in zip(jobs.items(), lines)}
+
+
+def test_corpus_is_large_and_committed():
+    assert len(CASES) >= 25
+    for case in CASES:
+        if case["exit_code"] != "2":
+            assert (DATA / case["file"]).is_file(), case["file"]
+    kinds = {c["problem_code"] for c in CASES}
+    assert {"FILE_UNSAFE", "FILE_CORRUPT", "FILE_LEGACY_TCVN3", "FILE_NO_ROWS", "ROSTER_DATE"} <= kinds
+
+
+def check_outcome(case: dict, out: Path, code: int, stdout: str, stderr: str, seconds: float) -> None:
+    assert "Traceback" not in stderr, stderr
+    assert "Lỗi không mong đợi" not in stderr, stderr
+    assert code == int(case["exit_code"]), (code, stdout[-2000:], stderr[-2000:])
+    assert seconds < TIME_LIMIT
+    assert not out.exists() or (out.is_dir() and not any(out.iterdir())), "nothing is written on an error"
+    if code == 2:
+        assert "Lỗi cách dùng" in stderr
+        return
+    doc = json.loads(stdout)
+    errors = [x for x in doc["problems"] if x["severity"] == "error"]
+    assert errors
+    codes = {x["code"] for x in doc["problems"]}
+    if case["problem_code"] != "*":
+        assert case["problem_code"] in codes, (codes, doc["problems"])
+    for x in doc["problems"]:
+        # Vietnamese with full diacritics, never an English exception text alone.
+        assert set(x["message"].lower()) & VIETNAMESE, x
+        assert x["code"] == x["code"].upper()
+    if case["command"] != "eligible-schedule" and case["problem_code"].startswith("FILE_"):
+        assert any(x.get("file") == str(DATA / case["file"]) for x in errors)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_file_through_cli(case, corpus_runs):
+    if case["file"] not in corpus_runs:
+        pytest.skip("tally command not there yet")
+    case, out, r = corpus_runs[case["file"]]
+    check_outcome(case, out, r["code"], r["stdout"], r["stderr"], r["seconds"])
+
+
+@pytest.mark.parametrize("name", ["zip_bomb.xlsx", "billion_laughs.xlsx", "formatted_empty_rows.xlsx", "tcvn3.csv"])
+def test_bad_file_as_its_own_process(name, tmp_path):
+    """The heaviest cases again as `python -m tinnhiem`, each alone under the limits."""
+    case = next(c for c in CASES if c["file"] == name)
+    argv, out = case_argv(case, tmp_path)
+    p, seconds = run_bounded(argv, tmp_path)
+    check_outcome(case, out, p.returncode, p.stdout, p.stderr, seconds)
+
+
+def test_defusedxml_in_use():
+    import openpyxl
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_openpyxl_itself_refuses_the_entity_bomb():
+    """Second line of defence: even past the pre-flight, openpyxl does not expand entities."""
+    import openpyxl
+
+    with pytest.raises(Exception) as info:
+        openpyxl.load_workbook(DATA / "billion_laughs.xlsx")
+    chain, exc = [], info.value
+    while exc is not None:
+        chain.append(type(exc).__name__)
+        exc = exc.__cause__ or exc.__context__
+    assert "EntitiesForbidden" in chain, chain
+
+
+def test_zip_bomb_built_at_test_time_is_refused_by_size(tmp_path):
+    """A part declaring 400 MB (above the total limit) is refused before anything is inflated."""
+    from tinnhiem.io.safety import scan
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            block = b"\0" * (1 << 22)
+            for _ in range(100):
+                fh.write(block)
+    assert path.stat().st_size < 2_000_000
+    t0 = time.monotonic()
+    problems = scan(path, "bomb.xlsx").problems
+    assert time.monotonic() - t0 < 2
+    assert [p.code for p in problems] == ["FILE_UNSAFE"]
+    assert problems[0].detail["reason"] in ("zip_size", "zip_ratio")
+
+
+def test_preflight_finds_dtd_in_any_part_beyond_first_chunk(tmp_path):
+    from tinnhiem.io.safety import CHUNK, scan
+
+    import random
+
+    rng = random.Random(1)
+    pad = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789<") for _ in range(CHUNK + 5000)).encode()
+    sheet = corpus.sheet_xml([ROSTER_HEADER]).replace(b"<sheetData>", b"<!--" + pad + b"--><sheetData>")
+    sheet = sheet.replace(b"</worksheet>", b"</worksheet><!DOCTYPE x [<!ENTITY a 'b'>]>")
+    path = tmp_path / "deep.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    problems = scan(path, "deep.xlsx").problems
+    assert [p.code for p in problems] == ["FILE_UNSAFE"] and problems[0].detail["reason"] == "dtd"
+
+
+def test_preflight_passes_a_normal_workbook_and_reports_formulas(tmp_path):
+    from tinnhiem.io.safety import scan
+
+    def edit(ws):
+        ws["I2"] = "=SUM(1,2)"
+    corpus.HERE = tmp_path  # write into the test's folder
+    try:
+        path = corpus.openpyxl_xlsx("ok.xlsx", ROSTER_HEADER, corpus.ROWS, edit=edit)
+    finally:
+        corpus.HERE = DATA
+    result = scan(path, "ok.xlsx")
+    assert result.problems == []
+    assert result.formulas == {"Sheet1": {(2, 9): "SUM(1,2)"}}
+
+
+def test_formula_cell_is_shown_as_formula_not_value(tmp_path):
+    from tinnhiem.io.tables import read_table
+
+    table = read_table(DATA / "schedule_formula_count.xlsx")
+    assert table.df.loc[2, 2] == "=10+20"
+    assert table.df.loc[2, 0] == "Sở Y tế"
+
+
+# --- formula injection --------------------------------------------------------------------------
+
+INJECTION = '=HYPERLINK("http://x.invalid","bấm")'
+
+
+def test_eligible_writes_formula_like_names_as_text(cli, tmp_path):
+    rows = [["YT01", INJECTION, "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+            ["YT02", "+84 Trần", "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""],
+            ["YT03", "@SUM(A1)", "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""]]
+    roster = write_xlsx(tmp_path / "ds.xlsx", ROSTER_HEADER, rows)
+    out = tmp_path / "kq.xlsx"
+    r = cli("eligible", roster, "--meeting-date", MEETING, "--out", out, "--workdir", tmp_path, "--json")
+    assert r.exit_code == 0, r.stderr
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    found = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if cell.value in (INJECTION, "+84 Trần", "@SUM(A1)"):
+                    found[cell.value] = cell.data_type
+    assert found == {INJECTION: "s", "+84 Trần": "s", "@SUM(A1)": "s"}
+    with zipfile.ZipFile(out) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml and b"HYPERLINK" in xml
+
+
+def test_xlsx_put_headers_and_heading_are_text(tmp_path):
+    import openpyxl
+
+    from tinnhiem.io.xlsx import add_table_sheet, new_workbook, save
+
+    wb = new_workbook()
+    add_table_sheet(wb, "T", ["=1+1", "YT01 - =cmd|' /C calc'!A0"], [["-2+3", 5]], heading="=2+2")
+    save(wb, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [(c.value, c.data_type) for c in (ws["A1"], ws["A3"], ws["B3"], ws["A4"], ws["B4"])] == [
+        ("=2+2", "s"), ("=1+1", "s"), ("YT01 - =cmd|' /C calc'!A0", "s"), ("-2+3", "s"), (5, "n")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("=1+2", "'=1+2"), ("+84", "'+84"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("  =1", "'  =1"), ("Nguyễn Văn A", "Nguyễn Văn A"), ("", ""), ("a=b", "a=b"),
+])
+def test_csv_neutralise(text, expected):
+    from tinnhiem.io.csvsafe import neutralise
+
+    assert neutralise(text) == expected
+
+
+def test_csv_writer_keeps_numbers_and_roundtrips(tmp_path):
+    import datetime as dt
+
+    from tinnhiem.io.csvsafe import write_csv
+
+    target = tmp_path / "x.csv"
+    write_csv(target, ["Họ và tên", "Số", "Ngày"], [[INJECTION, -3, dt.date(2019, 1, 15)], ["Lê, Thị \"B\"", 2.5, None]])
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows == [["Họ và tên", "Số", "Ngày"], ["'" + INJECTION, "-3", "15/01/2019"], ['Lê, Thị "B"', "2.5", ""]]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_csv_neutralised_text_never_starts_with_a_trigger(text):
+    from tinnhiem.io.csvsafe import TRIGGERS, neutralise
+
+    out = neutralise(text)
+    assert not out.startswith(TRIGGERS)
+    assert out in (text, "'" + text)
+
+
+# --- legacy encodings -------------------------------------------------------------------------
+
+NAMES = ["Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Quốc Hưng", "Phạm Thị Thuỷ", "Đặng Hữu Phước", "Võ Thị Ánh Tuyết",
+         "Huỳnh Ngọc Ẩn", "Châu Thị Kim Liên", "Sở Tài chính", "Trưởng phòng Tổ chức - Biên chế", "Người Khương"]
+
+
+def test_cp1258_csv_is_converted_with_a_warning(cli, tmp_path):
+    rows = [["YT0%d" % i, n, "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""] for i, n in enumerate(NAMES[:4])]
+    path = tmp_path / "cu.csv"
+    path.write_bytes(corpus.to_cp1258(corpus.csv_text(ROSTER_HEADER, rows)))
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    r = cli("eligible", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    warning = next(p for p in r.json["problems"] if p["code"] == "FILE_LEGACY_CONVERTED")
+    assert warning["severity"] == "warning" and "Windows-1258" in warning["message"]
+    names = sorted(p["name"] for p in r.json["people"])
+    assert names == sorted(NAMES[:4])
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+
+
+def test_tcvn3_csv_is_refused_with_what_it_is_and_how_to_convert(cli, tmp_path):
+    r = cli("eligible", DATA / "tcvn3.csv", "--meeting-date", MEETING, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    (p,) = r.json["problems"]
+    assert p["code"] == "FILE_LEGACY_TCVN3"
+    assert "TCVN3" in p["message"] and "Unikey" in p["message"] and "Công cụ chuyển mã" in p["message"]
+    assert "Mã cán bộ" in p["message"]  # the preview shows the header as it should read
+
+
+def test_tcvn3_inside_xlsx_cells_names_the_cell(cli, tmp_path):
+    rows = [["YT01", corpus.to_tcvn3("Nguyễn Văn An"), "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+            ["YT02", corpus.to_tcvn3("Trần Thị Bích Ngọc"), "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""]]
+    assert rows[0][1] == "NguyÔn V¨n An"
+    path = write_xlsx(tmp_path / "abc.xlsx", ROSTER_HEADER, rows)
+    r = cli("eligible", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    (p,) = r.json["problems"]
+    assert (p["code"], p["row"], p["column"], p["sheet"]) == ("FILE_LEGACY_TCVN3", 2, "Họ và tên", "Sheet1")
+    assert "'NguyÔn V¨n An' có lẽ là 'Nguyễn Văn An'" in p["message"]
+
+
+def test_vni_csv_is_refused(cli, tmp_path):
+    r = cli("eligible", DATA / "vni.csv", "--meeting-date", MEETING, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    assert [p["code"] for p in r.json["problems"]] == ["FILE_LEGACY_VNI"]
+    assert "VNI" in r.json["problems"][0]["message"]
+
+
+def test_tcvn3_mapping_is_a_bijection_onto_vietnamese_letters():
+    from tinnhiem.io.encoding import TCVN3_TO_UNICODE, tcvn3_to_unicode
+
+    assert len(set(TCVN3_TO_UNICODE.values())) == len(TCVN3_TO_UNICODE) == 74
+    lower = set("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+    assert lower <= set(TCVN3_TO_UNICODE.values())
+    # Every code point is one byte: the text really is what a TCVN3 file holds.
+    assert all(len(k.encode("latin-1")) == 1 for k in TCVN3_TO_UNICODE)
+    # Known strings from TCVN3 documents.
+    assert tcvn3_to_unicode("NguyÔn V¨n A") == "Nguyễn Văn A"
+    assert tcvn3_to_unicode("B¶o Th¾ng") == "Bảo Thắng"
+    assert tcvn3_to_unicode("Phã Gi¸m ®èc Së") == "Phó Giám đốc Sở"
+    assert tcvn3_to_unicode("M\u00adêng Kh\u00ad¬ng") == "Mường Khương"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_real_unicode_names_are_never_flagged(name):
+    from tinnhiem.io.encoding import classify, oddities
+
+    for form in ("NFC", "NFD"):
+        text = unicodedata.normalize(form, name)
+        assert classify(unicodedata.normalize("NFC", text)) is None
+    assert oddities(name) == 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_legacy_forms_of_names_are_recognised(name):
+    from tinnhiem.io.encoding import classify, decode, tcvn3_to_unicode
+
+    assert classify(corpus.to_tcvn3(name)) == "tcvn3"
+    # TCVN3 has no toned capitals ("Ánh" was typed as "ánh" in a capitals font): the case of
+    # such a letter is lost, one reason to refuse rather than convert silently.
+    assert tcvn3_to_unicode(corpus.to_tcvn3(name)).lower() == name.lower()
+    assert classify(corpus.to_vni(name)) == "vni"
+    text, problems = decode(corpus.to_cp1258(name + "," + name), "x.csv")
+    assert text == name + "," + name and problems[0].code == "FILE_LEGACY_CONVERTED"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(NAMES), min_size=1, max_size=6))
+def test_cp1258_roundtrip_any_names(names):
+    from tinnhiem.io.encoding import decode
+
+    text = ";".join(names) + "\n"
+    out, problems = decode(corpus.to_cp1258(text), "x.csv")
+    assert out == text
+    assert [p.severity for p in problems] == ["warning"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=1, max_size=300))
+def test_decode_never_raises_on_any_bytes(raw):
+    from tinnhiem.io.encoding import decode
+
+    text, problems = decode(raw, "x.csv")
+    assert text is not None or (problems and problems[0].severity == "error")
