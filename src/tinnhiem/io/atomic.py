@@ -81,10 +81,22 @@ def atomic_path(target: Path):
     try:
         yield tmp_path
         _fsync(tmp_path)
+        _chmod_like_new(tmp_path)
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+def _chmod_like_new(path: Path) -> None:
+    """mkstemp makes files readable by their owner only; an output is an ordinary file
+    (0666 less the umask), like one the user saved."""
+    if sys.platform == "win32":
+        return
+    mask = os.umask(0)
+    os.umask(mask)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~mask)
 
 
 def _fsync(path: Path) -> None:
