@@ -337,10 +337,53 @@ def test_subprocess_run(cli_subprocess, tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_demo_includes_ballots(cli, tmp_path):
-    r = cli("demo", "--out", tmp_path / "demo", "--json")
-    doc = r.json
-    assert any(f["step"] == "ballots" for f in doc["files"])
-    assert not any(p["message"].startswith("Bước 'ballots'") for p in doc["problems"])
-    m = json.loads((tmp_path / "demo" / "tinnhiem-phieu" / "danh-muc-phieu.json").read_text(encoding="utf-8"))
-    assert m["numbered"] is True
+def test_filled_entry_workbook_round_trips_through_tally(cli, tmp_path, roster_file):
+    roster = roster_file([
+        ["A01", "Nguyễn Văn An", "Sở Xây dựng", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""],
+        ["A02", "Trần Thị Bình", "Sở Xây dựng", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""],
+        ["A03", "Lê Văn Cường", "Sở Xây dựng", "so", "Chánh Văn phòng Sở", "01/01/2015", "", ""],
+        ["A04", "Phạm Thị Dung", "Sở Xây dựng", "so", "Trưởng phòng Kế hoạch", "01/01/2015", "", ""],
+    ])
+    r = cli("ballots", roster, "--meeting-date", "15/01/2019", "--numbered", "--seed", "4", "--spares", "1",
+            "--json", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    (s,) = r.json["sessions"]
+    assert s["ballots"] == 5
+    path = Path(r.json["entry_workbook"])
+    wb = load_workbook(path)
+    index = wb["Phiên"]
+    index["G2"], index["H2"], index["I2"] = 4, 4, 4  # present, issued, returned
+    ws = wb[s["id"]]
+    assert [c.value for c in ws[1]] == ["Số phiếu", "A01 - Nguyễn Văn An", "A02 - Trần Thị Bình", "Lỗi phiếu"]
+    marks = [("1", "2"), ("1", "3"), ("3", "2"), ("2", "1,3")]  # the last ballot double-marks A02
+    for r_i, (a, b) in enumerate(marks, 2):
+        ws.cell(row=r_i, column=2, value=a)
+        ws.cell(row=r_i, column=3, value=b)
+    ws.delete_rows(6)  # the spare was not used
+    wb.save(path)
+    t = cli("tally", path, "--json", "--out", tmp_path / "kq", "--workdir", tmp_path)
+    assert t.exit_code == 0, t.stderr
+    doc = t.json
+    (res,) = doc["sessions"]
+    assert res["id"] == s["id"] and res["returned"] == 4 and res["issued"] == 4
+    # cantho-2019 voids the whole ballot for a double mark: 3 valid ballots.
+    assert res["valid"] == 3 and res["invalid"] == 1
+    by_id = {p["id"]: p for p in res["results"]}
+    assert (by_id["A01"]["cao"], by_id["A01"]["tin_nhiem"], by_id["A01"]["thap"]) == (2, 0, 1)
+    assert (by_id["A02"]["cao"], by_id["A02"]["tin_nhiem"], by_id["A02"]["thap"]) == (0, 2, 1)
+
+
+def test_many_sessions_in_worker_processes_give_the_same_files(tmp_path, monkeypatch):
+    import tinnhiem.commands.ballots as cmd
+
+    rules = rules_mod.load("cantho-2019")
+    many = [session(1, n_voters=2, sid=f"don-vi-{i:02d}", unit=f"Đơn vị {i}") for i in range(cmd.PARALLEL_FROM)]
+    counts = {s.id: 3 for s in many}
+    nums = {s.id: make_numbers(s.id, 3, 9) for s in many}
+    write_all(tmp_path / "pool", many, counts, nums, rules, 1)
+    monkeypatch.setattr(cmd, "PARALLEL_FROM", 10**6)
+    write_all(tmp_path / "serial", many[:2], counts, nums, rules, 1)
+    for s in many[:2]:
+        for kind, path in cmd.session_files(tmp_path / "serial", s.id).items():
+            assert path.read_bytes() == cmd.session_files(tmp_path / "pool", s.id)[kind].read_bytes(), kind
+    assert all(cmd.session_files(tmp_path / "pool", s.id)["pdf"].is_file() for s in many)

@@ -148,8 +148,14 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
     return out
 
 
+_FOOTER: list[tuple[list[str], list[str]]] = []
+
+
 def _footer_lines(pdf) -> tuple[list[str], list[str]]:
-    return _lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5)
+    # The same fixed text and font for every session: broken into lines once per process.
+    if not _FOOTER:
+        _FOOTER.append((_lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5)))
+    return _FOOTER[0]
 
 
 def _footer_height(pdf) -> float:
