@@ -179,17 +179,29 @@ def mark_text(bits: int) -> str:
 
 
 def marks_from_cells(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """A 2-D object array of cells to a uint8 array of mark bit sets, judging each distinct cell
-    value once (pandas.factorize); also the distinct values that are not marks."""
+    """A 2-D object array of cells to a uint8 array of mark bit sets, without a Python call per
+    cell: each column is factorised (a C hash pass; a column holds a handful of distinct texts)
+    and each distinct text parsed once. Column by column is several times faster than one pass
+    over the whole array (the hash table stays in cache). Also returns the values that are not
+    marks."""
     import pandas as pd
 
-    if values.size == 0:
-        return np.zeros(values.shape, dtype=np.uint8), []
-    codes, uniques = pd.factorize(values.ravel(order="C"), use_na_sentinel=True)
-    table = np.fromiter((parse_mark(u) for u in uniques), dtype=np.uint8, count=len(uniques))
-    table = np.append(table, np.uint8(0))  # -1: None / NaN: no mark
-    bad = [u for u, t in zip(uniques, table) if t == BAD]
-    return table[codes].reshape(values.shape), bad
+    out = np.zeros(values.shape, dtype=np.uint8)
+    bad: list = []
+    cache: dict = {}
+    for j in range(values.shape[1] if values.ndim == 2 else 0):
+        codes, uniques = pd.factorize(values[:, j], use_na_sentinel=True)
+        table = np.zeros(len(uniques) + 1, dtype=np.uint8)  # the last: -1, None / NaN: no mark
+        for k, u in enumerate(uniques):
+            key = (type(u), u)
+            bits = cache.get(key)
+            if bits is None:
+                bits = cache[key] = parse_mark(u)
+                if bits == BAD:
+                    bad.append(u)
+            table[k] = bits
+        out[:, j] = table[codes]
+    return out, bad
 
 
 def parse_defect(value) -> str | None:

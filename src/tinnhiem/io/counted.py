@@ -451,9 +451,14 @@ def _numbers(table: Table) -> np.ndarray:
     series = table.values("number")
     if series is None or n == 0:
         return np.full(n, "", dtype=object)
+    import pandas as pd
+
     values = series.to_numpy(dtype=object)
-    if n > 50_000 and all(isinstance(v, str) for v in values[:100]):
-        return np.char.strip(values.astype(str)).astype(object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # a CSV
+        joined = "".join(values)  # one C pass: is there any white space to strip at all?
+        if not any(ch in joined for ch in " \t\r\n\xa0\u3000"):
+            return values.copy()
+        return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
     return np.array([cell_text(v) for v in values], dtype=object)
 
 
@@ -485,10 +490,11 @@ def _add_deck(g: Grouped, sid: str, part: Deck, problems: Problems) -> None:
 def _check_numbers(sid: str, deck: Deck, problems: Problems, limit: int = 50) -> None:
     import pandas as pd
 
-    nums = pd.Series(deck.numbers)
-    dup = (nums != "") & nums.duplicated(keep=False)
-    if not dup.any():
+    given = deck.numbers[deck.numbers != ""]
+    if pd.Series(given, dtype=object).is_unique:  # one hash pass; the usual case
         return
+    nums = pd.Series(deck.numbers, dtype=object)
+    dup = (nums != "") & nums.duplicated(keep=False)
     firsts: dict[str, int] = {}
     reported = 0
     for i in np.flatnonzero(dup.to_numpy()):

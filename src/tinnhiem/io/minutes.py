@@ -51,7 +51,7 @@ def base_header(res: SessionResult) -> str:
 
 
 def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
-    pdf = new_pdf(f"Biên bản kiểm phiếu — {res.info.unit}", orientation="L", fast_fonts=True)
+    pdf = new_pdf(f"Biên bản kiểm phiếu — {res.info.unit}", orientation="L")
     pdf.c_margin = 1.0
     pdf.add_page()
     national_heading(pdf, [res.info.unit.upper(), "BAN KIỂM PHIẾU"])
