@@ -153,3 +153,17 @@ def test_tally_session_hdnd_base_members_and_checks():
     # The base can be overridden for the run.
     res, _ = tally_session(info, RULES, "whole_ballot", "returned", figs, totals=totals)
     assert res.base_value == 24 and res.results[0].band == "two_thirds_or_more"
+
+
+CELL_VALUES = ["1", "2", "3", "", " ", "cao", "tn", "thap", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "1,3", "13",
+               "12", "x", "4", None, 1, 2.0, 3, 13.0, float("nan"), "0"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 30), st.integers(1, 5), st.data())
+def test_vectorised_marks_equal_cell_by_cell(n, p, data):
+    cells = np.array(data.draw(st.lists(st.lists(st.sampled_from(CELL_VALUES), min_size=p, max_size=p), min_size=n, max_size=n)) or
+                     np.empty((0, p)), dtype=object).reshape(n, p)
+    marks, bad = marks_from_cells(cells)
+    assert marks.tolist() == [[parse_mark(v) for v in row] for row in cells.tolist()]
+    assert {str(b) for b in bad} == {str(v) for row in cells.tolist() for v in row if parse_mark(v) == BAD}
