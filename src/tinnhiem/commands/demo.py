@@ -121,7 +121,7 @@ def render(ctx: DemoContext) -> None:
 
     t = Table(title=f"Demo: đã tạo trong {ctx.out}")
     t.add_column("Bước")
-    t.add_column("Tệp")
+    t.add_column("Tệp", overflow="fold")
     t.add_column("Nội dung")
     for step, path, what in ctx.made:
         t.add_row(step, path, what)
