@@ -106,9 +106,21 @@ def save(wb, target: Path) -> None:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.lastModifiedBy = "tinnhiem"
+    _no_formulas(wb)
     with atomic_path(Path(target)) as tmp:
         wb.save(tmp)
         _fix_zip_times(tmp)
+
+
+def _no_formulas(wb) -> None:
+    """The last net against formula injection: tinnhiem writes values only (counts are never
+    formulas), so any cell openpyxl took for a formula is text that began with '=' (a name, an
+    id, a committee member typed by a user), whichever writer set it. It is stored as text."""
+    for ws in wb.worksheets:
+        cells = getattr(ws, "_cells", None)
+        for cell in (cells.values() if isinstance(cells, dict) else (c for row in ws.iter_rows() for c in row)):
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _fix_zip_times(path: Path) -> None:
