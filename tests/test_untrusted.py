@@ -410,3 +410,59 @@ def test_decode_never_raises_on_any_bytes(raw):
 
     text, problems = decode(raw, "x.csv")
     assert text is not None or (problems and problems[0].severity == "error")
+
+
+def test_pipeline_never_writes_a_formula_from_user_text(cli, tmp_path):
+    """Names and committee members that look like formulas, through eligible, voters, ballots,
+    tally and consolidate: no workbook anywhere holds a formula cell."""
+    import openpyxl
+
+    from conftest import SAMPLES
+
+    text = (SAMPLES / "danh-sach-can-bo.csv").read_text(encoding="utf-8-sig")
+    evil = {"Trần Minh Khoa": "=Trần Minh Khoa", "Lê Thị Hồng Nhung": '=HYPERLINK("http://x.invalid","Nhung")',
+            "Thái Văn Lộc": "@Thái Văn Lộc", "Tôn Thất Hiếu": "+Tôn Thất Hiếu"}
+    for good, bad in evil.items():
+        text = text.replace(good, bad)
+    roster = tmp_path / "ds.csv"
+    roster.write_text(text, encoding="utf-8-sig")
+    wb = openpyxl.load_workbook(SAMPLES / "lich-lay-phieu.xlsx")
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("Ban Kiểm phiếu") + 1
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col).value:
+            ws.cell(r, col).value = "=cmd|' /C calc'!A0; " + ws.cell(r, col).value
+            ws.cell(r, col).data_type = "s"
+    schedule = tmp_path / "lich.xlsx"
+    wb.save(schedule)
+    work = tmp_path / "w"
+    work.mkdir()
+    steps = [["eligible", roster, "--schedule", schedule], ["voters"], ["ballots", "--numbered", "--seed", "1"]]
+    for args in steps:
+        r = cli(*args, "--workdir", work, "--json")
+        assert r.exit_code == 0, (args, r.stderr[-2000:])
+    # Count the entry workbook as keyed in: every ballot "1" for everyone (values, not formulas).
+    entry = work / "tinnhiem-phieu" / "so-nhap-phieu.xlsx"
+    book = openpyxl.load_workbook(entry)
+    for sheet in book.worksheets[2:]:
+        people = sheet.max_column - 2
+        for row in range(2, sheet.max_row + 1):
+            for c in range(2, 2 + people):
+                sheet.cell(row, c).value = 1
+    filled = tmp_path / "da-nhap.xlsx"
+    book.save(filled)
+    r = cli("tally", filled, "--report-date", "18/01/2019", "--workdir", work, "--json")
+    assert r.exit_code == 0, r.stderr[-2000:]
+    r = cli("consolidate", work / "tinnhiem-ket-qua", "--as-of", "20/01/2019", "--workdir", work, "--json")
+    assert r.exit_code == 0, r.stderr[-2000:]
+    books = sorted(work.rglob("*.xlsx"))
+    assert len(books) > 10
+    seen = set()
+    for path in books:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    xml = z.read(name)
+                    assert b"<f>" not in xml and b"<f " not in xml, (path.relative_to(work), name)
+                    seen |= {v for v in (b"=Tr\xe1\xba\xa7n Minh Khoa", b"HYPERLINK", b"=cmd|") if v in xml}
+    assert seen == {b"=Tr\xe1\xba\xa7n Minh Khoa", b"HYPERLINK", b"=cmd|"}, seen
