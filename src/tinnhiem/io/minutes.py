@@ -74,6 +74,14 @@ def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
     base = base_header(res)
     widths = [8, 42, 42, 15, 17, 15, 17, 15, 17, 79]
     pdf.set_font(FONT, "B", 8)
+
+    def n_lines(w, text):
+        return max(len(pdf.multi_cell(w, 3.5, text, dry_run=True, output="LINES")), 1)
+
+    # The sub-header ("% trên tổng số đại biểu") may need three lines: size the header to fit,
+    # so that no label spills over the border into the first data row.
+    sub_h = 3.5 * max(n_lines(17, base), n_lines(15, "Số phiếu"))
+    head_h = 6 + sub_h
     y = pdf.get_y()
     x = pdf.l_margin
     top = [("STT", 1), ("Họ và tên", 1), ("Chức vụ", 1), ("Tín nhiệm cao", 2), ("Tín nhiệm", 2), ("Tín nhiệm thấp", 2), ("Mức và hệ quả", 1)]
@@ -81,16 +89,19 @@ def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
     for label, span in top:
         w = sum(widths[col:col + span])
         pdf.set_xy(x, y)
-        pdf.multi_cell(w, 12 if span == 1 else 6, label, border=1, align="C")
+        if span == 1:
+            pdf.multi_cell(w, head_h / n_lines(w, label), label, border=1, align="C")
+        else:
+            pdf.multi_cell(w, 6, label, border=1, align="C")
         x += w
         col += span
     x = pdf.l_margin + sum(widths[:3])
     for _ in range(3):
         for label, w in (("Số phiếu", 15), (base, 17)):
             pdf.set_xy(x, y + 6)
-            pdf.multi_cell(w, 3, label, border=1, align="C")
+            pdf.multi_cell(w, sub_h / n_lines(w, label), label, border=1, align="C")
             x += w
-    pdf.set_xy(pdf.l_margin, y + 12)
+    pdf.set_xy(pdf.l_margin, y + head_h)
     pdf.set_font(FONT, "", 8)
     for i, r in enumerate(res.results, 1):
         band = r.band_label + (f": {r.consequence}" if r.consequence else "")
