@@ -70,6 +70,13 @@ def stdout_console():
     return Console(highlight=False)
 
 
+def _escape(text: str) -> str:
+    """User text (file names, titles) may hold [brackets] that rich would read as markup."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def print_problems(problems: list[Problem], limit: int = 200) -> None:
     if not problems:
         return
@@ -79,7 +86,7 @@ def print_problems(problems: list[Problem], limit: int = 200) -> None:
     con.print(f"[bold]{errors} lỗi, {warnings} cảnh báo:[/bold]")
     for p in problems[:limit]:
         style = "red" if p.severity == "error" else "yellow"
-        con.print(f"[{style}]•[/{style}] {p.text()}", markup=True, highlight=False)
+        con.print(f"[{style}]•[/{style}] {_escape(p.text())}", markup=True, highlight=False)
     if len(problems) > limit:
         con.print(f"... và {len(problems) - limit} vấn đề khác (xem --json hoặc tệp kết quả).")
 
@@ -101,7 +108,7 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def run(common: Common, body: Callable[[], Outcome], doc_key: str | None = None) -> None:
+def run(common: Common, body: Callable[[], Outcome]) -> None:
     """Run a command body; never lets a traceback reach the user unless --debug."""
     try:
         outcome = body()
@@ -109,7 +116,7 @@ def run(common: Common, body: Callable[[], Outcome], doc_key: str | None = None)
         _finish(common, {"problems": []}, Problems(exc.problems), None)
         return
     except UsageError as exc:
-        stderr_console().print(f"[red]Lỗi cách dùng:[/red] {exc}")
+        stderr_console().print(f"[red]Lỗi cách dùng:[/red] {_escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE)
     except typer.Exit:
         raise
@@ -119,8 +126,10 @@ def run(common: Common, body: Callable[[], Outcome], doc_key: str | None = None)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if common.debug:
             raise
+        if common.json:  # a script still gets one JSON document
+            emit_json({"problems": [Problem(code="INTERNAL_ERROR", message=f"Lỗi không mong đợi: {type(exc).__name__}: {exc}").to_json()]})
         stderr_console().print(
-            f"[red]Lỗi không mong đợi:[/red] {type(exc).__name__}: {exc}\n"
+            f"[red]Lỗi không mong đợi:[/red] {type(exc).__name__}: {_escape(str(exc))}\n"
             "Không có tệp kết quả nào bị ghi dở. Chạy lại với --debug để xem chi tiết và gửi cho người phát triển."
         )
         raise typer.Exit(EXIT_INPUT)
