@@ -98,7 +98,7 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     from tinnhiem.io.encoding import legacy_cells
     from tinnhiem.io.safety import scan
 
-    checked = scan(path, display)
+    checked = _scan_once(path, display, scan)
     if checked.problems:
         raise InputError(checked.problems)
     if suffix in (".csv", ".txt"):
@@ -111,6 +111,28 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
         raise InputError(legacy)
     table.problems = list(warnings or [])
     return table
+
+
+# The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000
+# session sheets is read sheet by sheet, and scanning the whole file again for every sheet made
+# reading it quadratic (hours at national scale; benchmarks/README.md). Only a scan that found
+# no problem is kept, and any change of size or modification time scans again.
+_LAST_SCAN: dict = {}
+
+
+def _scan_once(path: Path, display: str, scan):
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    except OSError:
+        key = None
+    if key is not None and _LAST_SCAN.get("key") == key:
+        return _LAST_SCAN["scan"]
+    checked = scan(path, display)
+    _LAST_SCAN.clear()
+    if key is not None and not checked.problems:
+        _LAST_SCAN.update(key=key, scan=checked)
+    return checked
 
 
 def _read_csv(path: Path, display: str):
