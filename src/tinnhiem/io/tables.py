@@ -56,8 +56,15 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
 
-    def keys(self) -> set[str]:
-        return {header_key(self.label), header_key(self.key)} | {header_key(a) for a in self.aliases}
+    def keys(self) -> frozenset[str]:
+        # Computed once per column: a workbook of thousands of sheets matches headers per sheet.
+        cached = _COLUMN_KEYS.get(self)
+        if cached is None:
+            cached = _COLUMN_KEYS[self] = frozenset({header_key(self.label), header_key(self.key)} | {header_key(a) for a in self.aliases})
+        return cached
+
+
+_COLUMN_KEYS: dict[Column, frozenset[str]] = {}
 
 
 def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
@@ -121,11 +128,7 @@ _LAST_SCAN: dict = {}
 
 
 def _scan_once(path: Path, display: str, scan):
-    try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
-    except OSError:
-        key = None
+    key = _file_key(path)
     if key is not None and _LAST_SCAN.get("key") == key:
         return _LAST_SCAN["scan"]
     checked = scan(path, display)
@@ -133,6 +136,33 @@ def _scan_once(path: Path, display: str, scan):
     if key is not None and not checked.problems:
         _LAST_SCAN.update(key=key, scan=checked)
     return checked
+
+
+def _file_key(path: Path):
+    try:
+        st = path.stat()
+        return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    except OSError:
+        return None
+
+
+_LAST_BOOK: dict = {}
+
+
+def _open_book(path: Path, python_calamine):
+    """The workbook, opened once per file identity (opening parses the list of every sheet, so
+    reopening for each of 4,000 sheets was quadratic too). Opened from the bytes, so that no file
+    handle stays open: on Windows an open handle would block replacing that file later."""
+    import io as _io
+
+    key = _file_key(path)
+    if key is not None and _LAST_BOOK.get("key") == key:
+        return _LAST_BOOK["book"]
+    _LAST_BOOK.clear()
+    book = python_calamine.CalamineWorkbook.from_filelike(_io.BytesIO(path.read_bytes()))
+    if key is not None:
+        _LAST_BOOK.update(key=key, book=book)
+    return book
 
 
 def _read_csv(path: Path, display: str):
@@ -188,7 +218,7 @@ def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | No
     import python_calamine
 
     try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        wb = _open_book(path, python_calamine)
         names = wb.sheet_names
         if sheet is not None:
             if sheet not in names:
