@@ -214,6 +214,8 @@ CASES = [
     ("W227_COLUMN_IGNORED", _ballots(["A", "Ghi chú thêm"], [["1", "x y"]]), None),
     ("F228_VALID_OVER_RETURNED", lambda tmp: write_csv(tmp / "t.csv", TOTALS_HEADER, [["s", "A", "9", "3", "1", *OK_FIG]]), None),
     ("W229_ROUTE_ASSUMED", _ballots(["A"], [["1"]]), None),
+    ("F233_RETURNED_OVER_SUMMONED", _totals([["s", "A", "6", "3", "2", "10", "", "", "11"]]), None),
+    ("F234_RETURNED_OVER_PRESENT", _totals([["s", "A", "5", "3", "1", "10", "8", "", "9"]]), None),
     ("F231_LAYOUT_UNKNOWN", _ballots(["Số phiếu", "Lỗi phiếu"], [["1", ""]]), None),
     # With the working folder's sessions (tinnhiem-ho-so/sessions.json):
     ("F207_UNKNOWN_PERSON", _ballots(["TC01", "TC02", "ZZ99 - Ai đó"], [["1", "1", "1"]]), "sessions"),

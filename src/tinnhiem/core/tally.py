@@ -102,6 +102,8 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
     Check("W.229", "W229_ROUTE_ASSUMED", "Chưa biết tuyến lấy phiếu của phiên: ghi cột 'Tuyến' (hdnd, workplace, company) hoặc dùng --roster."),
     Check("F.230", "F230_DOUBLE_ENTRY_DIFF", "Hai lần nhập khác nhau: xem lại phiếu gốc và sửa tệp nhập sai, rồi chạy lại."),
     Check("F.231", "F231_LAYOUT_UNKNOWN", "Không nhận ra dạng tệp: tệp theo phiếu cần cột mã cán bộ; tệp tổng hợp cần cột 'Tín nhiệm cao', 'Tín nhiệm', 'Tín nhiệm thấp'."),
+    Check("F.233", "F233_RETURNED_OVER_SUMMONED", "Số phiếu thu về không thể nhiều hơn số người được triệu tập (phiếu hỏng đổi lại không được thu về): đếm lại phiếu, xem có phiếu không do Ban Kiểm phiếu phát ra hay dòng nhập thừa."),
+    Check("F.234", "F234_RETURNED_OVER_PRESENT", "Số phiếu thu về không thể nhiều hơn số người có mặt: đếm lại phiếu hoặc sửa số người có mặt."),
     Check("F.232", "F232_SESSION_TWICE", "Một phiên chỉ được nhập ở một dạng (theo phiếu hoặc tổng hợp), một lần: bỏ tệp thừa."),
 ]}
 
@@ -545,6 +547,11 @@ def tally_session(info: SessionInfo, rules: RuleSet, mode: str, base_override: s
     tol = int(rules.section("tally").get("reconcile_tolerance", 0))
     if returned is not None and issued is not None and returned > issued:
         problems.append(check_problem("F201_RETURNED_OVER_ISSUED", f"Phiên '{info.id}': thu về {returned} phiếu, nhiều hơn {issued} phiếu phát ra.", **at("issued")))
+    # Each person summoned returns at most one ballot, whatever was issued (spoilt ones are kept).
+    if returned is not None and summoned is not None and returned > summoned + tol:
+        problems.append(check_problem("F233_RETURNED_OVER_SUMMONED", f"Phiên '{info.id}': thu về {returned} phiếu, nhiều hơn {summoned} người được triệu tập.", **at("returned")))
+    if returned is not None and present is not None and returned > present + tol:
+        problems.append(check_problem("F234_RETURNED_OVER_PRESENT", f"Phiên '{info.id}': thu về {returned} phiếu, nhiều hơn {present} người có mặt.", **at("returned")))
     if issued is not None and summoned is not None and issued > summoned + (spoilt or 0) + tol:
         extra = f" + {spoilt} phiếu hỏng đổi lại" if spoilt else ""
         problems.append(check_problem("F202_ISSUED_OVER_SUMMONED", f"Phiên '{info.id}': phát ra {issued} phiếu, nhiều hơn {summoned} người được triệu tập{extra}.", **at("issued")))
