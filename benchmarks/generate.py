@@ -57,7 +57,7 @@ MIDDLES = ["Văn", "Thị", "Minh", "Thanh", "Quốc", "Hồng", "Ngọc", "Hoà
 GIVENS = ["Khoa", "Nhung", "Bảo", "Tùng", "Ánh", "Lực", "Mai", "Hậu", "Lan", "Đạt", "Liên", "Phúc",
           "Châu", "Sơn", "Thu", "Hưng", "Thắng", "Diễm", "Toàn", "Bích", "Nam", "Lộc", "Hạnh", "Trí",
           "Thúy", "Hiếu", "Phương", "Hòa", "Tâm", "Yến", "Khải", "Phước", "Hồng", "Nhật", "Diệu",
-          "Chính", "Phát", "Xuân", "Kiệt", "Ngân", "Quang", "Tài", "Son", "Hải", "Loan", "Tín", "Lâm"]
+          "Chính", "Phát", "Xuân", "Kiệt", "Ngân", "Quang", "Tài", "Hải", "Loan", "Tín", "Lâm"]
 PLACES = ["An Giang", "Bạc Liêu", "Bến Tre", "Cà Mau", "Cần Thơ", "Đồng Tháp", "Hậu Giang", "Kiên Giang",
           "Long An", "Sóc Trăng", "Tiền Giang", "Trà Vinh", "Vĩnh Long", "Bình Dương", "Đồng Nai",
           "Tây Ninh", "Bình Phước", "Lâm Đồng", "Đắk Lắk", "Gia Lai", "Kon Tum", "Khánh Hòa", "Phú Yên",

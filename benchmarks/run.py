@@ -33,7 +33,7 @@ ROOT = HERE.parent
 PY = sys.executable
 GB = 1024 ** 3
 JUDGE = "wall"  # or "cpu": on a machine busy with other work, the child's own CPU time
-ENTRY_SAMPLE = 100  # above this many sheets, the entry-workbook reader is timed on a sample
+ENTRY_SAMPLE = 10_000  # above this many sheets, the entry-workbook reader is timed on a sample
 
 
 # -- measuring ---------------------------------------------------------------------------------
@@ -90,6 +90,13 @@ def tinnhiem(args: list[str], cwd: Path, timeout: float | None = None) -> dict:
     return m
 
 
+def judged(m: dict) -> float:
+    """The time a target is judged on. "cpu": min(wall, CPU), the best estimate of the wall time
+    on an idle machine (a one-process command's CPU time; a command with worker processes, whose
+    CPU time exceeds its wall time, keeps its wall time)."""
+    return min(m["wall"], m["cpu"]) if JUDGE == "cpu" else m["wall"]
+
+
 def has_command(name: str) -> bool:
     return (ROOT / "src" / "tinnhiem" / "commands" / f"{name}.py").is_file()
 
@@ -122,7 +129,12 @@ def plain():
     names = sheets or wb.sheet_names
     return sum(len(wb.get_sheet_by_name(n).to_python()) for n in names)
 
+import tinnhiem.io.tables as _tables
+
 def tool():
+    # Cold: forget the pre-flight scan and the open workbook that read_table keeps per file.
+    for cache in ("_LAST_SCAN", "_LAST_BOOK"):
+        getattr(_tables, cache, {{}}).clear()
     n = 0
     for name in (sheets or [None]):
         n += len(read_table(path, name).df)
@@ -151,7 +163,10 @@ def plain():
 
 mod, fn = {reader!r}
 reader = getattr(importlib.import_module(mod), fn)
+import tinnhiem.io.tables as _tables
 def tool():
+    for cache in ("_LAST_SCAN", "_LAST_BOOK"):  # cold, as a new process reads it
+        getattr(_tables, cache, {{}}).clear()
     return reader([Path(path)], None, set())
 
 best = {{"plain": None, "tool": None, "estimated": False, "sheets": len(names)}}
@@ -167,6 +182,8 @@ else:
     # whole file): time `sample` sheets with the same per-sheet reader and scale up.
     from tinnhiem.io.tables import read_table
     chosen = names[2:2 + sample]
+    for cache in ("_LAST_SCAN", "_LAST_BOOK"):
+        getattr(_tables, cache, {{}}).clear()
     t = time.perf_counter()
     for n in chosen:
         read_table(path, n)
@@ -223,7 +240,7 @@ def bench_help(rep: Report, runs: int) -> None:
     med = lambda ms, k: statistics.median(m[k] for m in ms)  # noqa: E731
     rep.add("tinnhiem --help", {"median_s": med(help_, "wall"), "cpu_s": med(help_, "cpu"), "python_-c_pass_s": med(base, "wall"),
                                 "over_python_s": med(help_, "wall") - med(base, "wall")},
-            "< 0.3 s", med(help_, JUDGE) < 0.3)
+            "< 0.3 s", statistics.median(judged(m) for m in help_) < 0.3)
 
 
 def bench_tally_csv(rep: Report, data: Path, tmp: Path, repeat: int, timeout: float) -> None:
@@ -299,7 +316,7 @@ def bench_consolidate(rep: Report, data: Path, tmp: Path, timeout: float) -> Non
         args += ["--expected", str(data / "don-vi.xlsx")]
     m = tinnhiem(args, wd, timeout)
     units = len(m["doc"].get("units", [])) if m.get("doc") else None
-    ok = m["rc"] in (0, 1) and m[JUDGE] < 60
+    ok = m["rc"] in (0, 1) and judged(m) < 60
     rep.add(f"consolidate {n} workbooks", {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
                                             "units": units, "problems": m.get("problems")}, "< 60 s", ok, _err(m))
 
@@ -323,7 +340,7 @@ def bench_roster(rep: Report, data: Path, tmp: Path, timeout: float) -> None:
         total_cpu += m["cpu"]
         parts[cmd] = m["rc"]
     if parts:
-        ok = all(rc in (0, 1) for rc in parts.values()) and (total_cpu if JUDGE == "cpu" else total) < 30 and len(parts) == 2
+        ok = all(rc in (0, 1) for rc in parts.values()) and (min(total, total_cpu) if JUDGE == "cpu" else total) < 30 and len(parts) == 2
         rep.add("eligible + voters", {"wall_s": total, "cpu_s": total_cpu}, "< 30 s", ok)
 
 
@@ -357,7 +374,7 @@ def bench_ballots(rep: Report, data: Path, tmp: Path, timeout: float, scale: flo
     sessions = None
     if m.get("doc"):
         sessions = len(m["doc"].get("sessions", []))
-    ok = m["rc"] in (0, 1) and m[JUDGE] < 120
+    ok = m["rc"] in (0, 1) and judged(m) < 120
     rep.add(f"ballots ({sessions} sessions)", {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
                                                "problems": m.get("problems")}, "< 120 s", ok, _err(m))
 
