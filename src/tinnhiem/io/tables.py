@@ -105,14 +105,16 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     from tinnhiem.io.encoding import legacy_cells
     from tinnhiem.io.safety import scan
 
-    checked = _scan_once(path, display, scan)
+    key = _file_key(path)
+    checked = _scan_once(path, display, scan, key)
     if checked.problems:
         raise InputError(checked.problems)
     if suffix in (".csv", ".txt"):
-        warnings, rows, sheet_name = _read_csv(path, display)
+        warnings, values, plain, sheet_name = _read_csv(path, display)
     else:
-        warnings, rows, sheet_name = _read_sheet(path, display, sheet, checked.formulas)
-    table = _to_table(display, sheet_name, None, rows)
+        warnings, values, plain, sheet_name = _read_sheet(path, display, sheet, checked.formulas, key)
+    table = _to_table(display, sheet_name, values, plain)
+    del values
     legacy = legacy_cells(table)
     if legacy:
         raise InputError(legacy)
@@ -127,8 +129,7 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
 _LAST_SCAN: dict = {}
 
 
-def _scan_once(path: Path, display: str, scan):
-    key = _file_key(path)
+def _scan_once(path: Path, display: str, scan, key):
     if key is not None and _LAST_SCAN.get("key") == key:
         return _LAST_SCAN["scan"]
     checked = scan(path, display)
@@ -149,20 +150,21 @@ def _file_key(path: Path):
 _LAST_BOOK: dict = {}
 
 
-def _open_book(path: Path, python_calamine):
-    """The workbook, opened once per file identity (opening parses the list of every sheet, so
-    reopening for each of 4,000 sheets was quadratic too). Opened from the bytes, so that no file
-    handle stays open: on Windows an open handle would block replacing that file later."""
+def _open_book(path: Path, python_calamine, key):
+    """The workbook and its sheet names, opened once per file identity (opening parses the list
+    of every sheet, so reopening for each of 4,000 sheets was quadratic too; so was asking the
+    workbook for its 4,000 names each time). Opened from the bytes, so that no file handle stays
+    open: on Windows an open handle would block replacing that file later."""
     import io as _io
 
-    key = _file_key(path)
     if key is not None and _LAST_BOOK.get("key") == key:
-        return _LAST_BOOK["book"]
+        return _LAST_BOOK["book"], _LAST_BOOK["names"]
     _LAST_BOOK.clear()
     book = python_calamine.CalamineWorkbook.from_filelike(_io.BytesIO(path.read_bytes()))
+    names = book.sheet_names
     if key is not None:
-        _LAST_BOOK.update(key=key, book=book)
-    return book
+        _LAST_BOOK.update(key=key, book=book, names=names)
+    return book, names
 
 
 def _read_csv(path: Path, display: str):
@@ -177,31 +179,86 @@ def _read_csv(path: Path, display: str):
     if text is None:
         raise InputError(problems)
     warnings = problems
+    # pandas parses UTF-8 bytes twice as fast as a str (which it would encode again): hand it
+    # the file's own bytes when they are UTF-8, else the converted text once encoded.
+    if problems or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = text.encode("utf-8")
+    else:
+        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    del raw
+    # pandas takes an empty first line for a file without columns (EmptyDataError): empty lines
+    # at the top are cut here and given back as blank rows, so row numbers stay the user's.
+    top = 0
+    while top < len(data) and data[top] in b"\r\n":
+        top += 1
+    top = data.rfind(b"\n", 0, top) + 1
+    skipped = data.count(b"\n", 0, top)
+    if top:
+        data = data[top:]
     first = next((line for line in _lines(text) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
+    plain = _plain_blanks(data, text)
+    del text
     try:
         # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
-        df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
                          na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except pd.errors.EmptyDataError:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
-    df.index = range(1, len(df) + 1)  # line numbers, as the user sees them
-    df.attrs["plain_blanks"] = _plain_blanks(text)
-    return warnings, df, None
+    values = df.to_numpy(dtype=object)
+    del df
+    if skipped:
+        import numpy as np
+
+        values = np.vstack([np.full((skipped, values.shape[1]), "", dtype=object), values])
+    return warnings, values, plain, None
 
 
 # A field holding only white space ("a,  ,b" or '"  "'). When the text has none, the blank
 # mask may simply compare cells with "" (a C loop) instead of judging each cell.
 _SPACE_ONLY_FIELD = re.compile(r'(?:^|[,;\n])"?[^\S\r\n]+"?(?=[,;\r\n]|$)')
+# The same white space ([^\S\r\n]: str.isspace() but line breaks) as UTF-8 byte sequences,
+# grouped by their first byte, and a run of them.
+_WS_BY_LEAD = (
+    (b"\t", (b"\t",)), (b"\x0b", (b"\x0b",)), (b"\x0c", (b"\x0c",)), (b"\x1c", (b"\x1c",)), (b"\x1d", (b"\x1d",)),
+    (b"\x1e", (b"\x1e",)), (b"\x1f", (b"\x1f",)), (b" ", (b" ",)), (b"\xc2", (b"\xc2\x85", b"\xc2\xa0")),
+    (b"\xe1\x9a\x80", (b"\xe1\x9a\x80",)),  # '\xe1' alone leads most Vietnamese letters
+    (b"\xe2", tuple(bytes([0xE2, 0x80, b]) for b in (*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF)) + (b"\xe2\x81\x9f",)),
+    (b"\xe3", (b"\xe3\x80\x80",)),
+)
+_WS_RUN = re.compile(rb"(?:[\t\x0b\x0c\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)+")
+_FIELD_END = frozenset(b",;\r\n")
+_FIELD_START = frozenset(b",;\n")
+_WS_POSITIONS = 200_000  # white-space characters looked at one by one; beyond, the regex
 
 
-def _plain_blanks(text: str) -> bool:
-    body = text[text.find("\n") + 1:] if "\n" in text else text
-    if not any(ch in body for ch in " \t\xa0\u3000\f\v"):  # fast path: marks and numbers only
-        return _SPACE_ONLY_FIELD.search(text[:len(text) - len(body)]) is None
-    return _SPACE_ONLY_FIELD.search(text) is None
+def _plain_blanks(data: bytes, text: str) -> bool:
+    """True when no field of the CSV (UTF-8 `data`, decoded as `text`) holds only white space.
+
+    Each white-space character is found with a byte search and judged by what surrounds it: a
+    regex over the whole text took a second on a national file whose text marks hold spaces."""
+    present = [seq for lead, seqs in _WS_BY_LEAD if lead in data for seq in seqs if seq in data]
+    if not present:
+        return True
+    n = len(data)
+    seen = 0
+    for seq in present:
+        p = data.find(seq)
+        while p >= 0:
+            seen += 1
+            if seen > _WS_POSITIONS:
+                return _SPACE_ONLY_FIELD.search(text) is None
+            q = p - 1 if p and data[p - 1] == 34 else p  # an opening quote
+            if q == 0 or data[q - 1] in _FIELD_START:
+                e = _WS_RUN.match(data, p).end()
+                if e < n and data[e] == 34:  # a closing quote
+                    e += 1
+                if e == n or data[e] in _FIELD_END:
+                    return False
+            p = data.find(seq, p + 1)
+    return True
 
 
 def _lines(text: str):
@@ -214,12 +271,11 @@ def _lines(text: str):
         start = end + 1
 
 
-def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None):
+def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None, key=None):
     import python_calamine
 
     try:
-        wb = _open_book(path, python_calamine)
-        names = wb.sheet_names
+        wb, names = _open_book(path, python_calamine, key)
         if sheet is not None:
             if sheet not in names:
                 raise UsageError(f"Tệp '{display}' không có trang tính '{sheet}'. Các trang: {', '.join(names)}.")
@@ -232,67 +288,87 @@ def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | No
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise InputError([Problem(code="FILE_CORRUPT", message=f"Không đọc được bảng tính: {exc}", file=display)]) from None
-    import pandas as pd
-
-    df = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    df.index = range(1, len(df) + 1)
-    _formulas_as_text(df, (formulas or {}).get(name, {}))
-    return None, df, name
+    values = _grid(rows)
+    del rows
+    _formulas_as_text(values, (formulas or {}).get(name, {}))
+    return None, values, False, name
 
 
-def _formulas_as_text(df, cells: dict) -> None:
+def _grid(rows: list) -> "object":
+    """Rows of cells as one 2-D object array (ragged rows padded with None)."""
+    import numpy as np
+
+    width = max(map(len, rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    values = np.empty((len(rows), width), dtype=object)
+    if rows and width:
+        values[:] = rows
+    return values
+
+
+def _formulas_as_text(values, cells: dict) -> None:
     """A number or date computed by a formula shows as its formula ('=SUM(B2:B4)'): counts and
     dates must be typed values (a formula's cached result can be stale or edited), and cell_int /
     parse_date then refuse it with a message that names the cell. Text results are kept; a
-    formula never calculated (no cached value, as openpyxl writes them) is not a blank cell."""
+    formula never calculated (no cached value, as openpyxl writes them) is not a blank cell.
+    `values` is the sheet as a 2-D array: (row, column), both 1-based, is values[row-1, col-1]."""
     import datetime as dt
 
     for (row, col), formula in cells.items():
-        if row in df.index and 0 <= col - 1 < df.shape[1]:
-            value = df.at[row, col - 1]
+        if 0 <= row - 1 < values.shape[0] and 0 <= col - 1 < values.shape[1]:
+            value = values[row - 1, col - 1]
             if value is None or value == "" or (isinstance(value, (int, float, dt.date, dt.datetime, dt.time, dt.timedelta))
                                                  and not isinstance(value, bool)):
-                df.at[row, col - 1] = "=" + (formula or "…")
+                values[row - 1, col - 1] = "=" + (formula or "…")
 
 
-def _to_table(display: str, sheet_name: str | None, _h, df) -> Table:
-    import pandas as pd
-
-    if df.shape[0] == 0 or df.shape[1] == 0:
-        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
-    blank = _blank_mask(df)
-    nonblank = (~blank).any(axis=1)
-    if not nonblank.any():
-        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
-    header_row = int(nonblank.idxmax())
-    header = [nfc(_cell_text(v)) for v in df.loc[header_row].tolist()]
-    # Drop trailing columns with neither header nor data.
-    used = [i for i in range(len(header)) if header[i] or (~blank.iloc[:, i]).any()]
-    width = (max(used) + 1) if used else 0
-    data = df.loc[header_row + 1:].iloc[:, :width]
-    data = data[nonblank.loc[header_row + 1:]]  # wholly empty lines are skipped
-    data.columns = range(width)
-    header = header[:width]
-    if data.shape[0] == 0:
-        raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=header_row)])
-    table = Table(file=display, sheet=sheet_name, header=header, df=data, header_row=header_row)
-    del pd
-    return table
-
-
-def _blank_mask(df):
-    """Blank cells (None, NaN, empty or white-space text), without a Python call per cell: a
-    million-row CSV has only a handful of distinct values, so each is judged once."""
+def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False) -> Table:
+    """The table below the first non-blank row (its header), from the file's cells as a 2-D
+    object array whose row i is the user's row i + 1. Works on the array and builds one
+    DataFrame at the end: an entry workbook has thousands of small sheets, where pandas'
+    per-call overheads were most of the time."""
     import numpy as np
     import pandas as pd
 
-    values = df.to_numpy(dtype=object)
-    if df.attrs.get("plain_blanks"):  # a CSV with no white-space-only field: blank is ""
-        return pd.DataFrame(values == "", index=df.index, columns=df.columns)
+    if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+    blank = _blank_mask(values, plain_blanks)
+    nonblank = ~blank.all(axis=1)
+    if not nonblank.any():
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+    top = int(nonblank.argmax())
+    header = [nfc(_cell_text(v)) for v in values[top].tolist()]
+    # Drop trailing columns with neither header nor data.
+    filled = (~blank).any(axis=0).tolist()
+    used = [i for i in range(len(header)) if header[i] or filled[i]]
+    width = (max(used) + 1) if used else 0
+    keep = nonblank[top + 1:]  # wholly empty lines are skipped
+    # Built column by column (the transpose, C-ordered): each column the readers take is then
+    # one contiguous run of cells, and the cells are copied once at most.
+    columns = values.T[:width, top + 1:]
+    columns = np.ascontiguousarray(columns) if keep.all() else columns[:, keep]
+    index = np.arange(top + 2, values.shape[0] + 1)[keep]  # row numbers, as the user sees them
+    header = header[:width]
+    if columns.shape[1] == 0:
+        raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
+    frame = pd.DataFrame(columns.T, index=pd.Index(index), columns=pd.RangeIndex(width), dtype=object, copy=False)
+    return Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1)
+
+
+def _blank_mask(values, plain: bool = False):
+    """Blank cells (None, NaN, empty or white-space text) of a 2-D object array, without a
+    Python call per cell: a million-row CSV has only a handful of distinct values, so each is
+    judged once. `plain` (a CSV with no white-space-only field): blank is simply ""."""
+    import numpy as np
+    import pandas as pd
+
+    if plain:
+        return values == ""
     codes, uniques = pd.factorize(values.ravel(), use_na_sentinel=True)
     blank = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
     blank = np.append(blank, True)  # code -1 (None, NaN) indexes the last item: blank
-    return pd.DataFrame(blank[codes].reshape(values.shape), index=df.index, columns=df.columns)
+    return blank[codes].reshape(values.shape)
 
 
 def _cell_text(value) -> str:
