@@ -50,32 +50,43 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     ws = wb.create_sheet(title[:31])
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    # Styling each cell through openpyxl's descriptors hashes the style objects every time (most
+    # of the time of a 10,000-row sheet); style one cell per kind (heading, header, data cell of
+    # each number format) once per workbook, then copy its style indices to the others, in this
+    # sheet and the next ones (a voter list has a sheet per session: 5,549 nationally). The
+    # saved bytes are the same.
+    protos: dict = wb.__dict__.setdefault("_tinnhiem_styles", {})
     r0 = 1
     if heading:
-        put(ws, 1, 1, heading).font = Font(bold=True, size=13)
+        cell = put(ws, 1, 1, heading)
+        if "heading" in protos:
+            cell._style = copy(protos["heading"])
+        else:
+            cell.font = Font(bold=True, size=13)
+            protos["heading"] = copy(cell._style)
         r0 = 3
     for c, name in enumerate(header, 1):
         cell = put(ws, r0, c, name)
+        if "header" in protos:
+            cell._style = copy(protos["header"])
+            continue
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
-    # Styling each cell through openpyxl's descriptors hashes the style objects every time (most
-    # of the time of a 10,000-row sheet); style one cell per number format, then copy its style
-    # indices to the others. The saved bytes are the same.
-    protos: dict = {}
+        protos["header"] = copy(cell._style)
     for r, values in enumerate(rows, r0 + 1):
         for c, value in enumerate(values, 1):
             cell = put(ws, r, c, value)
             fmt = number_formats.get(c) if number_formats and c in number_formats else (
                 "DD/MM/YYYY" if isinstance(value, dt.date) else None)
-            proto = protos.get(fmt)
+            proto = protos.get(("data", fmt))
             if proto is None:
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if fmt is not None:
                     cell.number_format = fmt
-                protos[fmt] = cell._style
+                protos[("data", fmt)] = copy(cell._style)  # a copy: callers restyle cells later
             else:
                 cell._style = copy(proto)
     for c in range(1, len(header) + 1):
