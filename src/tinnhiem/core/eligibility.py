@@ -80,15 +80,20 @@ class Decision:
 
 def classify(post: Post, rules: RuleSet, unit_post_ids: set[str] | None = None) -> tuple[PostRule | None, list[str]]:
     """The rated post this row holds (or None), and the reasons a person must review it."""
-    title = fold(post.title)
-    review: list[str] = []
-    for rr in rules.review:
-        if rr.pattern.search(title):
-            review.append(rr.reason)
-            title = rr.pattern.sub(" ", title).strip()
-            title = " ".join(title.split())
-    unit = fold(post.unit)
-    matches = [p for p in rules.posts if p.matches(title, post.unit_kind, unit)]
+    memo = _memo(rules)
+    title, review = _title(post.title, rules, memo)
+    review = list(review)
+    key = (title, post.unit_kind)
+    matches = memo["kind"].get(key)
+    if matches is None:
+        # Rules that match the title and the kind of unit; the unit's own name is checked
+        # below, so that one entry serves every unit of a roster (100,000 posts: few titles).
+        # PostRule.matches without its unit-name test, which is applied below.
+        matches = memo["kind"][key] = [p for p in rules.posts if post.unit_kind in p.unit_kinds
+                                       and any(x.search(title) for x in p.patterns)]
+    if any(p.unit_patterns for p in matches):
+        unit = fold(post.unit)
+        matches = [p for p in matches if not p.unit_patterns or any(x.search(unit) for x in p.unit_patterns)]
     matches = [p for p in matches if not (p.requires_ubnd_member and not post.ubnd_member)]
     if unit_post_ids is not None:
         matches = [p for p in matches if not (p.unless_unit_has and p.unless_unit_has in unit_post_ids)]
@@ -97,6 +102,34 @@ def classify(post: Post, rules: RuleSet, unit_post_ids: set[str] | None = None) 
     if len({m.category for m in matches}) > 1:
         review.append("Chức vụ khớp nhiều nhóm chức danh (" + ", ".join(m.label for m in matches) + ")")
     return matches[0], review
+
+
+# What classify derives from a title or a (title, kind of unit) pair, for one rule set at a time:
+# a national roster repeats the same few thousand titles across 100,000 posts, and each post is
+# classified several times (decide, unit_post_ids, voter roles).
+_MEMO: dict = {}
+
+
+def _memo(rules: RuleSet) -> dict:
+    if _MEMO.get("rules") is not rules:
+        _MEMO.clear()
+        _MEMO.update(rules=rules, title={}, kind={})
+    return _MEMO
+
+
+def _title(raw: str, rules: RuleSet, memo: dict) -> tuple[str, tuple[str, ...]]:
+    """The folded title without its review markers, and the reasons those markers give."""
+    hit = memo["title"].get(raw)
+    if hit is None:
+        title = fold(raw)
+        review: list[str] = []
+        for rr in rules.review:
+            if rr.pattern.search(title):
+                review.append(rr.reason)
+                title = rr.pattern.sub(" ", title).strip()
+                title = " ".join(title.split())
+        hit = memo["title"][raw] = (title, tuple(review))
+    return hit
 
 
 def decide(roster: Roster, rules: RuleSet, meeting_date: dt.date | None = None,

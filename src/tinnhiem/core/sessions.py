@@ -192,6 +192,9 @@ def build_sessions(roster: Roster, decisions: list[Decision], rules: RuleSet,
             s.rated.append(person)
 
     # The plan's second place (II.2c): the same-level Party committee, where the schedule says so.
+    first_post: dict[str, Post] = {}  # folded unit -> its first post in the roster
+    for post in roster.posts:
+        first_post.setdefault(fold(post.unit), post)
     if schedule is not None:
         for e in schedule.entries:
             if e.place != PLACE_PARTY:
@@ -201,8 +204,9 @@ def build_sessions(roster: Roster, decisions: list[Decision], rules: RuleSet,
                 problems.warn("CAP_UY_NO_RATED", f"{e.unit}: lịch có hội nghị lấy phiếu tại cấp ủy cùng cấp nhưng đơn vị không có người được lấy phiếu.",
                               file=e.file, sheet=e.sheet, row=e.row, column="Nơi lấy phiếu", unit=e.unit)
                 continue
-            unit = next((p.unit for p in roster.posts if fold(p.unit) == fold(e.unit)), e.unit)
-            kind = next((p.unit_kind for p in roster.posts if fold(p.unit) == fold(e.unit)), None)
+            first = first_post.get(fold(e.unit))
+            unit = first.unit if first else e.unit
+            kind = first.unit_kind if first else None
             route = "company" if kind and "company" in {r.route for r in people} | ({"company"} if _is_company(kind, rules) else set()) else "workplace"
             sid = session_id(unit, PLACE_PARTY)
             s = sessions[sid] = new_session(sid, unit, route, e.meeting_date or meeting_date, e, PLACE_PARTY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -26,13 +27,31 @@ def strip_marks(text: str) -> str:
 
 def fold(value) -> str:
     """Lower case, no diacritics, single spaces: the form title patterns are written against."""
+    if type(value) is str:
+        return _fold_text(value)
+    return _fold(value)
+
+
+def _fold(value) -> str:
     text = strip_marks(nfc(value)).lower()
     return _SPACES.sub(" ", text).strip()
 
 
+# A roster of 100,000 posts folds the same few thousand unit names and titles again and again
+# (classify, sessions, schedule look-ups). Only text is cached: 1, 1.0 and True are equal keys.
+_fold_text = lru_cache(maxsize=1 << 18)(_fold)
+
+
 def header_key(value) -> str:
     """Key for header matching: case, diacritics, NFC/NFD, spaces, '_' and '-' are ignored."""
-    return _SEPARATORS.sub("", fold(value))
+    if type(value) is str:
+        return _header_key_text(value)
+    return _SEPARATORS.sub("", _fold(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _header_key_text(value: str) -> str:
+    return _SEPARATORS.sub("", _fold_text(value))
 
 
 def slug(value) -> str:
