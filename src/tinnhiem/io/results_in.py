@@ -6,7 +6,10 @@ reported without stopping the others."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,16 +148,50 @@ class NotAResult(Exception):
         self.ours = ours
 
 
-def _sheet(wb, title: str):
+def _sheet_name(names: list[str], title: str) -> str | None:
     want = fold(title)
-    return next((wb[n] for n in wb.sheetnames if fold(n) == want), None)
+    return next((n for n in names if fold(n) == want), None)
 
 
-def _rows(ws, limit: int = 200_000):
-    for i, values in enumerate(ws.iter_rows(values_only=True), 1):
-        if i > limit:
-            break
-        yield i, list(values)
+def _plain(value):
+    """A calamine cell as openpyxl gave it (the values later steps and `verify` compare): an
+    empty cell is None, a whole number an int, a date a datetime."""
+    if value == "" and isinstance(value, str):
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _rows(wb, name: str, formulas: dict, display: str, limit: int = 200_000) -> list[tuple[int, list]]:
+    """(row number, values) of one sheet. A formula cell reads as its formula ('=SUM(...)'), as
+    openpyxl showed it: a count or a date must be a typed value, not a formula's cached result."""
+    try:
+        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=limit)
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for broken files
+        raise InputError([Problem("FILE_CORRUPT", f"Không đọc được bảng tính ({type(exc).__name__}). Hãy xuất lại tệp.", file=display, sheet=name)]) from None
+    rows = [(i, [_plain(v) for v in values]) for i, values in enumerate(grid[:limit], 1)]
+    for (r, c), text in (formulas.get(name) or {}).items():
+        if r <= len(rows) and c >= 1:
+            values = rows[r - 1][1]
+            values.extend([None] * (c - len(values)))
+            values[c - 1] = "=" + (text or "…")
+    return rows
+
+
+_CREATOR = re.compile(rb"<(?:\w+:)?creator\b[^>]*>([^<]*)</(?:\w+:)?creator>")
+
+
+def _creator(data: bytes) -> str:
+    """dc:creator of docProps/core.xml ("tinnhiem" for the tool's own workbooks)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            m = _CREATOR.search(zf.read("docProps/core.xml"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    return m.group(1).decode("utf-8", "replace").strip() if m else ""
 
 
 def _header(rows: list[tuple[int, list]], marker: str) -> tuple[int, list[str]] | None:
@@ -180,84 +217,94 @@ def _match(heads: list[str], columns: list[Column]) -> dict[str, int]:
     return out
 
 
-def open_result_book(path: Path, display: str, sha256: str | None = None) -> ResultBook:
+def open_result_book(path: Path, display: str, sha256: str | None = None, ballots: bool = True) -> ResultBook:
     """Read a result workbook. Raises InputError when the file is broken or unsafe, NotAResult
-    when it is a readable workbook of another kind."""
-    from tinnhiem.io.safety import preflight
+    when it is a readable workbook of another kind.
 
-    problems = preflight(path, display)
-    if problems:
-        raise InputError(problems)
+    Only the sheets needed are parsed (python-calamine): "Kết quả" and "Thông tin", and "Phiếu"
+    when `ballots` (verify recounts from it; consolidate does not need its 500 rows a unit)."""
+    from tinnhiem.io.safety import scan
+
+    checked = scan(path, display)
+    if checked.problems:
+        raise InputError(checked.problems)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise NotAResult(False)
-    import openpyxl
+    import python_calamine
     from openpyxl.utils import get_column_letter
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        data = path.read_bytes()
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(wb.sheet_names)
+    except OSError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a broken file for the user
         raise InputError([Problem("FILE_CORRUPT", f"Không đọc được bảng tính ({type(exc).__name__}). Hãy xuất lại tệp.", file=display)]) from None
-    try:
-        ws, info_ws = _sheet(wb, RESULT_SHEET), _sheet(wb, INFO_SHEET)
-        if ws is None or info_ws is None:
-            raise NotAResult((wb.properties.creator or "") == "tinnhiem")
-        rows = list(_rows(ws))
-        found = _header(rows, "Mã cán bộ")
-        if found is None:
-            raise InputError([Problem("RESULT_NO_HEADER", f"Trang '{ws.title}' không có dòng tiêu đề (thiếu cột \"Mã cán bộ\").", file=display, sheet=ws.title)])
-        hrow, heads = found
-        cols = _match(heads, RESULT_COLUMNS)
-        missing = [c.label for c in RESULT_COLUMNS if c.key in RESULT_REQUIRED and c.key not in cols]
-        if missing:
-            raise InputError([Problem("MISSING_COLUMN", f"Thiếu cột: {', '.join(missing)}.", file=display, sheet=ws.title, row=hrow)])
-        letters = {k: get_column_letter(pos + 1) for k, pos in cols.items()}
-        headers = {k: heads[pos] for k, pos in cols.items()}
-        stored = []
-        for i, values in rows:
-            if i <= hrow or all(is_blank(v) for v in values):
-                continue
-            vals = {k: (values[pos] if pos < len(values) else None) for k, pos in cols.items()}
-            for k in ("session_id", "unit", "route", "id", "name", "post", "category", "base", "band", "band_label", "consequence"):
-                if k in vals and isinstance(vals[k], (str, int, float)) and not isinstance(vals[k], bool):
-                    vals[k] = cell_text(vals[k])
-            stored.append(StoredRow(i, vals))
+    result_name, info_name = _sheet_name(names, RESULT_SHEET), _sheet_name(names, INFO_SHEET)
+    if result_name is None or info_name is None:
+        raise NotAResult(_creator(data) == "tinnhiem")
+    rows = _rows(wb, result_name, checked.formulas, display)
+    found = _header(rows, "Mã cán bộ")
+    if found is None:
+        raise InputError([Problem("RESULT_NO_HEADER", f"Trang '{result_name}' không có dòng tiêu đề (thiếu cột \"Mã cán bộ\").", file=display, sheet=result_name)])
+    hrow, heads = found
+    cols = _match(heads, RESULT_COLUMNS)
+    missing = [c.label for c in RESULT_COLUMNS if c.key in RESULT_REQUIRED and c.key not in cols]
+    if missing:
+        raise InputError([Problem("MISSING_COLUMN", f"Thiếu cột: {', '.join(missing)}.", file=display, sheet=result_name, row=hrow)])
+    letters = {k: get_column_letter(pos + 1) for k, pos in cols.items()}
+    headers = {k: heads[pos] for k, pos in cols.items()}
+    stored = []
+    for i, values in rows:
+        if i <= hrow or all(is_blank(v) for v in values):
+            continue
+        vals = {k: (values[pos] if pos < len(values) else None) for k, pos in cols.items()}
+        for k in ("session_id", "unit", "route", "id", "name", "post", "category", "base", "band", "band_label", "consequence"):
+            if k in vals and isinstance(vals[k], (str, int, float)) and not isinstance(vals[k], bool):
+                vals[k] = cell_text(vals[k])
+        stored.append(StoredRow(i, vals))
 
-        info: dict[str, tuple[int, object]] = {}
-        inputs: list[tuple[str, str, int]] = []
-        info_rows = list(_rows(info_ws, 10_000))
-        ih = _header(info_rows, "Mục")
-        start = ih[0] if ih else 0
-        for i, values in info_rows:
-            if i <= start or not values or is_blank(values[0]):
-                continue
-            label = cell_text(values[0])
-            value = values[1] if len(values) > 1 else None
-            if fold(label).startswith("tep dau vao"):
-                name = label.split(":", 1)[1].strip() if ":" in label else ""
-                inputs.append((name, cell_text(value).lower(), i))
-            else:
-                info.setdefault(header_key(label), (i, value))
+    info: dict[str, tuple[int, object]] = {}
+    inputs: list[tuple[str, str, int]] = []
+    info_rows = _rows(wb, info_name, checked.formulas, display, 10_000)
+    ih = _header(info_rows, "Mục")
+    start = ih[0] if ih else 0
+    for i, values in info_rows:
+        if i <= start or not values or is_blank(values[0]):
+            continue
+        label = cell_text(values[0])
+        value = values[1] if len(values) > 1 else None
+        if fold(label).startswith("tep dau vao"):
+            name = label.split(":", 1)[1].strip() if ":" in label else ""
+            inputs.append((name, cell_text(value).lower(), i))
+        else:
+            info.setdefault(header_key(label), (i, value))
 
-        ballots = None
-        ballot_letters: dict[str, str] = {}
-        bws = _sheet(wb, BALLOT_SHEET)
-        if bws is not None:
-            brows = list(_rows(bws))
-            bh = _header(brows, "Mã cán bộ")
-            if bh is not None:
-                bcols = _match(bh[1], BALLOT_COLUMNS)
-                ballot_letters = {k: get_column_letter(pos + 1) for k, pos in bcols.items()}
-                ballots = []
-                for i, values in brows:
-                    if i <= bh[0] or all(is_blank(v) for v in values):
-                        continue
-                    get = lambda k: values[bcols[k]] if k in bcols and bcols[k] < len(values) else None  # noqa: E731
-                    ballots.append(BallotRow(i, cell_text(get("session_id")), cell_text(get("ballot")), cell_text(get("id")),
+    ballot_rows = None
+    ballot_letters: dict[str, str] = {}
+    ballot_name = _sheet_name(names, BALLOT_SHEET) if ballots else None
+    if ballot_name is not None:
+        brows = _rows(wb, ballot_name, checked.formulas, display)
+        bh = _header(brows, "Mã cán bộ")
+        if bh is not None:
+            bcols = _match(bh[1], BALLOT_COLUMNS)
+            ballot_letters = {k: get_column_letter(pos + 1) for k, pos in bcols.items()}
+            ballot_rows = []
+            for i, values in brows:
+                if i <= bh[0] or all(is_blank(v) for v in values):
+                    continue
+                get = lambda k: values[bcols[k]] if k in bcols and bcols[k] < len(values) else None  # noqa: E731
+                ballot_rows.append(BallotRow(i, cell_text(get("session_id")), cell_text(get("ballot")), cell_text(get("id")),
                                              cell_text(get("mark")), cell_text(get("defect")), get("valid")))
-    finally:
-        wb.close()
-    return ResultBook(display, sha256 or sha256_file(path), stored, letters, headers, info, inputs, ballots,
-                      ballot_letters, result_sheet=ws.title, ballot_sheet=bws.title if bws is not None else BALLOT_SHEET)
+    return ResultBook(display, sha256 or _sha256_bytes(data), stored, letters, headers, info, inputs, ballot_rows,
+                      ballot_letters, result_sheet=result_name, ballot_sheet=ballot_name or BALLOT_SHEET)
+
+
+def _sha256_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def parse_route(value) -> str | None:
@@ -435,7 +482,7 @@ def load(path: Path, explicit: bool, display: str | None = None) -> Loaded:
         return Loaded(display, None, "skipped", problems=[Problem("FILE_UNREADABLE", f"Không đọc được tệp: {exc.strerror or exc}.", file=display)])
     try:
         try:
-            book = open_result_book(path, display, sha)
+            book = open_result_book(path, display, sha, ballots=False)
             return Loaded(display, sha, "workbook", reports_from_book(book))
         except NotAResult as nar:
             if nar.ours and not explicit:
