@@ -468,3 +468,240 @@ def test_pipeline_never_writes_a_formula_from_user_text(cli, tmp_path):
                     assert b"<f>" not in xml and b"<f " not in xml, (path.relative_to(work), name)
                     seen |= {v for v in (b"=Tr\xe1\xba\xa7n Minh Khoa", b"HYPERLINK", b"=cmd|") if v in xml}
     assert seen == {b"=Tr\xe1\xba\xa7n Minh Khoa", b"HYPERLINK", b"=cmd|"}, seen
+
+
+# --- the pre-flight at national scale (issue 9): same verdicts, C-speed searches ------------------
+
+def _in_tmp(tmp_path, build, *args, **kwargs) -> Path:
+    """Run a corpus builder (which writes into the corpus folder) into the test's folder."""
+    corpus.HERE = tmp_path
+    try:
+        return build(*args, **kwargs)
+    finally:
+        corpus.HERE = DATA
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _raise_too_long():
+    raise _TooLong
+
+
+def _runs_refused(chunks: list[bytes], seps: tuple[bytes, ...], limit: int) -> bool:
+    from tinnhiem.io.safety import _text_runs
+
+    run = 0
+    try:
+        for chunk in chunks:
+            run = _text_runs(chunk, run, seps, limit, _raise_too_long)
+    except _TooLong:
+        return True
+    return False
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_text_runs_refuse_exactly_what_splitting_would(data):
+    """The windowed search gives the verdict of splitting the whole part on its separators."""
+    import re
+
+    from tinnhiem.io.safety import _CSV_SEPARATORS, _XML_SEPARATORS
+
+    seps = data.draw(st.sampled_from([_XML_SEPARATORS, _CSV_SEPARATORS]))
+    limit = data.draw(st.integers(1, 30))
+    body = b"".join(data.draw(st.lists(st.sampled_from([b"a", b"xy", b"\x00", *seps]), max_size=120)))
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(body)), max_size=6)))
+    chunks = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)]) if b > a]
+    pattern = b"[" + b"".join(re.escape(s) for s in seps) + b"]"
+    expected = max(len(p) for p in re.split(pattern, body)) > limit
+    assert _runs_refused(chunks, seps, limit) == expected
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("where", ["start", "straddling", "end"])
+def test_cell_text_at_the_limit_passes_one_byte_more_is_refused(tmp_path, extra, where):
+    """A run of exactly MAX_TEXT_BYTES between two '<' is allowed, one byte more is refused,
+    wherever it lies against the 1 MB chunks and the search windows."""
+    from tinnhiem.io.safety import CHUNK, MAX_TEXT_BYTES, scan
+
+    head = corpus.sheet_xml([ROSTER_HEADER, *corpus.ROWS])
+    text = b"A" * (MAX_TEXT_BYTES - 2 + extra)  # the run is counted from '<': "t>" and the text
+    pad = {"start": 0, "straddling": CHUNK - 1000 - len(head), "end": 3 * CHUNK}[where]
+    # Comments made of short runs place the long text; it ends the sheet's data.
+    filler = b"<!-- -->" * (pad // 8) if pad > 0 else b""
+    sheet = head.replace(b"</sheetData>", filler + b'<row r="99"><c r="A99" t="inlineStr"><is><t>' + text + b"</t></is></c></row></sheetData>")
+    path = _in_tmp(tmp_path, corpus.raw_xlsx, "long.xlsx", sheet, compress=zipfile.ZIP_STORED)  # no ratio alarm
+    problems = scan(path, "long.xlsx").problems
+    assert [p.code for p in problems] == (["FILE_CELL_TOO_LONG"] if extra else [])
+
+
+def test_utf16_part_with_a_dtd_is_refused_and_a_bang_in_text_is_not(tmp_path):
+    from tinnhiem.io.safety import scan
+
+    rows = [ROSTER_HEADER, ["YT01", "Chào!", "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""]]
+    ok = _in_tmp(tmp_path, corpus.raw_xlsx, "ok.xlsx", corpus.sheet_xml(rows))
+    assert scan(ok, "ok.xlsx").problems == []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        xml = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "b">]>'
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
+        path = _in_tmp(tmp_path, corpus.raw_xlsx, f"{encoding}.xlsx", xml.encode(encoding))
+        problems = scan(path, "x.xlsx").problems
+        assert [(p.code, p.detail["reason"]) for p in problems] == [("FILE_UNSAFE", "dtd")], encoding
+
+
+_F_ELEMENT = __import__("re").compile(rb"[<:]f(?:[\s>/]|$)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"f", b"<f>", b"<f ", b"<x:f/>", b"<formula1>", b"</f>", b"of", b"<c r=\"A1\">", b"a", b"<", b">"]), max_size=200))
+def test_formula_prefilter_never_misses_an_f_element(parts):
+    from tinnhiem.io.safety import _has_f_element
+
+    data = b"".join(parts)
+    if _F_ELEMENT.search(data):
+        assert _has_f_element(data)
+
+
+def test_formula_prefilter_skips_data_validation_and_finds_late_formulas():
+    from tinnhiem.io.safety import _F_SCAN_HITS, _has_f_element
+
+    validation = b'<dataValidations count="1"><dataValidation type="list"><formula1>"1,2,3"</formula1></dataValidation></dataValidations>'
+    assert not _has_f_element(b"<sheetData><row r=\"1\"/></sheetData>" + validation)
+    many_f = b"<t>off</t>" * _F_SCAN_HITS
+    assert _has_f_element(many_f + b'<c r="B2"><f>SUM(1,2)</f><v>3</v></c>')
+    assert _has_f_element(many_f + b'<c r="B2"><x:f t="shared" si="0"/></c>')
+    assert not _has_f_element(b"<t>f</t>" * 3)
+
+
+def test_entry_workbook_with_data_validation_reads_formulas_only_where_they_are(tmp_path, monkeypatch):
+    """Sheet by sheet, as tally reads an entry workbook: one scan for the file, formulas found
+    in the one sheet that has them, data-validation lists (<formula1>) are not formulas."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    import tinnhiem.io.safety as safety
+    import tinnhiem.io.tables as tables
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Hướng dẫn"
+    wb.active["A1"] = "Nhập 1, 2 hoặc 3"
+    for s in range(3):
+        ws = wb.create_sheet(f"phien-{s}")
+        ws.append(["Số phiếu", "CB01 - Nguyễn Văn An", "CB02 - Trần Thị Bích Ngọc"])
+        for r in range(5):
+            ws.append([r + 1, 1 + (r + s) % 3, 1 + r % 3])
+        dv = DataValidation(type="list", formula1='"1,2,3"')
+        ws.add_data_validation(dv)
+        dv.add("B2:C6")
+    wb["phien-1"]["C4"] = "=1+1"
+    path = tmp_path / "so-nhap.xlsx"
+    wb.save(path)
+    calls = []
+    real_scan = safety.scan
+    monkeypatch.setattr(safety, "scan", lambda *a: calls.append(a) or real_scan(*a))
+    tables._LAST_SCAN.clear()
+    tables._LAST_BOOK.clear()
+    got = {name: tables.read_table(path, name) for name in ("phien-0", "phien-1", "phien-2")}
+    assert len(calls) == 1
+    assert got["phien-1"].df.loc[4, 2] == "=1+1"
+    assert [got["phien-0"].df[1].tolist(), got["phien-2"].df[2].tolist()] == [[1, 2, 3, 1, 2], [1, 2, 3, 1, 2]]
+    assert got["phien-0"].header == ["Số phiếu", "CB01 - Nguyễn Văn An", "CB02 - Trần Thị Bích Ngọc"]
+    assert all(str(t) == "object" for t in got["phien-2"].df.dtypes)
+
+
+
+def test_white_space_table_is_every_white_space_but_line_breaks():
+    """The byte sequences searched for are exactly the characters of the regex [^\\S\\r\\n]."""
+    import re
+
+    from tinnhiem.io.tables import _WS_BY_LEAD, _WS_RUN
+
+    regex = re.compile(r"[^\S\r\n]")
+    expected = {chr(c).encode() for c in range(sys.maxunicode + 1) if regex.match(chr(c))}
+    table = {seq for lead, seqs in _WS_BY_LEAD for seq in seqs}
+    assert table == expected
+    assert all(seq.startswith(lead) for lead, seqs in _WS_BY_LEAD for seq in seqs)
+    assert all(_WS_RUN.fullmatch(seq) for seq in expected)
+    assert not _WS_RUN.match("á".encode()) and not _WS_RUN.match(b"\r") and not _WS_RUN.match(b"\n")
+
+
+_CSV_ALPHABET = [",", ";", "\n", "\r", '"', "a", "ễ", "á", "\u200b", "\xa9", " ", "\t", "\xa0", "\u3000", "\u2009", "\x0b", "\x1f"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CSV_ALPHABET), max_size=40))
+def test_plain_blanks_agrees_with_the_field_regex(chars):
+    from tinnhiem.io.tables import _SPACE_ONLY_FIELD, _plain_blanks
+
+    text = "".join(chars)
+    assert _plain_blanks(text.encode(), text) == (_SPACE_ONLY_FIELD.search(text) is None)
+
+
+def test_plain_blanks_falls_back_to_the_regex_past_its_budget(monkeypatch):
+    import tinnhiem.io.tables as tables
+
+    monkeypatch.setattr(tables, "_WS_POSITIONS", 3)
+    text = "a b,c d,e f,g h,i j\nk,  ,l\n"
+    assert tables._plain_blanks(text.encode(), text) is False
+    text = text.replace("  ", "x")
+    assert tables._plain_blanks(text.encode(), text) is True
+
+
+def test_csv_blank_lines_white_space_fields_and_bom_keep_user_row_numbers(tmp_path):
+    from tinnhiem.io.tables import read_table
+
+    text = "\r\n\nMã cán bộ;Họ và tên;Ghi chú\n\nYT01;Nguyễn Văn An;  \n;;\nYT02;\" \";\u00a0\n"
+    path = tmp_path / "ds.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    table = read_table(path)
+    assert (table.header, table.header_row) == (["Mã cán bộ", "Họ và tên", "Ghi chú"], 3)
+    assert table.df.index.tolist() == [5, 7]
+    assert table.df.values.tolist() == [["YT01", "Nguyễn Văn An", "  "], ["YT02", " ", "\u00a0"]]
+    assert all(str(t) == "object" for t in table.df.dtypes)
+    # A line of only white-space fields is a blank line too.
+    path.write_bytes(("Mã cán bộ,Họ và tên\n \t, \nYT01,A\n").encode())
+    table = read_table(path)
+    assert table.df.index.tolist() == [3]
+
+
+def test_csv_size_limit_is_checked_on_sparse_files(tmp_path):
+    """At the limit a CSV is scanned (here: refused for the long run of NUL bytes after its text);
+    one byte more is refused by its size before anything is read. Sparse files: nothing is
+    written to disk."""
+    from tinnhiem.io.safety import MAX_CSV_BYTES, scan
+
+    assert MAX_CSV_BYTES >= 8 * 56 * 1024 * 1024  # eight national per-ballot files
+    path = tmp_path / "lon.csv"
+    with open(path, "wb") as fh:
+        fh.write(("Phiên,Số phiếu," + ",".join(f"CB{i:02d}" for i in range(1, 11)) + "\n").encode())
+        fh.write(b"so-y-te,1,1,2,1,1,1,3,1,1,2,1\n" * 5000)  # text beyond the 64 KB looked at first
+        fh.truncate(MAX_CSV_BYTES)
+    if path.stat().st_blocks * 512 > 1 << 20:
+        pytest.skip("no sparse files on this file system")
+    t0 = time.monotonic()
+    problems = scan(path, "lon.csv").problems
+    assert [p.code for p in problems] == ["FILE_CELL_TOO_LONG"]
+    with open(path, "r+b") as fh:
+        fh.truncate(MAX_CSV_BYTES + 1)
+    problems = scan(path, "lon.csv").problems
+    assert [(p.code, p.detail["reason"]) for p in problems] == [("FILE_TOO_LARGE", "file_size")]
+    assert time.monotonic() - t0 < 10
+
+
+def test_national_size_csv_passes_the_preflight(tmp_path):
+    """A per-ballot CSV above the old 60 MB limit (long session ids), scanned in bounded time."""
+    from tinnhiem.io.safety import scan
+
+    path = tmp_path / "phieu.csv"
+    header = "Phiên,Số phiếu," + ",".join(f"CB{i:02d}" for i in range(1, 11)) + ",Lỗi phiếu\n"
+    block = "".join(f"uy-ban-nhan-dan-tinh-ha-giang-so-tai-chinh-{i % 50:02d},{i},1,2,1,1,3,1,1,2,1,Tín nhiệm cao,\n" for i in range(10_000))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(header)
+        for _ in range(1 + (64 << 20) // len(block.encode())):
+            fh.write(block)
+    assert path.stat().st_size > 64 << 20
+    t0 = time.monotonic()
+    assert scan(path, "phieu.csv").problems == []
+    assert time.monotonic() - t0 < 10
