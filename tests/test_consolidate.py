@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -286,3 +287,71 @@ def test_known_percentages():
     assert pct_text(1, 8) == "12.50"
     assert pct_text(1, 800) == "0.13"  # 0.125 rounds up
     assert pct_text(0, 30) == "0.00" and pct_text(3, 0) is None
+
+
+# -- the calamine reader gives what openpyxl gave -----------------------------------------------
+
+def _openpyxl_rows(path, sheet):
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def test_result_reader_values_equal_openpyxl(tmp_path):
+    """Stored values (ints, floats, dates, blanks, formulas as '=...') as openpyxl read them, so
+    that verify's cell-by-cell comparison and consolidate's figures did not change; "Phiếu" is
+    parsed only when asked for."""
+    from tinnhiem.core.consolidate import BallotRow
+    from tinnhiem.io.results_in import RESULT_COLUMNS, open_result_book
+
+    path = write_result(tmp_path / "kq.xlsx", TC, "so-tai-chinh",
+                        [person("TC02", "Lê Thị Hồng Nhung", "Phó Giám đốc Sở", "b", 323, 150, 6, invalid=6),
+                         person("TC04", "Võ Thanh Tùng", "Phó Giám đốc Sở", "b", 100, 59, 320, invalid=6)],
+                        summoned=500, present=485, issued=485, returned=485,
+                        ballots=[["so-tai-chinh", "P001", "TC02", "1", "", 1, ""],
+                                 ["so-tai-chinh", "P001", "TC04", "3", "", 1, ""]])
+    wb = load_workbook(path)
+    wb["Kết quả"]["I3"] = "=SUM(I2:I2)"  # a count computed by a formula
+    wb["Kết quả"]["F3"] = 1001.0  # a whole number stored as a float
+    wb.save(path)
+
+    expected = _openpyxl_rows(path, "Kết quả")
+    book = open_result_book(path, "kq.xlsx", ballots=False)
+    assert book.ballots is None
+    header = expected[0]
+    for r in book.rows:
+        row = expected[r.row - 1]
+        for key, value in r.values.items():
+            want = row[header.index(next(c.label for c in RESULT_COLUMNS if c.key == key))]
+            if key in ("session_id", "unit", "route", "id", "name", "post", "category", "base", "band", "band_label",
+                       "consequence") and want is not None:
+                want = str(int(want)) if isinstance(want, float) and want.is_integer() else str(want)
+            assert value == want and type(value) is type(want), (r.row, key, value, want)
+    assert book.rows[1].values["summoned"] == "=SUM(I2:I2)"
+    assert isinstance(book.rows[0].values["meeting_date"], dt.datetime)
+    assert book.info_value("Ngày báo cáo") == dt.datetime(2019, 1, 17) and book.info_row("Ngày báo cáo") == 8
+
+    full = open_result_book(path, "kq.xlsx")
+    assert full.ballots == [BallotRow(2, "so-tai-chinh", "P001", "TC02", "1", "", 1),
+                            BallotRow(3, "so-tai-chinh", "P001", "TC04", "3", "", 1)]
+    assert full.ballot_letters == {"session_id": "A", "ballot": "B", "id": "C", "mark": "D", "defect": "E", "valid": "F", "reason": "G"}
+
+
+def test_formula_count_refused_and_broken_ballot_sheet_ignored(cli, tmp_path):
+    three_units(tmp_path)
+    kq = tmp_path / "kq"
+    wb = load_workbook(kq / "ket-qua-so-noi-vu.xlsx")
+    wb["Kết quả"]["O2"] = "=5+5"
+    wb.save(kq / "ket-qua-so-noi-vu.xlsx")
+    wb = load_workbook(kq / "ket-qua-so-tai-chinh.xlsx")
+    ph = wb.create_sheet("Phiếu")
+    ph.append(["rác", None, "không phải phiếu"])  # consolidate does not read this sheet at all
+    wb.save(kq / "ket-qua-so-tai-chinh.xlsx")
+    r = cli("consolidate", kq, "--expected", tmp_path / "don-vi.csv", "--as-of", "20/01/2019", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1, r.stderr
+    bad = [p for p in r.json["problems"] if p["code"] == "RESULT_BAD_COUNT"]
+    assert len(bad) == 1 and "công thức" in bad[0]["message"] and bad[0]["row"] == 2 and bad[0]["column"] == "Tín nhiệm cao"
+    status = {u["unit"]: u["status"] for u in r.json["units"]}
+    assert status[TC] == "received" and status[NV] != "received"

@@ -391,3 +391,91 @@ def test_office_chief_heads_only_their_own_office(cli, tmp_path):
     ]
     got = {p["id"]: (p["category"], p["route"]) for p in run_eligible(cli, tmp_path, rows).json["people"]}
     assert got == {"V1": ("a", "hdnd"), "V3": ("a", "hdnd")}
+
+
+# -- national-scale speed-ups keep the same answers ---------------------------------------------
+
+import re as _re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def _ref_nfc(value) -> str:
+    """nfc() as first written: normalise, collapse white space, trim."""
+    if value is None:
+        return ""
+    return _re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def _ref_fold(value) -> str:
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", _ref_nfc(value)) if not unicodedata.combining(ch))
+    return _re.sub(r"\s+", " ", bare.replace("đ", "d").replace("Đ", "D").lower()).strip()
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("aAđĐơƠ ̉̀\u0303\t\n\xa0\u3000_-xyz1")) | st.characters(), max_size=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXT, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()))
+def test_text_fast_paths_equal_reference(value):
+    from tinnhiem.core.text import fold, header_key, nfc
+
+    assert nfc(value) == _ref_nfc(value)
+    for _ in range(2):  # second call: from the cache
+        assert fold(value) == _ref_fold(value)
+        assert header_key(value) == _re.sub(r"[\s_\-]+", "", _ref_fold(value))
+    if isinstance(value, (int, float)):
+        assert fold(value) == _ref_fold(value)  # 1, 1.0 and True are not confused by the cache
+
+
+def _ref_classify(post, rules, unit_post_ids=None):
+    """classify() without its memo: PostRule.matches on every rule."""
+    from tinnhiem.core.text import fold
+
+    title, review = fold(post.title), []
+    for rr in rules.review:
+        if rr.pattern.search(title):
+            review.append(rr.reason)
+            title = " ".join(rr.pattern.sub(" ", title).split())
+    matches = [p for p in rules.posts if p.matches(title, post.unit_kind, fold(post.unit))]
+    matches = [p for p in matches if not (p.requires_ubnd_member and not post.ubnd_member)]
+    if unit_post_ids is not None:
+        matches = [p for p in matches if not (p.unless_unit_has and p.unless_unit_has in unit_post_ids)]
+    if not matches:
+        return None, review
+    if len({m.category for m in matches}) > 1:
+        review.append("Chức vụ khớp nhiều nhóm chức danh (" + ", ".join(m.label for m in matches) + ")")
+    return matches[0], review
+
+
+def test_classify_memo_equals_plain_matching():
+    """Same title in units whose names a rule's unit pattern tells apart, review markers, the
+    board rule, the ubnd flag; and a second rule set does not reuse the first one's answers."""
+    import dataclasses
+
+    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.core.eligibility import classify
+    from tinnhiem.core.models import Post
+    from tinnhiem.io.roster import read_roster
+
+    rules = rules_mod.load(None)
+    roster, _ = read_roster(SAMPLES / "danh-sach-can-bo.xlsx", rules)
+    kinds = sorted({k for p in rules.posts for k in p.unit_kinds})
+    titles = sorted({p.title for p in roster.posts}) + ["Quyền Chánh Văn phòng", "Phó Chánh Thanh tra phụ trách",
+                                                        "Kiểm soát viên", "Chủ tịch HĐTV (kiêm)"]
+    units = ["Sở Tài chính", "Văn phòng UBND thành phố", "Thanh tra thành phố", "Ban Dân tộc", "Quận Ninh Kiều",
+             "Công ty TNHH MTV Xổ số"]
+    posts = list(roster.posts) + [Post("X", "X", u, k, t, ubnd_member=m) for t in titles for u in units
+                                  for k in kinds for m in (False, True)]
+    checked = 0
+    for p in posts:
+        for ids in (None, set(), {"kiem_soat_vien", "thanh_vien_hdtv", "chu_tich_hdtv"}):
+            assert classify(p, rules, ids) == _ref_classify(p, rules, ids), (p.title, p.unit, p.unit_kind)
+            checked += 1
+    assert checked > 1000
+    assert any(classify(p, rules)[0] for p in posts) and any(classify(p, rules)[0] is None for p in posts)
+    # Another rule set (here: no [[posts]] at all) gets its own answers, not the memo's.
+    bare = dataclasses.replace(rules, posts=())
+    assert all(classify(p, bare) == (None, _ref_classify(p, bare)[1]) for p in posts[:50])
+    assert classify(posts[0], rules) == _ref_classify(posts[0], rules)

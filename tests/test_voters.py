@@ -120,3 +120,82 @@ def test_samples_subprocess(cli_subprocess, tmp_path):
     assert by_id["hdnd-thanh-pho"]["members"] == 52
     assert (tmp_path / "tinnhiem-danh-sach" / "danh-sach-trieu-tap.xlsx").is_file()
     assert r.stdout.lstrip().startswith("{")
+
+
+# -- the national list: thousands of sheets, written fast, same bytes ---------------------------
+
+def _many_sessions(n: int):
+    import datetime as dt
+
+    from tinnhiem.core.sessions import RatedPerson, Session, Voter
+
+    out = []
+    for i in range(n):
+        unit = f"Sở Xây dựng {i // 3}" if i % 3 else f"Ủy ban nhân dân xã {i}: [A/B]"  # duplicates after cutting
+        rated = [RatedPerson(f"R{i}", f"Nguyễn Văn {i}", "Giám đốc", unit, "a", "workplace")]
+        voters = [Voter(f"R{i}", f"Nguyễn Văn {i}", "Giám đốc", ("duoc_lay_phieu",))] + [
+            Voter(f"V{i}-{k}", f"=Trần Thị {k}" if k == 0 else f"Trần Thị {k}", "Trưởng phòng", ("truong_don_vi",))
+            for k in range(3)]
+        out.append(Session(id=f"s{i}", unit=unit, route="workplace", meeting_date=dt.date(2019, 1, 15 + i % 3),
+                           rated=rated, voters=voters, location="Hội trường" if i % 2 else None))
+    return out
+
+
+def test_many_session_sheets_same_bytes_as_plain_openpyxl(tmp_path, monkeypatch):
+    """The constant-time sheet adding and the per-workbook styles give byte for byte the file a
+    plain openpyxl workbook gives, with every sheet name as sheet_names() chose it."""
+    import tinnhiem.io.voters_xlsx as vx
+    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io import xlsx
+
+    rules = rules_mod.load(None)
+    sessions = _many_sessions(240)
+    vx.write_voters(tmp_path / "fast.xlsx", sessions, [], rules)
+
+    def plain():
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.remove(wb.active)
+        return wb
+
+    monkeypatch.setattr(vx, "_many_sheets_workbook", plain)
+    real_add = xlsx.add_table_sheet
+
+    def add_fresh_styles(wb, *a, **k):  # the styles set cell by cell on every sheet, as before
+        wb.__dict__.pop("_tinnhiem_styles", None)
+        return real_add(wb, *a, **k)
+
+    monkeypatch.setattr(vx, "add_table_sheet", add_fresh_styles)
+    vx.write_voters(tmp_path / "plain.xlsx", sessions, [], rules)
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
+
+    wb = load_workbook(tmp_path / "fast.xlsx")
+    assert wb.sheetnames == ["Tổng hợp", *vx.sheet_names(sessions), "Vấn đề"]
+    ws = wb[wb.sheetnames[5]]
+    assert ws["B4"].value == "Nguyễn Văn 4" and ws["B5"].value == "=Trần Thị 0" and ws["B5"].data_type == "s"
+    assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb.endswith("DDEBF7") and ws["A1"].font.sz == 13
+    assert ws["B4"].border.left.style == "thin" and ws.print_title_rows == "$3:$3" and ws.freeze_panes == "A4"
+
+
+def test_many_sheets_workbook_keeps_openpyxl_renaming():
+    from tinnhiem.io.voters_xlsx import _many_sheets_workbook
+
+    wb = _many_sheets_workbook()
+    for t in ("Tổng hợp", "01 A", "01 a", "02 B"):
+        wb.create_sheet(t)
+    assert wb.sheetnames == ["Tổng hợp", "01 A", "01 a1", "02 B"]
+
+
+def test_restyled_cell_does_not_leak_into_next_sheet():
+    from openpyxl.styles import PatternFill
+
+    from tinnhiem.io.xlsx import add_table_sheet, new_workbook
+
+    wb = new_workbook()
+    ws1 = add_table_sheet(wb, "A", ["X", "Y"], [["a", 1]], heading="H")
+    ws1["A4"].fill = PatternFill("solid", fgColor="FF0000")  # as the result workbook marks a band
+    ws1["A3"].fill = PatternFill("solid", fgColor="00FF00")
+    ws2 = add_table_sheet(wb, "B", ["X", "Y"], [["b", 2]], heading="H")
+    assert ws2["A4"].fill.fill_type is None and ws2["A4"].border.left.style == "thin"
+    assert ws2["A3"].fill.fgColor.rgb.endswith("DDEBF7") and ws2["A3"].font.b

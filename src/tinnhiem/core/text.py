@@ -10,12 +10,22 @@ _SPACES = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+# White space that nfc() would change: any but a plain space, two spaces, a space at either end.
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
 def nfc(value) -> str:
     """NFC, trimmed, inner runs of white space collapsed to one space."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    text = value if type(value) is str else str(value)
+    # Most cells are already clean: two C-speed checks instead of building new strings
+    # (600,000 calls when reading a national roster).
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text).strip()
+    return text
 
 
 def strip_marks(text: str) -> str:
