@@ -636,7 +636,7 @@ def test_plain_blanks_agrees_with_the_field_regex(chars):
     from tinnhiem.io.tables import _SPACE_ONLY_FIELD, _plain_blanks
 
     text = "".join(chars)
-    assert _plain_blanks(text.encode(), text) == (_SPACE_ONLY_FIELD.search(text) is None)
+    assert _plain_blanks(text.encode()) == (_SPACE_ONLY_FIELD.search(text) is None)
 
 
 def test_plain_blanks_falls_back_to_the_regex_past_its_budget(monkeypatch):
@@ -644,9 +644,9 @@ def test_plain_blanks_falls_back_to_the_regex_past_its_budget(monkeypatch):
 
     monkeypatch.setattr(tables, "_WS_POSITIONS", 3)
     text = "a b,c d,e f,g h,i j\nk,  ,l\n"
-    assert tables._plain_blanks(text.encode(), text) is False
+    assert tables._plain_blanks(text.encode()) is False
     text = text.replace("  ", "x")
-    assert tables._plain_blanks(text.encode(), text) is True
+    assert tables._plain_blanks(text.encode()) is True
 
 
 def test_csv_blank_lines_white_space_fields_and_bom_keep_user_row_numbers(tmp_path):
@@ -705,3 +705,22 @@ def test_national_size_csv_passes_the_preflight(tmp_path):
     t0 = time.monotonic()
     assert scan(path, "phieu.csv").problems == []
     assert time.monotonic() - t0 < 10
+
+
+def test_malformed_legacy_csv_is_named_for_its_encoding(tmp_path):
+    """pandas stops at the malformed line before it meets the TCVN3 bytes: the file is still
+    refused as TCVN3 (what the user must fix first), not as a broken CSV."""
+    from tinnhiem.core.problems import InputError
+    from tinnhiem.io.tables import read_table
+
+    rows = [["YT01", "Nguyễn Văn An", "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+            ["YT02", "Trần Thị Bích Ngọc", "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", "", "thừa", "thừa"]]
+    path = tmp_path / "abc.csv"
+    path.write_bytes(corpus.to_tcvn3(corpus.csv_text(ROSTER_HEADER, rows)).encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    assert [p.code for p in info.value.problems] == ["FILE_LEGACY_TCVN3"]
+    path.write_text(corpus.csv_text(ROSTER_HEADER, rows), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    assert [p.code for p in info.value.problems] == ["FILE_CSV"]

@@ -168,24 +168,48 @@ def _open_book(path: Path, python_calamine, key):
 
 
 def _read_csv(path: Path, display: str):
-    import pandas as pd
-
     from tinnhiem.io.encoding import decode
 
     raw = path.read_bytes()
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(code="FILE_NOT_TEXT", message="Tệp CSV chứa dữ liệu nhị phân (có thể là bảng tính đổi tên thành .csv).", file=display)])
+    # UTF-8, the usual case, goes to pandas as the file's own bytes: its C parser decodes them
+    # strictly, which both checks the encoding and is twice as fast as parsing a str (which it
+    # would encode again). Only a file that is not UTF-8 is decoded here, then re-encoded.
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        try:
+            return ([], *_parse_csv(data, display), None)
+        except UnicodeDecodeError:
+            pass
+        except InputError:
+            # pandas may stop at a malformed line before the bytes that are not UTF-8: a legacy
+            # file must still be named as such, not as a broken CSV.
+            if _is_utf8(data):
+                raise
+        del data
     text, problems = decode(raw, display)
     if text is None:
         raise InputError(problems)
-    warnings = problems
-    # pandas parses UTF-8 bytes twice as fast as a str (which it would encode again): hand it
-    # the file's own bytes when they are UTF-8, else the converted text once encoded.
-    if problems or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data = text.encode("utf-8")
-    else:
-        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     del raw
+    data = text.encode("utf-8")
+    del text
+    return (problems, *_parse_csv(data, display), None)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_csv(data: bytes, display: str):
+    """The cells of UTF-8 CSV `data` as a 2-D object array (row i is the user's line i + 1),
+    and whether no field holds only white space. Raises UnicodeDecodeError if not UTF-8."""
+    import pandas as pd
+
     # pandas takes an empty first line for a file without columns (EmptyDataError): empty lines
     # at the top are cut here and given back as blank rows, so row numbers stay the user's.
     top = 0
@@ -195,25 +219,37 @@ def _read_csv(path: Path, display: str):
     skipped = data.count(b"\n", 0, top)
     if top:
         data = data[top:]
-    first = next((line for line in _lines(text) if line.strip()), "")
+    first = next((line for line in _byte_lines(data) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
-    plain = _plain_blanks(data, text)
-    del text
     try:
         # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
         df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
                          na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+    except UnicodeDecodeError:
+        raise
     except pd.errors.EmptyDataError:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
+    plain = _plain_blanks(data)  # after pandas: the bytes are known to be UTF-8
     values = df.to_numpy(dtype=object)
     del df
     if skipped:
         import numpy as np
 
         values = np.vstack([np.full((skipped, values.shape[1]), "", dtype=object), values])
-    return warnings, values, plain, None
+    return values, plain
+
+
+def _byte_lines(data: bytes):
+    """Lines of UTF-8 bytes as text, one at a time: sniffing the delimiter must not split or
+    decode a whole large file."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        yield data[start:end].decode("utf-8", "replace").rstrip("\r")
+        start = end + 1
 
 
 # A field holding only white space ("a,  ,b" or '"  "'). When the text has none, the blank
@@ -234,8 +270,8 @@ _FIELD_START = frozenset(b",;\n")
 _WS_POSITIONS = 200_000  # white-space characters looked at one by one; beyond, the regex
 
 
-def _plain_blanks(data: bytes, text: str) -> bool:
-    """True when no field of the CSV (UTF-8 `data`, decoded as `text`) holds only white space.
+def _plain_blanks(data: bytes) -> bool:
+    """True when no field of the CSV (UTF-8 `data`) holds only white space.
 
     Each white-space character is found with a byte search and judged by what surrounds it: a
     regex over the whole text took a second on a national file whose text marks hold spaces."""
@@ -249,7 +285,7 @@ def _plain_blanks(data: bytes, text: str) -> bool:
         while p >= 0:
             seen += 1
             if seen > _WS_POSITIONS:
-                return _SPACE_ONLY_FIELD.search(text) is None
+                return _SPACE_ONLY_FIELD.search(data.decode("utf-8")) is None
             q = p - 1 if p and data[p - 1] == 34 else p  # an opening quote
             if q == 0 or data[q - 1] in _FIELD_START:
                 e = _WS_RUN.match(data, p).end()
@@ -259,16 +295,6 @@ def _plain_blanks(data: bytes, text: str) -> bool:
                     return False
             p = data.find(seq, p + 1)
     return True
-
-
-def _lines(text: str):
-    """Lines one at a time: sniffing the delimiter must not split a whole large file."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        yield text[start:end].rstrip("\r")
-        start = end + 1
 
 
 def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None, key=None):
