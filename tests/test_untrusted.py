@@ -724,3 +724,26 @@ def test_malformed_legacy_csv_is_named_for_its_encoding(tmp_path):
     with pytest.raises(InputError) as info:
         read_table(path)
     assert [p.code for p in info.value.problems] == ["FILE_CSV"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "\u00a0\t", "a", " b ", None, float("nan"), 0, 1.5, 0.0, True, False, "0"]), min_size=1, max_size=60),
+       st.integers(1, 6))
+def test_small_sheet_blank_mask_equals_the_factorized_one(cells, width):
+    import datetime as dt
+
+    import numpy as np
+
+    import tinnhiem.io.tables as tables
+
+    cells = cells + [dt.date(2019, 1, 15)] if len(cells) % 7 == 0 else cells
+    rows = -(-len(cells) // width)
+    values = np.empty((rows, width), dtype=object)
+    values.ravel()[:] = (cells + [None] * (rows * width - len(cells)))
+    small = tables._blank_mask(values)
+    saved, tables._SMALL = tables._SMALL, -1
+    try:
+        factorized = tables._blank_mask(values)
+    finally:
+        tables._SMALL = saved
+    assert small.tolist() == factorized.tolist()

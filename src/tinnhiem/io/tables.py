@@ -140,9 +140,14 @@ def _scan_once(path: Path, display: str, scan, key):
 
 
 def _file_key(path: Path):
+    # The absolute path (string work, no system call: resolve() cost a few system calls for
+    # each of 4,000 sheets) with the device and inode, which tell one file from another
+    # however the path is spelled.
+    import os
+
     try:
         st = path.stat()
-        return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+        return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     except OSError:
         return None
 
@@ -158,13 +163,14 @@ def _open_book(path: Path, python_calamine, key):
     import io as _io
 
     if key is not None and _LAST_BOOK.get("key") == key:
-        return _LAST_BOOK["book"], _LAST_BOOK["names"]
+        return _LAST_BOOK["book"], _LAST_BOOK["names"], _LAST_BOOK["known"]
     _LAST_BOOK.clear()
     book = python_calamine.CalamineWorkbook.from_filelike(_io.BytesIO(path.read_bytes()))
     names = book.sheet_names
+    known = frozenset(names)
     if key is not None:
-        _LAST_BOOK.update(key=key, book=book, names=names)
-    return book, names
+        _LAST_BOOK.update(key=key, book=book, names=names, known=known)
+    return book, names, known
 
 
 def _read_csv(path: Path, display: str):
@@ -301,9 +307,9 @@ def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | No
     import python_calamine
 
     try:
-        wb, names = _open_book(path, python_calamine, key)
+        wb, names, known = _open_book(path, python_calamine, key)
         if sheet is not None:
-            if sheet not in names:
+            if sheet not in known:
                 raise UsageError(f"Tệp '{display}' không có trang tính '{sheet}'. Các trang: {', '.join(names)}.")
             name = sheet
         else:
@@ -382,6 +388,9 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
     return Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1)
 
 
+_SMALL = 4096  # cells
+
+
 def _blank_mask(values, plain: bool = False):
     """Blank cells (None, NaN, empty or white-space text) of a 2-D object array, without a
     Python call per cell: a million-row CSV has only a handful of distinct values, so each is
@@ -391,6 +400,11 @@ def _blank_mask(values, plain: bool = False):
 
     if plain:
         return values == ""
+    if values.size <= _SMALL:  # a small sheet: factorize's fixed cost is more than a plain loop
+        nat, na = pd.NaT, pd.NA
+        flat = [not v.strip() if isinstance(v, str) else (v is None or v is nat or v is na or (isinstance(v, float) and v != v))
+                for v in values.ravel().tolist()]
+        return np.array(flat, dtype=bool).reshape(values.shape)
     codes, uniques = pd.factorize(values.ravel(), use_na_sentinel=True)
     blank = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
     blank = np.append(blank, True)  # code -1 (None, NaN) indexes the last item: blank
