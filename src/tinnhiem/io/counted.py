@@ -54,6 +54,7 @@ INDEX_COLS = [
     Column("session", "Mã phiên", ("ma_phien", "phien", "session"), required=True),
     UNIT_COL, ROUTE_COL, DATE_COL, *FIGURE_COLS,
 ]
+BALLOT_META_COLS = [SESSION_COL, NUMBER_COL, DEFECT_COL, UNIT_COL, ROUTE_COL, DATE_COL, *FIGURE_COLS]
 META_KEYS = {header_key(k) for c in (SESSION_COL, NUMBER_COL, DEFECT_COL, UNIT_COL, ROUTE_COL, DATE_COL, *FIGURE_COLS)
              for k in c.keys()}
 # Columns people add beside the ballots; never a rated person.
@@ -96,10 +97,11 @@ def read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> In
     """Read every file; problems of all files at once (InputError only when nothing is usable)."""
     out = Input()
     errors: list[Problem] = []
+    known = {header_key(i): i for i in known_ids}  # once, not per sheet: 4,000 sheets x 100,000 people
     for path in paths:
         display = str(path)
         try:
-            _read_one(Path(path), display, sheet, known_ids, out)
+            _read_one(Path(path), display, sheet, known, out)
             out.files.append((Path(path).name, sha256_file(Path(path))))
         except InputError as exc:
             errors.extend(exc.problems)
@@ -108,17 +110,17 @@ def read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> In
     return out
 
 
-def _read_one(path: Path, display: str, sheet: str | None, known_ids: set[str], out: Input) -> None:
+def _read_one(path: Path, display: str, sheet: str | None, known: dict[str, str], out: Input) -> None:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".ods") and sheet is None and path.is_file():
         names = _sheet_names(path)
         if names and INDEX_SHEET in names:
             index = read_table(path, INDEX_SHEET, display)
             if not match_columns(index, INDEX_COLS):
-                _read_entry_workbook(path, display, index, names, known_ids, out)
+                _read_entry_workbook(path, display, index, names, known, out)
                 return
     table = read_table(path, sheet, display)
-    _classify(table, None, known_ids, out)
+    _classify(table, None, known, out)
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -130,7 +132,7 @@ def _sheet_names(path: Path) -> list[str]:
         return []
 
 
-def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str], known_ids: set[str], out: Input) -> None:
+def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str], known: dict[str, str], out: Input) -> None:
     """The workbook from `ballots`: the index sheet "Phiên" and one sheet per session."""
     out.problems.extend(index.problems)
     index.problems = []
@@ -156,7 +158,7 @@ def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str
                 info["empty"] = True  # no ballot keyed in yet: the session is not counted
                 continue
             raise
-        _classify(table, sid, known_ids, out)
+        _classify(table, sid, known, out)
 
 
 def _route(value) -> str | None:
@@ -184,30 +186,32 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
         return None
 
 
-def _classify(table: Table, session_fixed: str | None, known_ids: set[str], out: Input) -> None:
-    """Per-ballot or per-person totals, from the headers."""
-    keys = {header_key(h) for h in table.header}
-    level_keys = [{header_key(k) for k in c.keys()} for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
-    if all(keys & lk for lk in level_keys):
+_LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
+
+
+def _classify(table: Table, session_fixed: str | None, known: dict[str, str], out: Input) -> None:
+    """Per-ballot or per-person totals, from the headers. `known`: header key -> person id."""
+    header_keys = [header_key(h) for h in table.header]
+    keys = set(header_keys)
+    if all(keys & lk for lk in _LEVEL_KEYS):
         out.problems.extend(match_columns(table, TOTALS_COLS))
         out.totals.append(table)
         return
-    out.problems.extend(match_columns(table, [SESSION_COL, NUMBER_COL, DEFECT_COL, UNIT_COL, ROUTE_COL, DATE_COL, *FIGURE_COLS]))
+    out.problems.extend(match_columns(table, BALLOT_META_COLS))
     taken = set(table.columns.values())
-    known_keys = {header_key(i): i for i in known_ids}
     persons: list[tuple[int, str, str]] = []
     names: dict[str, str] = {}
     for pos, header in enumerate(table.header):
         if pos in taken or not header:
             continue
-        key = header_key(header)
+        key = header_keys[pos]
         if key in IGNORED or key in META_KEYS:
             continue
         m = _PERSON_HEADER.match(header)
         pid = m.group(1) if m else header.strip()
-        if header_key(pid) in known_keys:
-            pid = known_keys[header_key(pid)]
-        elif known_ids:
+        if known and header_key(pid) in known:
+            pid = known[header_key(pid)]
+        elif known:
             if m or _ID_LIKE.match(header.strip()):
                 out.problems.append(check_problem("F207_UNKNOWN_PERSON", f"Cột '{header}': mã cán bộ '{pid}' không thuộc phiên nào đã biết.", **{**table.where(table.header_row), "column": header}))
                 continue
@@ -241,16 +245,64 @@ class Grouped:
     totals: dict[str, list[PersonTotal]] = field(default_factory=dict)
     figures: dict[str, dict[str, Figure]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # sessions in the order met
+    _met: set = field(default_factory=set, repr=False)  # `order` as a set: 20,000 sessions
+
+    def meet(self, sid: str) -> None:
+        if sid not in self._met:
+            self._met.add(sid)
+            self.order.append(sid)
+
+
+class SessionIndex:
+    """Finds the session a `Phiên` value names: its id, else a session whose id or unit matches
+    forgivingly, the first such in the dictionary's order (as a scan would). A dict lookup, not a
+    scan per value: a national file names 20,000 sessions. Sessions are added through `add`
+    (so that the index follows); a unit set later is reported through `noted`."""
+
+    def __init__(self, sessions: dict[str, SessionInfo]):
+        self.sessions = sessions
+        self._build()
+
+    def _build(self) -> None:
+        self.position: dict[str, int] = {}
+        self.by_key: dict[str, list[str]] = {}
+        self.by_unit: dict[str, list[str]] = {}
+        for sid in self.sessions:
+            self._index(sid)
+
+    def _index(self, sid: str) -> None:
+        self.position[sid] = len(self.position)
+        self.by_key.setdefault(header_key(sid), []).append(sid)
+        self.noted(sid)
+
+    def add(self, info: SessionInfo) -> SessionInfo:
+        """sessions.setdefault(info.id, info), indexed."""
+        if info.id not in self.sessions:
+            self.sessions[info.id] = info
+            self._index(info.id)
+        return self.sessions[info.id]
+
+    def noted(self, sid: str) -> None:
+        """The session's unit was set or changed."""
+        unit = self.sessions[sid].unit
+        if unit:
+            self.by_unit.setdefault(fold(unit), []).append(sid)
+
+    def resolve(self, value: str) -> str | None:
+        if value in self.sessions:
+            return value
+        if len(self.position) != len(self.sessions):  # added behind the index's back
+            self._build()
+        key, folded = header_key(value), fold(value)
+        hits = list(self.by_key.get(key, ()))
+        # Checked against the live records: a unit may have changed since it was indexed.
+        hits += [sid for sid in self.by_unit.get(folded, ()) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
+        return min(hits, key=self.position.__getitem__) if hits else None
 
 
 def resolve_session(value: str, sessions: dict[str, SessionInfo]) -> str | None:
-    if value in sessions:
-        return value
-    key = header_key(value)
-    for sid, info in sessions.items():
-        if header_key(sid) == key or (info.unit and fold(info.unit) == fold(value)):
-            return sid
-    return None
+    """The session `value` names (see SessionIndex); for one lookup."""
+    return SessionIndex(sessions).resolve(value)
 
 
 def group(inp: Input, sessions: dict[str, SessionInfo], problems: Problems) -> Grouped:
@@ -258,10 +310,11 @@ def group(inp: Input, sessions: dict[str, SessionInfo], problems: Problems) -> G
     alone reveals. Reports unknown sessions, people, marks outside a session, duplicates."""
     g = Grouped()
     knowledge = any(s.known for s in sessions.values())
+    index = SessionIndex(sessions)
     for sid, info in inp.index.items():
         s = sessions.get(sid)
         if s is None:
-            s = sessions[sid] = SessionInfo(id=sid, unit=info["unit"], route=info["route"], known=True)
+            s = index.add(SessionInfo(id=sid, unit=info["unit"], route=info["route"], known=True))
         elif s.route is None:
             s.route = info["route"]
         if info.get("meeting_date") and s.meeting_date is None:
@@ -273,11 +326,10 @@ def group(inp: Input, sessions: dict[str, SessionInfo], problems: Problems) -> G
                 pass
         _merge_figures(g, sid, info["figures"], problems)
     for sheet in inp.ballots:
-        _group_ballots(sheet, sessions, knowledge, g, problems)
+        _group_ballots(sheet, sessions, index, knowledge, g, problems)
     for table in inp.totals:
-        _group_totals(table, sessions, knowledge, g, problems)
-    for sid, deck in g.decks.items():
-        _check_numbers(sid, deck, problems)
+        _group_totals(table, sessions, index, knowledge, g, problems)
+    _check_all_numbers(g.decks, problems)
     return g
 
 
@@ -305,16 +357,20 @@ def _row_figures(table: Table, rows_idx, problems: Problems) -> dict[str, Figure
         if series is None:
             continue
         sub = series.loc[rows_idx]
-        for row, value in zip(sub.index, sub.tolist()):
-            n = _count(value, table, int(row), col.key, problems, optional=True)
-            if n is None:
-                continue
-            prev = out.get(col.key)
-            if prev is None:
-                out[col.key] = Figure(n, table.where(int(row), col.key))
-            elif prev.value != n:
-                problems.append(check_problem("F208_FIGURES_DISAGREE", f"{col.label} ghi {n}, khác dòng {prev.where.get('row')} ({prev.value}).", **table.where(int(row), col.key)))
+        _figure_rows(table, col, sub.index, sub.tolist(), out, problems)
     return out
+
+
+def _figure_rows(table: Table, col: Column, rows, values, out: dict[str, Figure], problems: Problems) -> None:
+    for row, value in zip(rows, values):
+        n = _count(value, table, int(row), col.key, problems, optional=True)
+        if n is None:
+            continue
+        prev = out.get(col.key)
+        if prev is None:
+            out[col.key] = Figure(n, table.where(int(row), col.key))
+        elif prev.value != n:
+            problems.append(check_problem("F208_FIGURES_DISAGREE", f"{col.label} ghi {n}, khác dòng {prev.where.get('row')} ({prev.value}).", **table.where(int(row), col.key)))
 
 
 def _info_from_rows(table: Table, rows_idx, s: SessionInfo) -> None:
@@ -329,93 +385,168 @@ def _info_from_rows(table: Table, rows_idx, s: SessionInfo) -> None:
                 break
 
 
-def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], knowledge: bool, g: Grouped, problems: Problems) -> None:
+class _Factorised:
+    """A table's columns, each factorised once (a C hash pass), so that what a session's rows
+    hold costs a few array operations on the session's positions instead of a pandas lookup
+    and a Python call per row: a national file has 20,000 sessions and a million rows."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._cols: dict[str, tuple | None] = {}
+
+    def get(self, key: str):
+        """(codes, raw values, texts, non-blank) or None; code -1 (None, NaN) is the last entry."""
+        if key not in self._cols:
+            series = self.table.values(key)
+            if series is None:
+                self._cols[key] = None
+            else:
+                import pandas as pd
+
+                codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+                raw = list(uniques) + [None]
+                texts = [cell_text(u) for u in raw]
+                self._cols[key] = (codes, raw, texts, np.array([bool(t) for t in texts], dtype=bool))
+        return self._cols[key]
+
+    def first_text(self, key: str, idx: np.ndarray) -> str:
+        col = self.get(key)
+        if col is None or not len(idx):
+            return ""
+        codes, _raw, texts, nonblank = col
+        sub = codes[idx]
+        hit = nonblank[sub]
+        return texts[sub[int(np.argmax(hit))]] if hit.any() else ""
+
+    def figures(self, idx: np.ndarray, rows: np.ndarray, problems: Problems) -> dict[str, Figure]:
+        """_row_figures for the rows at positions idx, with the same answers and problems."""
+        out: dict[str, Figure] = {}
+        for col in FIGURE_COLS:
+            c = self.get(col.key)
+            if c is None or not len(idx):
+                continue
+            codes, raw, _texts, _nb = c
+            sub = codes[idx]
+            if (sub == sub[0]).all() and not isinstance(raw[sub[0]], bool):  # the usual case: one value
+                found = Problems()
+                n = _count(raw[sub[0]], self.table, int(rows[idx[0]]), col.key, found, optional=True)
+                if not found:
+                    if n is not None:
+                        out[col.key] = Figure(n, self.table.where(int(rows[idx[0]]), col.key))
+                    continue
+            _figure_rows(self.table, col, rows[idx], [raw[k] for k in sub], out, problems)
+        return out
+
+
+def _session_codes(series) -> tuple[np.ndarray, list[str]]:
+    """Each row's session text (cell_text: NFC, trimmed) as a code into the distinct texts, in
+    the order first met. Raw values are hashed once; only distinct ones are turned into text."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    merged, values = pd.factorize(texts)
+    return merged[codes], list(values)  # code -1 (None, NaN) indexes the last text: ""
+
+
+def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool, g: Grouped,
+                   problems: Problems) -> None:
     table = sheet.table
     df = table.df
     n = len(df)
     pos = [p for p, _, _ in sheet.person_cols]
     pids = [pid for _, pid, _ in sheet.person_cols]
+    pid_set = set(pids)
     cells = df[pos].to_numpy(dtype=object) if n else np.empty((0, len(pos)), dtype=object)
     marks, bad_values = marks_from_cells(cells)
     if bad_values:
         _report_bad_marks(sheet, cells, marks, bad_values, problems)
+    del cells
     rows = np.asarray(df.index, dtype=np.int64)
     defects = _defects(table, problems)
     numbers = _numbers(table)
-    # Which session each row belongs to.
-    groups: list[tuple[str, np.ndarray]] = []
+    cols = _Factorised(table)
+    # Which rows belong to which session: positions, in file order within each session.
+    parts: list[tuple[str, np.ndarray]] = []
     sess_series = table.values("session")
     if sheet.session_fixed:
-        groups.append((sheet.session_fixed, np.ones(n, dtype=bool)))
+        parts.append((sheet.session_fixed, np.arange(n)))
     elif sess_series is not None:
-        import pandas as pd
-
-        codes, uniques = pd.factorize(sess_series.map(cell_text) if n < 200_000 else sess_series.astype(str).str.strip(), use_na_sentinel=True)
-        for k, value in enumerate(uniques):
-            value = nfc(value)
-            mask = codes == k
-            if not value:
-                first = int(rows[np.argmax(mask)])
-                problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{int(mask.sum())} dòng không ghi mã phiên.", **table.where(first, "session")))
+        codes, values = _session_codes(sess_series)
+        # One stable sort, then a contiguous slice per session (no mask over the whole file per
+        # session: that was sessions x rows of memory).
+        order = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes, minlength=len(values)))
+        for k, value in enumerate(values):
+            idx = order[ends[k - 1] if k else 0:ends[k]]
+            if not len(idx):
                 continue
-            sid = resolve_session(value, sessions)
+            if not value:
+                problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{len(idx)} dòng không ghi mã phiên.", **table.where(int(rows[idx[0]]), "session")))
+                continue
+            sid = index.resolve(value)
             if sid is None:
                 if knowledge:
-                    first = int(rows[np.argmax(mask)])
-                    problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(first, "session")))
+                    problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(int(rows[idx[0]]), "session")))
                     continue
                 sid = value
-                sessions[sid] = SessionInfo(id=sid, unit=sid)
-            groups.append((sid, mask))
-        if (codes < 0).any():
-            first = int(rows[np.argmax(codes < 0)])
-            problems.append(check_problem("F216_SESSION_UNDETERMINED", "Dòng không ghi mã phiên.", **table.where(first, "session")))
+                index.add(SessionInfo(id=sid, unit=sid))
+            parts.append((sid, idx))
     else:
-        candidates = [s for s in sessions.values() if s.people and set(pids) & set(s.people)]
-        full = [s for s in candidates if set(pids) <= set(s.people)]
+        candidates = [s for s in sessions.values() if s.people and pid_set & set(s.people)]
+        full = [s for s in candidates if pid_set <= set(s.people)]
         if len(full) == 1:
             sid = full[0].id
         elif not candidates and not knowledge:
             sid = slug(Path(table.file).stem)
-            sessions.setdefault(sid, SessionInfo(id=sid, unit=sid))
+            index.add(SessionInfo(id=sid, unit=sid))
         else:
             ids = ", ".join(s.id for s in (full or candidates)) or "không có"
             problems.append(check_problem("F216_SESSION_UNDETERMINED", f"Các cột người thuộc nhiều phiên hoặc không thuộc phiên nào ({ids}).", **table.where(table.header_row)))
             return
-        groups.append((sid, np.ones(n, dtype=bool)))
-    several = len(groups) > 1 or sess_series is not None
-    for sid, mask in groups:
+        parts.append((sid, np.arange(n)))
+    several = len(parts) > 1 or sess_series is not None
+    marked = marks != 0
+    where = dict(file=table.file, sheet=table.sheet)
+    col_where = [dict(where, column=header) for _, _, header in sheet.person_cols]  # shared, read-only
+    for sid, idx in parts:
         s = sessions[sid]
-        _info_from_rows(table, df.index[mask], s)
+        for key in ("unit", "route"):
+            if getattr(s, key) in (None, "", s.id):
+                text = cols.first_text(key, idx)
+                if text:
+                    setattr(s, key, _route(text) if key == "route" else text)
+                    if key == "unit":
+                        index.noted(sid)
         # No list of people yet (the entry workbook read alone, or nothing known): the headers
         # name them.
         fill_people = not s.people or not s.known
-        sub = marks[mask]
+        sub = marks[idx]
         if not fill_people:
             keep = [j for j, pid in enumerate(pids) if pid in s.people]
-            for j, pid in enumerate(pids):
-                if pid in s.people:
-                    continue
-                hit = np.flatnonzero(sub[:, j] != 0)
-                if len(hit):
+            if len(keep) < len(pids):
+                any_mark = marked[idx].any(axis=0)
+                for j, pid in enumerate(pids):
+                    if pid in s.people or not any_mark[j]:
+                        continue
+                    hit = np.flatnonzero(sub[:, j] != 0)
                     problems.append(check_problem("F224_MARK_OUTSIDE_SESSION", f"'{pid}' không được lấy phiếu ở phiên '{sid}' nhưng có {len(hit)} dấu.",
-                                                  **{**table.where(int(rows[mask][hit[0]])), "column": sheet.person_cols[j][2]}))
+                                                  **{**table.where(int(rows[idx[hit[0]]])), "column": sheet.person_cols[j][2]}))
             for pid in s.people:
-                if pid not in pids:
+                if pid not in pid_set:
                     problems.append(check_problem("F217_PERSON_MISSING", f"Phiên '{sid}': chưa có cột của {pid} - {s.people[pid].get('name', '')}.", **table.where(table.header_row)))
         elif several:
-            keep = [j for j in range(len(pids)) if (sub[:, j] != 0).any()]
+            keep = np.flatnonzero(marked[idx].any(axis=0)).tolist()
         else:
             keep = list(range(len(pids)))
-        idx = np.flatnonzero(mask)
-        part = Deck(person_ids=[pids[j] for j in keep], marks=sub[:, keep], defects=defects[idx], numbers=numbers[idx],
-                    rows=rows[idx], sources=np.zeros(len(idx), dtype=np.int32), where=[dict(file=table.file, sheet=table.sheet)],
-                    columns={pids[j]: [dict(file=table.file, sheet=table.sheet, column=sheet.person_cols[j][2])] for j in keep})
+        part = Deck(person_ids=[pids[j] for j in keep], marks=sub if len(keep) == len(pids) else sub[:, keep],
+                    defects=defects[idx], numbers=numbers[idx], rows=rows[idx], sources=np.zeros(len(idx), dtype=np.int32),
+                    where=[dict(where)], columns={pids[j]: [col_where[j]] for j in keep})
         if fill_people:
             for pid in part.person_ids:
                 s.people.setdefault(pid, {"name": sheet.names.get(pid, ""), "post": ""})
         _add_deck(g, sid, part, problems)
-        _merge_figures(g, sid, _row_figures(table, df.index[mask], problems), problems)
+        _merge_figures(g, sid, cols.figures(idx, rows, problems), problems)
 
 
 def _report_bad_marks(sheet: BallotSheet, cells, marks, bad_values, problems: Problems, limit: int = 50) -> None:
@@ -459,12 +590,13 @@ def _numbers(table: Table) -> np.ndarray:
         if not any(ch in joined for ch in " \t\r\n\xa0\u3000"):
             return values.copy()
         return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
-    return np.array([cell_text(v) for v in values], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell made text once
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]
 
 
 def _add_deck(g: Grouped, sid: str, part: Deck, problems: Problems) -> None:
-    if sid not in g.order:
-        g.order.append(sid)
+    g.meet(sid)
     have = g.decks.get(sid)
     if have is None:
         g.decks[sid] = part
@@ -485,6 +617,24 @@ def _add_deck(g: Grouped, sid: str, part: Deck, problems: Problems) -> None:
                         defects=np.concatenate([have.defects, part.defects]), numbers=np.concatenate([have.numbers, part.numbers]),
                         rows=np.concatenate([have.rows, part.rows]), sources=np.concatenate([have.sources, part.sources + offset]),
                         where=have.where + part.where, columns=cols)
+
+
+def _check_all_numbers(decks: dict[str, Deck], problems: Problems) -> None:
+    """F.205 for every session: one hash pass over all ballot numbers (session, number), then
+    the detailed report only for the sessions that hold a duplicate."""
+    import pandas as pd
+
+    items = list(decks.items())
+    if not items:
+        return
+    numbers = np.concatenate([d.numbers for _, d in items])
+    owner = np.repeat(np.arange(len(items), dtype=np.int64), [len(d.numbers) for _, d in items])
+    given = numbers != ""
+    codes, uniques = pd.factorize(numbers[given])
+    key = owner[given] * max(len(uniques), 1) + codes
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    for k in np.unique(owner[given][dup]):
+        _check_numbers(*items[int(k)], problems)
 
 
 def _check_numbers(sid: str, deck: Deck, problems: Problems, limit: int = 50) -> None:
@@ -511,19 +661,20 @@ def _check_numbers(sid: str, deck: Deck, problems: Problems, limit: int = 50) ->
         problems.append(check_problem("F205_DUPLICATE_BALLOT_NUMBER", f"Phiên '{sid}': còn {reported - limit} số phiếu trùng khác.", **deck.where[0]))
 
 
-def _group_totals(table: Table, sessions: dict[str, SessionInfo], knowledge: bool, g: Grouped, problems: Problems) -> None:
+def _group_totals(table: Table, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool, g: Grouped,
+                  problems: Problems) -> None:
     by_session: dict[str, list[int]] = {}
     sess_series = table.values("session")
     for row, rec in table.records():
         value = cell_text(rec.get("session")) if sess_series is not None else ""
         if value:
-            sid = resolve_session(value, sessions)
+            sid = index.resolve(value)
             if sid is None:
                 if knowledge:
                     problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(row, "session")))
                     continue
                 sid = value
-                sessions[sid] = SessionInfo(id=sid, unit=cell_text(rec.get("unit")) or sid)
+                index.add(SessionInfo(id=sid, unit=cell_text(rec.get("unit")) or sid))
         else:
             pid = cell_text(rec.get("id"))
             cands = [s for s in sessions.values() if pid and pid in s.people]
@@ -531,16 +682,18 @@ def _group_totals(table: Table, sessions: dict[str, SessionInfo], knowledge: boo
                 sid = cands[0].id
             elif not knowledge and not cands:
                 sid = slug(cell_text(rec.get("unit")) or Path(table.file).stem)
-                sessions.setdefault(sid, SessionInfo(id=sid, unit=cell_text(rec.get("unit")) or sid))
+                index.add(SessionInfo(id=sid, unit=cell_text(rec.get("unit")) or sid))
             else:
                 problems.append(check_problem("F216_SESSION_UNDETERMINED", f"Không biết dòng của '{pid or cell_text(rec.get('name'))}' thuộc phiên nào.", **table.where(row, "session")))
                 continue
         by_session.setdefault(sid, []).append(row)
     for sid, rows in by_session.items():
         s = sessions[sid]
+        unit = s.unit
         _info_from_rows(table, rows, s)
-        if sid not in g.order:
-            g.order.append(sid)
+        if s.unit != unit:
+            index.noted(sid)
+        g.meet(sid)
         if sid in g.decks:
             problems.append(check_problem("F232_SESSION_TWICE", f"Phiên '{sid}' có cả phiếu và bảng tổng hợp.", **table.where(rows[0])))
         out = g.totals.setdefault(sid, [])
