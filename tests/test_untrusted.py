@@ -747,3 +747,18 @@ def test_small_sheet_blank_mask_equals_the_factorized_one(cells, width):
     finally:
         tables._SMALL = saved
     assert small.tolist() == factorized.tolist()
+
+
+def test_a_sheet_of_formulas_beyond_the_limit_is_refused_not_collected(tmp_path, monkeypatch):
+    import tinnhiem.io.safety as safety
+
+    monkeypatch.setattr(safety, "MAX_FORMULAS", 50)
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><f>{r}+1</f><v>{r + 1}</v></c></row>' for r in range(2, 60))
+    sheet = corpus.sheet_xml([["Số"]]).replace(b"</sheetData>", cells.encode() + b"</sheetData>")
+    path = _in_tmp(tmp_path, corpus.raw_xlsx, "cong-thuc.xlsx", sheet)
+    result = safety.scan(path, "cong-thuc.xlsx")
+    assert [(p.code, p.detail["reason"]) for p in result.problems] == [("FILE_TOO_LARGE", "formulas")]
+    assert result.formulas == {}
+    monkeypatch.setattr(safety, "MAX_FORMULAS", 58)
+    result = safety.scan(path, "cong-thuc.xlsx")
+    assert result.problems == [] and len(result.formulas["Sheet1"]) == 58

@@ -36,6 +36,9 @@ MAX_ROWS = 1_048_576  # Excel's own limit: a larger declared sheet was not made 
 MAX_COLS = 16_384
 MAX_CELLS = 50_000_000  # declared rows x columns
 MAX_SHARED_STRINGS = 5_000_000
+# Formula cells kept per sheet: inputs hold typed values, and each kept cell costs ~250 bytes
+# (a crafted sheet of 200 MB could otherwise hold 8 million of them: 2 GB).
+MAX_FORMULAS = 1_000_000
 MAX_TEXT_BYTES = 32_767 * 4  # Excel's cell limit (32,767 characters), in UTF-8 bytes at worst
 CHUNK = 1 << 20
 OVERLAP = 4096
@@ -193,6 +196,10 @@ def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: b
                     if ref:
                         key = (int(ref.group(2)), _col_number(ref.group(1)))
                         formulas[key] = (m.group(2) or b"").decode("utf-8", "replace")
+                if len(formulas) > MAX_FORMULAS:
+                    raise _Refuse("FILE_TOO_LARGE", f"Trang tính có hơn {MAX_FORMULAS:,} ô công thức; bảng tính nhập liệu chỉ chứa "
+                                  "giá trị gõ vào. Hãy sao chép và dán dạng giá trị (Paste Values) rồi lưu lại.",
+                                  reason="formulas", part=info.filename)
             tail = data[-OVERLAP:]
     return formulas
 
