@@ -20,15 +20,18 @@ phiếu, mỗi cột một mã cán bộ, ô ghi 1/2/3) hoặc tệp tổng hợ
 nhiệm, Tín nhiệm thấp); CSV hoặc bảng tính, một hay nhiều tệp.
 
 Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.pdf và .xlsx.
-Không ghi gì khi còn lỗi.
+Không ghi gì khi còn lỗi. --dry-run: kiểm tra và tính kết quả, không ghi tệp nào (bảng kết quả
+hoặc --json vẫn in ra), ví dụ để kiểm một tệp lớn trước khi ghi biên bản.
 
 Nhập hai lần: tinnhiem tally nhap-lan-1.xlsx --compare nhap-lan-2.xlsx so từng ô, liệt kê mọi chỗ
 khác nhau và chỉ tính kết quả khi hai lần nhập trùng khớp.
 
 Ví dụ: tinnhiem tally tinnhiem-phieu/so-nhap-phieu.xlsx --report-date 18/01/2019
+       tinnhiem tally phieu.csv --dry-run --json
 """
 
 ModeOpt = Annotated[Optional[str], typer.Option("--invalid-mode", metavar="CÁCH", help="Phiếu không hợp lệ: whole_ballot (cả phiếu) hoặc per_person (chỉ dòng của người đó); mặc định theo bộ quy tắc.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Kiểm tra và tính kết quả, không ghi tệp nào.")]
 BaseOpt = Annotated[Optional[str], typer.Option("--base", metavar="CƠ_SỞ", help="Cơ sở tính tỷ lệ: returned (phiếu thu về), members (tổng số đại biểu), valid (phiếu hợp lệ); mặc định theo bộ quy tắc.")]
 
 
@@ -43,6 +46,7 @@ def tally(
     base: BaseOpt = None,
     report_date: Annotated[Optional[str], typer.Option("--report-date", metavar="NGÀY", help="Ngày đơn vị báo cáo kết quả (mặc định: hôm nay), dạng dd/mm/yyyy.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-ket-qua).")] = None,
+    dry_run: DryRunOpt = False,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
     json: JsonOpt = False,
@@ -55,10 +59,25 @@ def tally(
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
     run(common, lambda: _body(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                              invalid_mode, base, report_date, out))
+                              invalid_mode, base, report_date, out, dry_run))
 
 
-def _body(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out):
+def _body(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out,
+          dry_run=False):
+    import gc
+
+    # Counting a national file allocates millions of small objects that all live to the end:
+    # the cyclic collector would walk them again and again (about a third of the counting
+    # time) and find nothing to free. Outputs are written with it back on.
+    gc.disable()
+    try:
+        return _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date,
+                      out, dry_run)
+    finally:
+        gc.enable()
+
+
+def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
     import datetime as dt
 
     from tinnhiem.commands.common import Outcome, existing_file, output_dir, parse_date_option
@@ -75,7 +94,7 @@ def _body(common, files, compare, roster, schedule, meeting_date, manifest, inva
     for f in [*files, *compare]:
         existing_file(f, "tệp phiếu")
     rep_date = parse_date_option(report_date, "--report-date") or dt.date.today()
-    target = output_dir(common, out, OUT_TALLY)
+    target = None if dry_run else output_dir(common, out, OUT_TALLY)
 
     problems = Problems()
     sessions = _knowledge(common, roster, schedule, meeting_date, problems)
@@ -112,12 +131,17 @@ def _body(common, files, compare, roster, schedule, meeting_date, manifest, inva
     if not results and not problems.errors:
         problems.add("TALLY_NOTHING", "Không có phiếu nào để kiểm trong các tệp đã cho.")
     doc["sessions"] = [r.to_json() for r in results]
+    if dry_run:
+        doc["dry_run"] = True
     written: list[Path] = []
-    if not common.blocking(problems) and results:
+    if not common.blocking(problems) and results and not dry_run:
+        import gc
+
+        gc.enable()
         written = _write(common, target, results, rules, problems, inp, rep_date, mode)
         doc["out"] = str(target)
     doc["files"] = [str(p) for p in written]
-    return Outcome(doc, problems, lambda: render(results, written, rules))
+    return Outcome(doc, problems, lambda: render(results, written, rules, dry_run))
 
 
 def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
@@ -205,32 +229,65 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
     return diffs
 
 
-def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) -> list[Path]:
+PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
+
+
+def _write_session(job) -> None:
+    """One session's result workbook and minutes (PDF, xlsx): a process-pool task. Each file's
+    bytes depend only on this job, so a pool writes the same files as one process would."""
     from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
-    from tinnhiem.io.results_xlsx import session_problems, write_result_workbook
+    from tinnhiem.io.results_xlsx import write_result_workbook
+
+    files, res, rules, mine, input_files, rep_date = job
+    write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
+    write_minutes_pdf(files["minutes_pdf"], res, rules)
+    write_minutes_xlsx(files["minutes_xlsx"], res, rules)
+
+
+def write_sessions(jobs: list, workers: int | None = None) -> None:
+    """Write every session's files, in worker processes when there are many sessions (a
+    national round: 20,000 sessions, 60,000 files). Every file is still saved atomically."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
+    if len(jobs) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        from tinnhiem.io.pdf import new_pdf
+
+        new_pdf(fast_fonts=True)  # prepare the fonts once; forked workers inherit them
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(_write_session, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))))
+    else:
+        for job in jobs:
+            _write_session(job)
+
+
+def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) -> list[Path]:
+    from tinnhiem.io.results_xlsx import ProblemIndex
     from tinnhiem.io.workdir import RESULTS
 
     written: list[Path] = []
     summary = []
+    jobs = []
+    by_session = ProblemIndex(problems)
     for res in results:
         sid = res.info.id
-        mine = session_problems(res, problems)
         files = {"result": target / f"ket-qua-{sid}.xlsx", "minutes_pdf": target / f"bien-ban-{sid}.pdf",
                  "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
-        write_result_workbook(files["result"], res, rules, mine, inp.files, rep_date)
-        write_minutes_pdf(files["minutes_pdf"], res, rules)
-        write_minutes_xlsx(files["minutes_xlsx"], res, rules)
+        jobs.append((files, res, rules, by_session.of(res), inp.files, rep_date))
         written.extend(files.values())
         summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
                         "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
                         "files": {k: str(v) for k, v in files.items()}})
+    write_sessions(jobs)
     common.wd.write(RESULTS, {"rules": rules.name, "rules_source": rules.source, "rules_sha256": rules.sha256,
                               "report_date": rep_date.isoformat(), "validity_mode": mode, "out": str(target),
                               "inputs": [{"file": n, "sha256": h} for n, h in inp.files], "sessions": summary})
     return written
 
 
-def render(results, written, rules) -> None:
+def render(results, written, rules, dry_run: bool = False) -> None:
     from rich.table import Table
 
     from tinnhiem.commands.common import stdout_console
@@ -252,7 +309,9 @@ def render(results, written, rules) -> None:
                       str(r.tin_nhiem), percent_vi(r.pct_tin_nhiem) or "—", str(r.thap), percent_vi(r.pct_thap) or "—",
                       r.band_label or "—", style=style)
         con.print(t)
-    if written:
+    if dry_run:
+        con.print("Chạy thử (--dry-run): đã kiểm tra và tính kết quả, không ghi tệp nào.")
+    elif written:
         con.print(f"Đã ghi {len(written)} tệp vào {written[0].parent}.")
     else:
         con.print("[red]Chưa ghi kết quả vì còn lỗi.[/red]")
