@@ -391,3 +391,145 @@ def test_tally_after_eligible_and_ballots_as_typed(cli, tmp_path):
     assert (s["returned"], s["valid"], s["invalid"], s["invalid_reasons"]) == (7, 6, 1, {"not_issued": 1})
     assert "W206_BALLOT_NOT_ISSUED" in {p["code"] for p in r.json["problems"]}
     assert f.is_file()
+
+
+# -- national scale: grouping, session index, --dry-run, worker processes -------------------------
+
+def _resolve_by_scan(value, sessions):
+    """The definition SessionIndex must follow: a scan of every session, first match wins."""
+    from tinnhiem.core.text import fold, header_key
+
+    if value in sessions:
+        return value
+    for sid, info in sessions.items():
+        if header_key(sid) == header_key(value) or (info.unit and fold(info.unit) == fold(value)):
+            return sid
+    return None
+
+
+def test_session_index_equals_a_scan():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tinnhiem.core.tally import SessionInfo
+    from tinnhiem.io.counted import SessionIndex
+
+    words = st.sampled_from(["so-a", "So A", "SO_A", "sở a", "Sở A", "so-b", "Sở B", "b", ""])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(words, words), max_size=6), st.lists(st.tuples(st.booleans(), words, words), max_size=8))
+    def check(initial, steps):
+        sessions = {}
+        for sid, unit in initial:
+            if sid:
+                sessions.setdefault(sid, SessionInfo(id=sid, unit=unit))
+        index = SessionIndex(sessions)
+        for add, a, b in steps:
+            if add and a and a not in sessions:  # a new session, or a unit learnt later
+                index.add(SessionInfo(id=a, unit=b))
+            elif sessions:
+                sid = list(sessions)[len(a) % len(sessions)]
+                sessions[sid].unit = b
+                index.noted(sid)
+            for value in ("so-a", "Sở A", "sở b", "b", "x"):
+                assert index.resolve(value) == _resolve_by_scan(value, sessions)
+
+    check()
+
+
+def test_interleaved_sessions_keep_row_order_and_row_numbers(tmp_path):
+    from tinnhiem.core.problems import Problems
+    from tinnhiem.io import counted
+
+    # Sessions interleaved, a blank line, the session id written two ways, a duplicate number.
+    header = ["Phiên", "Số phiếu", "A1", "B1", "Đơn vị"]
+    rows = [["so-a", "1", "1", "", "Sở A"], ["so-b", "1", "", "3", ""], ["so-a", "2", "2", "", ""], ["", "", "", "", ""],
+            ["So_B ", "2", "", "2", "Sở B"], ["so-c", "1", "3", "3", ""], ["so-a", "3", "3", "", ""], ["so-b", "2", "", "1", ""]]
+    f = write_csv(tmp_path / "xen-ke.csv", header, rows)
+    inp = counted.read_inputs([f], None, set())
+    problems = Problems(inp.problems)
+    sessions = {}
+    g = counted.group(inp, sessions, problems)
+    assert g.order == ["so-a", "so-b", "so-c"]
+    a, b, c = (g.decks[s] for s in g.order)
+    # Line numbers as the user sees them (header = line 1, the blank line 5 is skipped).
+    assert a.rows.tolist() == [2, 4, 8] and a.numbers.tolist() == ["1", "2", "3"] and a.person_ids == ["A1"]
+    assert a.marks[:, 0].tolist() == [1, 2, 4]
+    assert b.rows.tolist() == [3, 6, 9] and b.person_ids == ["B1"] and b.marks[:, 0].tolist() == [4, 2, 1]
+    assert c.rows.tolist() == [7] and c.person_ids == ["A1", "B1"]
+    assert sessions["so-a"].unit == "Sở A" and sessions["so-b"].unit == "Sở B"
+    dup = [p for p in problems if p.code == "F205_DUPLICATE_BALLOT_NUMBER"]
+    assert len(dup) == 1 and dup[0].row == 9 and "dòng 6" in dup[0].message
+
+
+def _many_sessions_csv(path: Path, sessions: int = 26) -> Path:
+    rows = []
+    for k in range(5):
+        for i in range(sessions):
+            rows.append([f"phien-{i:02d}", str(k + 1), str(1 + (i + k) % 3), str(1 + (i * k) % 3), "gach_ten" if (i, k) == (3, 2) else ""])
+    return write_csv(path, ["Phiên", "Số phiếu", "CB01", "CB02", "Lỗi phiếu"], rows)
+
+
+def test_dry_run_writes_nothing_and_gives_the_same_json(cli, tmp_path):
+    f = _many_sessions_csv(tmp_path / "phieu.csv", sessions=3)
+    (tmp_path / "dry").mkdir()
+    r = cli("tally", f, "--json", "--dry-run", "--workdir", tmp_path / "dry", "--report-date", "18/01/2019")
+    assert r.exit_code == 0, r.stderr
+    assert list((tmp_path / "dry").iterdir()) == []  # no output folder, no working-folder record
+    dry = r.json
+    assert dry["dry_run"] is True and dry["files"] == [] and dry["out"] is None
+    (tmp_path / "real").mkdir()
+    r = cli("tally", f, "--json", "--workdir", tmp_path / "real", "--report-date", "18/01/2019")
+    assert r.exit_code == 0, r.stderr
+    real = r.json
+    assert len(real["files"]) == 9
+    for d in (dry, real):
+        for k in ("dry_run", "files", "out"):
+            d.pop(k, None)
+    assert dry == real and len(dry["sessions"]) == 3
+    # An existing output folder is no obstacle to a dry run (nothing is replaced).
+    r = cli("tally", f, "--dry-run", "--workdir", tmp_path / "real")
+    assert r.exit_code == 0 and "không ghi tệp nào" in r.stdout
+
+
+def test_worker_processes_write_the_same_bytes(cli, tmp_path, monkeypatch):
+    import tinnhiem.commands.tally as tally_cmd
+
+    sessions = tally_cmd.PARALLEL_FROM + 2
+    f = _many_sessions_csv(tmp_path / "phieu.csv", sessions=sessions)
+    outs = {}
+    for mode, threshold in (("pool", tally_cmd.PARALLEL_FROM), ("serial", 10**9)):
+        monkeypatch.setattr(tally_cmd, "PARALLEL_FROM", threshold)
+        (tmp_path / mode).mkdir()
+        r = cli("tally", f, "--workdir", tmp_path / mode, "--out", tmp_path / mode / "kq", "--report-date", "18/01/2019")
+        assert r.exit_code == 0, r.stderr
+        outs[mode] = {p.name: p.read_bytes() for p in (tmp_path / mode / "kq").iterdir()}
+    assert len(outs["pool"]) == 3 * sessions  # every file, and no temporary file left behind
+    assert outs["pool"] == outs["serial"]
+    assert {name.split("-")[0] for name in outs["pool"]} == {"ket", "bien"}
+
+
+def test_problem_index_equals_session_problems(tmp_path):
+    from tinnhiem.core.problems import Problem
+    from tinnhiem.core.tally import SessionInfo, SessionResult
+    from tinnhiem.io.results_xlsx import ProblemIndex, session_problems
+
+    def result(sid, unit):
+        return SessionResult(info=SessionInfo(id=sid, unit=unit), route="workplace", mode="whole_ballot", summoned=None,
+                             present=None, issued=None, returned=None, members=None, spoilt=None, valid=None, invalid=None,
+                             base="returned", base_value=None, results=[], reasons={}, layout="totals")
+
+    problems = [Problem(code="X", message="Phiên 'a': thiếu.", unit="A"), Problem(code="X", message="'a' và 'b' và 'it''s'"),
+                Problem(code="X", message="không tên", unit="B"), Problem(code="X", message="Phiên 'ab': x"),
+                Problem(code="X", message="'it's' ở đây", file="f.csv"), Problem(code="X", message="don't 'b'")]
+    index = ProblemIndex(problems)
+    for sid, unit in (("a", "A"), ("b", "B"), ("ab", "Z"), ("it's", "Q"), ("c", "A")):
+        assert index.of(result(sid, unit)) == session_problems(result(sid, unit), problems)
+
+
+def test_dry_run_subprocess(cli_subprocess, tmp_path):
+    f = _many_sessions_csv(tmp_path / "phieu.csv", sessions=2)
+    r = cli_subprocess("tally", f, "--json", "--dry-run", "--workdir", tmp_path, cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert [s["id"] for s in r.json["sessions"]] == ["phien-00", "phien-01"] and r.json["files"] == []
+    assert not (tmp_path / "tinnhiem-ket-qua").exists() and not (tmp_path / STATE_DIR).exists()

@@ -167,3 +167,61 @@ def test_vectorised_marks_equal_cell_by_cell(n, p, data):
     marks, bad = marks_from_cells(cells)
     assert marks.tolist() == [[parse_mark(v) for v in row] for row in cells.tolist()]
     assert {str(b) for b in bad} == {str(v) for row in cells.tolist() for v in row if parse_mark(v) == BAD}
+
+
+def _count_deck_reference(marks, whole_defect, mode, defect_codes=None, not_issued=None):
+    """The straightforward count (one array per class and level): what count_deck must equal."""
+    n, p = marks.shape
+    single = (marks == CAO) | (marks == TN) | (marks == THAP)
+    void = ~single
+    if mode == "whole_ballot":
+        ballot_invalid = whole_defect | void.any(axis=1)
+    else:
+        ballot_invalid = whole_defect | (void.all(axis=1) if p else np.ones(n, dtype=bool))
+    person_valid = single & ~ballot_invalid[:, None]
+    levels = [(person_valid & (marks == v)).sum(axis=0) for v in (CAO, TN, THAP)]
+    reasons, remaining = {}, ballot_invalid.copy()
+    if not_issued is not None:
+        if int((remaining & not_issued).sum()):
+            reasons["not_issued"] = int((remaining & not_issued).sum())
+        remaining &= ~not_issued
+    if whole_defect.any():
+        hit = remaining & whole_defect
+        for c in sorted({c or "khac" for c in defect_codes[hit]}):
+            reasons[c] = sum(1 for x in defect_codes[hit] if (x or "khac") == c)
+        remaining &= ~whole_defect
+    blank, bad = marks == 0, (marks & BAD) != 0
+    multi = ~bad & ~single & ~blank
+    if remaining.any():
+        if mode == "whole_ballot":
+            for name, arr in (("bad_row", bad), ("multi_row", multi), ("blank_row", blank)):
+                hit = remaining & arr.any(axis=1)
+                if hit.any():
+                    reasons[name] = int(hit.sum())
+                remaining &= ~hit
+        else:
+            reasons["no_valid_row"] = int(remaining.sum())
+    open_ = ~(whole_defect if not_issued is None else (whole_defect | not_issued))
+    person_reasons = [{k: int((a[:, j] & open_).sum()) for k, a in (("blank_row", blank), ("multi_row", multi), ("bad_row", bad))
+                       if int((a[:, j] & open_).sum())} for j in range(p)]
+    return ballot_invalid, person_valid, levels, reasons, person_reasons
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 30), st.integers(0, 5), st.sampled_from(["whole_ballot", "per_person"]), st.booleans(),
+       st.randoms(use_true_random=False))
+def test_count_deck_equals_reference(n, p, mode, numbered, rnd):
+    choices = [0, CAO, TN, THAP, CAO | THAP, CAO | TN | THAP, BAD, CAO, TN, THAP]
+    marks = np.array([[rnd.choice(choices) for _ in range(p)] for _ in range(n)], dtype=np.uint8).reshape(n, p)
+    codes = np.array([rnd.choice([None] * 8 + ["gach_ten", "ghi_them", "khac"]) for _ in range(n)], dtype=object)
+    defect = np.not_equal(codes, None).astype(bool) if n else np.zeros(0, dtype=bool)
+    not_issued = np.array([rnd.random() < 0.15 for _ in range(n)], dtype=bool) if numbered else None
+    whole = defect | not_issued if numbered else defect
+    c = count_deck(marks, whole, mode, codes, not_issued)
+    ballot_invalid, person_valid, (cao, tn, thap), reasons, person_reasons = _count_deck_reference(marks, whole, mode, codes, not_issued)
+    assert c.ballot_invalid.tolist() == ballot_invalid.tolist()
+    assert c.person_valid.tolist() == person_valid.tolist()
+    assert (c.cao.tolist(), c.tin_nhiem.tolist(), c.thap.tolist()) == (cao.tolist(), tn.tolist(), thap.tolist())
+    assert c.valid.tolist() == (cao + tn + thap).tolist()
+    assert c.reasons == reasons and list(c.reasons) == list(reasons)  # same counts, same order
+    assert c.person_reasons == person_reasons

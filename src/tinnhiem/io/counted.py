@@ -473,25 +473,38 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
         parts.append((sheet.session_fixed, np.arange(n)))
     elif sess_series is not None:
         codes, values = _session_codes(sess_series)
-        # One stable sort, then a contiguous slice per session (no mask over the whole file per
-        # session: that was sessions x rows of memory).
-        order = np.argsort(codes, kind="stable")
-        ends = np.cumsum(np.bincount(codes, minlength=len(values)))
+        # Each distinct text to its session (two spellings of one id are one session), then one
+        # stable sort by session and a contiguous slice each: rows stay in file order within a
+        # session, and no mask over the whole file is kept per session (that was sessions x rows
+        # of memory).
+        first = np.full(len(values), n, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(n))
+        counts = np.bincount(codes, minlength=len(values))
+        sids: list[str] = []
+        slot: dict[str, int] = {}
+        target = np.full(len(values) + 1, -1, dtype=np.int64)
         for k, value in enumerate(values):
-            idx = order[ends[k - 1] if k else 0:ends[k]]
-            if not len(idx):
+            if not counts[k]:
                 continue
             if not value:
-                problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{len(idx)} dòng không ghi mã phiên.", **table.where(int(rows[idx[0]]), "session")))
+                problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{int(counts[k])} dòng không ghi mã phiên.", **table.where(int(rows[first[k]]), "session")))
                 continue
             sid = index.resolve(value)
             if sid is None:
                 if knowledge:
-                    problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(int(rows[idx[0]]), "session")))
+                    problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(int(rows[first[k]]), "session")))
                     continue
                 sid = value
                 index.add(SessionInfo(id=sid, unit=sid))
-            parts.append((sid, idx))
+            if sid not in slot:
+                slot[sid] = len(sids)
+                sids.append(sid)
+            target[k] = slot[sid]
+        owner = target[codes]
+        order = np.argsort(owner, kind="stable")
+        ends = np.cumsum(np.bincount(owner + 1, minlength=len(sids) + 1))  # bin 0: rows left out
+        for s, sid in enumerate(sids):
+            parts.append((sid, order[ends[s]:ends[s + 1]]))
     else:
         candidates = [s for s in sessions.values() if s.people and pid_set & set(s.people)]
         full = [s for s in candidates if pid_set <= set(s.people)]
