@@ -1,18 +1,17 @@
 """Where `tally` spends its time on a large per-ballot file, phase by phase, in one process:
 reading with the safety and validity checks (read_inputs), splitting into sessions (group),
-counting (tally_session), and writing the per-session outputs (timed on a sample of sessions
-and scaled up, since a national file has 20,000 sessions and 60,000 output files).
+counting (tally_session), the JSON document, and writing the per-session outputs (timed on a
+sample of sessions and scaled up, since a national file has 20,000 sessions and 60,000 output
+files), one process and the command's worker processes.
 
     nice -n 10 .venv/bin/python benchmarks/tally_phases.py benchmarks/data/national/phieu.csv
 
---index-sessions replaces io.counted.resolve_session, for this run only, by a dictionary lookup
-with the same answers, to show what `group` costs once its per-session scan is gone (an
-experiment for the owner of io/counted.py; the product code is not changed)."""
+Counting runs with the cyclic GC off, as the command does (`commands/tally.py`)."""
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import gc
 import json
 import resource
 import sys
@@ -30,40 +29,22 @@ class Clock:
 
     def __call__(self, name: str, fn, *args, **kw):
         c, t = time.process_time(), time.perf_counter()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = fn(*args, **kw)
-        row = {"phase": name, "wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c,
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        row = {"phase": name, "wall_s": time.perf_counter() - t,
+               "cpu_s": time.process_time() - c + (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime),
                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
         self.rows.append(row)
         print(f"{name:<40} wall {row['wall_s']:8.2f} s   cpu {row['cpu_s']:8.2f} s   peak {row['peak_mb']:7.0f} MB", flush=True)
         return out
 
 
-def indexed_resolve():
-    """resolve_session with an index per sessions dict, extended as sessions are added."""
-    from tinnhiem.core.text import fold, header_key
-
-    cache: dict[int, tuple[dict, list]] = {}
-
-    def resolve_session(value, sessions):
-        if value in sessions:
-            return value
-        index, done = cache.setdefault(id(sessions), ({}, [0]))
-        if done[0] != len(sessions):
-            for sid, info in itertools.islice(sessions.items(), done[0], None):
-                index.setdefault(("id", header_key(sid)), sid)
-                if info.unit:
-                    index.setdefault(("unit", fold(info.unit)), sid)
-            done[0] = len(sessions)
-        return index.get(("id", header_key(value))) or index.get(("unit", fold(value)))
-
-    return resolve_session
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--write-sample", type=int, default=20, help="sessions whose outputs are written and timed")
-    ap.add_argument("--index-sessions", action="store_true")
+    ap.add_argument("--pool-sample", type=int, default=200, help="sessions written by the worker processes (0: skip)")
     ap.add_argument("--json-out", type=Path, default=None)
     args = ap.parse_args(argv)
 
@@ -77,13 +58,12 @@ def main(argv=None) -> int:
     clock = Clock()
     if args.file.suffix.lower() == ".csv":
         clock("baseline: pandas.read_csv(dtype=str)", pd.read_csv, args.file, dtype=str)
-    if args.index_sessions:
-        counted.resolve_session = indexed_resolve()
     rules = rules_mod.load(None)
+    gc.disable()
     inp = clock("read_inputs (read_table + checks)", counted.read_inputs, [args.file], None, set())
     problems = Problems(inp.problems)
     sessions: dict = {}
-    grouped = clock("group" + (" (indexed resolve_session)" if args.index_sessions else ""), counted.group, inp, sessions, problems)
+    grouped = clock("group", counted.group, inp, sessions, problems)
 
     def count():
         out = []
@@ -97,9 +77,11 @@ def main(argv=None) -> int:
     results = clock("tally_session x all sessions", count)
 
     def to_json():
-        return json.dumps([r.to_json() for r in results], default=str)
+        return json.dumps({"sessions": [r.to_json() for r in results], "problems": problems.to_json()}, ensure_ascii=False,
+                          default=str)
 
     clock("JSON document", to_json)
+    gc.enable()
 
     from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
     from tinnhiem.io.results_xlsx import write_result_workbook
@@ -122,6 +104,19 @@ def main(argv=None) -> int:
             print(f"{'':<40} -> {last['cpu_s'] / max(1, len(sample)) * 1000:.0f} ms CPU per session; x {len(results):,} sessions "
                   f"= {last['cpu_s'] * scale:,.0f} s CPU", flush=True)
             last["per_session_cpu_ms"] = last["cpu_s"] / max(1, len(sample)) * 1000
+            last["all_sessions_cpu_s"] = last["cpu_s"] * scale
+        if args.pool_sample and results:
+            from tinnhiem.commands.tally import write_sessions
+
+            sample = results[: args.pool_sample]
+            jobs = [({"result": target / f"p-{r.info.id}.xlsx", "minutes_pdf": target / f"p-{r.info.id}.pdf",
+                      "minutes_xlsx": target / f"pb-{r.info.id}.xlsx"}, r, rules, [], inp.files, dt.date(2019, 1, 18)) for r in sample]
+            clock(f"write all 3 files, worker processes x {len(sample)}", write_sessions, jobs)
+            last = clock.rows[-1]
+            scale = len(results) / len(sample)
+            print(f"{'':<40} -> x {len(results):,} sessions = {last['wall_s'] * scale:,.0f} s wall, {last['cpu_s'] * scale:,.0f} s CPU",
+                  flush=True)
+            last["all_sessions_wall_s"] = last["wall_s"] * scale
             last["all_sessions_cpu_s"] = last["cpu_s"] * scale
     print(f"sessions {len(results):,}, ballots {sum(len(d.marks) for d in grouped.decks.values()):,}, problems {len(problems):,}")
     if args.json_out:
