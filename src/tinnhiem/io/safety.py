@@ -94,7 +94,7 @@ def scan(path: Path, display: str) -> Scan:
     except _Refuse as exc:
         result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail))
         result.formulas.clear()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError) as exc:  # RuntimeError covers an unsupported compression method
         # Bad CRC, a lying size header, an unsupported or encrypted member: the archive is damaged.
         result.problems.append(Problem(
             code="FILE_CORRUPT",
