@@ -1,3 +1,5 @@
 from tinnhiem.cli import main
 
-main()
+# Guarded: worker processes (ballots, tally) started with "spawn" on Windows re-import this module.
+if __name__ == "__main__":
+    main()

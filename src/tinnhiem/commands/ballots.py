@@ -126,25 +126,12 @@ def _write_session(job) -> None:
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
               rules, spares: int) -> dict:
     """Write every output; returns the manifest. Used by the command and the benchmark."""
-    import os
-
     from tinnhiem.io.entry_xlsx import ENTRY_FILE, write_entry_workbook
 
+    from tinnhiem.io.workers import run_jobs
+
     jobs = [(target, s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) >= PARALLEL_FROM and workers > 1:
-        # Sessions are independent and each file's bytes depend only on its session, so a
-        # process pool gives the same files, faster, for a city's worth of sessions.
-        from concurrent.futures import ProcessPoolExecutor
-
-        from tinnhiem.io.pdf import new_pdf
-
-        new_pdf(fast_fonts=True)  # prepare the fonts once; forked workers inherit them
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_write_session, jobs, chunksize=8))
-    else:
-        for job in jobs:
-            _write_session(job)
+    run_jobs(_write_session, jobs, PARALLEL_FROM)
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
     return {"rules": rules.name, "numbered": numbered, "sessions": [

@@ -247,20 +247,9 @@ def _write_session(job) -> None:
 def write_sessions(jobs: list, workers: int | None = None) -> None:
     """Write every session's files, in worker processes when there are many sessions (a
     national round: 20,000 sessions, 60,000 files). Every file is still saved atomically."""
-    import os
+    from tinnhiem.io.workers import run_jobs
 
-    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
-    if len(jobs) >= PARALLEL_FROM and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        from tinnhiem.io.pdf import new_pdf
-
-        new_pdf(fast_fonts=True)  # prepare the fonts once; forked workers inherit them
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_write_session, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))))
-    else:
-        for job in jobs:
-            _write_session(job)
+    run_jobs(_write_session, jobs, PARALLEL_FROM, workers)
 
 
 def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) -> list[Path]:

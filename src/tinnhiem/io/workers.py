@@ -1,0 +1,26 @@
+"""Writing many independent files (one set per session) in worker processes. Each file's bytes
+depend only on its own job, so the pool gives the same files as one process, faster."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+
+def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> None:
+    """Call write(job) for every job; in up to 4 worker processes when there are enough jobs.
+
+    `write` must be a module-level function (picklable)."""
+    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
+    if len(jobs) < parallel_from or workers <= 1:
+        for job in jobs:
+            write(job)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tinnhiem.io.pdf import new_pdf
+
+    new_pdf(fast_fonts=True)  # parse the fonts once; forked workers inherit them
+    chunksize = max(1, min(32, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(write, jobs, chunksize=chunksize))
