@@ -533,3 +533,22 @@ def test_dry_run_subprocess(cli_subprocess, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert [s["id"] for s in r.json["sessions"]] == ["phien-00", "phien-01"] and r.json["files"] == []
     assert not (tmp_path / "tinnhiem-ket-qua").exists() and not (tmp_path / STATE_DIR).exists()
+
+
+def test_ballot_not_issued_is_recorded_so_that_verify_agrees(cli, tmp_path):
+    """A number missing from the manifest voids the ballot; the per-ballot records name that
+    defect, so a recount from the result workbook reaches the same counts."""
+    _sessions_record(tmp_path, [_session()])
+    (tmp_path / STATE_DIR / MANIFEST).write_text(json.dumps({"rules": "cantho-2019", "numbered": True, "sessions": [
+        {"id": "so-tai-chinh", "unit": "Sở Tài chính", "printed": 4, "spares": 2,
+         "numbers": ["K7P2QX", "A1B2C3", "D4E5F6", "G7H8J9"]}]}), encoding="utf-8")
+    deck = write_csv(tmp_path / "b.csv", ["Số phiếu", "TC01", "TC02"],
+                     [["K7P2QX", "1", "1"], ["A1B2C3", "2", "3"], ["ZZZZZZ", "1", "1"]])
+    out = tmp_path / "kq"
+    r = cli("tally", deck, "--json", "--workdir", tmp_path, "--out", out)
+    assert r.exit_code == 0, r.stderr
+    s = r.json["sessions"][0]
+    assert (s["returned"], s["valid"], s["invalid"]) == (3, 2, 1)
+    assert s["results"][0]["cao"] == 1
+    v = cli("verify", out / "ket-qua-so-tai-chinh.xlsx", "--json")
+    assert v.exit_code == 0, v.stdout

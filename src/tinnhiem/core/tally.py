@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -498,6 +498,12 @@ def tally_session(info: SessionInfo, rules: RuleSet, mode: str, base_override: s
                 problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': còn {extra} phiếu khác mang số không có trong danh mục.", **sess))
             whole = whole | not_issued
         counted = count_deck(deck.marks, whole, mode, defects, not_issued)
+        if not_issued is not None and not_issued.any():
+            # The records name the defect ("not issued by the counting committee"), so that a
+            # recount from them (tinnhiem verify) reaches the same verdict.
+            recorded = defects.copy()
+            recorded[not_issued & np.equal(defects, None)] = "khong_do_ban_kiem_phieu_phat"
+            deck = replace(deck, defects=recorded)
         ballots = (deck, counted.person_valid)
         reasons = counted.reasons
         valid_session = int((~counted.ballot_invalid).sum())
