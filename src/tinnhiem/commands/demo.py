@@ -63,10 +63,12 @@ class DemoContext:
                 if self.debug:
                     raise
                 code = 1
-        if code not in (0,):
+        if code != 0:
             self.failed.append((step, code))
-            if self.debug:
-                print(buf_err.getvalue())
+            if self.debug:  # show what the step said, on stderr like every message
+                import sys
+
+                sys.stderr.write(buf_err.getvalue())
         return code
 
     def record(self, step: str, path: Path | str, what: str) -> None:
