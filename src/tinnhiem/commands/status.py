@@ -140,3 +140,7 @@ def demo_step(ctx) -> None:
     # sample's unanswered information request), not a failure of the demo.
     if code == 1 and ("status", 1) in ctx.failed:
         ctx.failed.remove(("status", 1))
+    if code in (0, 1):
+        ctx.record("status", ctx.out / "tinnhiem-ho-so",
+                   "Tình hình từng đơn vị: bước đã xong, số ngày còn đến hạn, việc tiếp theo (tính đến 20/01/2019)"
+                   + (" — có việc quá hạn" if code == 1 else ""))

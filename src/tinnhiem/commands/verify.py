@@ -157,4 +157,6 @@ def demo_step(ctx) -> None:
 
     books = sorted((ctx.out / OUT_TALLY).glob("ket-qua-*.xlsx")) if (ctx.out / OUT_TALLY).is_dir() else []
     if books:
-        ctx.invoke("verify", ["verify", str(books[0])])
+        code = ctx.invoke("verify", ["verify", str(books[0])])
+        ctx.record("verify", books[0], "Tính lại từ các phiếu trong bảng kết quả: "
+                   + ("không ô nào bị sửa" if code == 0 else "có ô khác với giá trị tính lại"))
