@@ -19,7 +19,7 @@ from conftest import SAMPLES
 from tinnhiem.commands.ballots import ALPHABET, ballot_count, make_numbers, write_all
 from tinnhiem.core import rules as rules_mod
 from tinnhiem.core.sessions import RatedPerson, Session, Voter
-from tinnhiem.io.ballots_pdf import TITLE, render_ballots, write_ballots_pdf
+from tinnhiem.io.ballots_pdf import TITLE, write_ballots_pdf
 from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
 from tinnhiem.io.entry_xlsx import (DEFECT_HEADER, INDEX_HEADER, NUMBER_HEADER, mark_formula, sheet_titles,
                                     write_entry_workbook)

@@ -8,7 +8,6 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook

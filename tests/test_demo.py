@@ -1,6 +1,5 @@
 """`tinnhiem demo` runs every pipeline step on the bundled samples, from scratch each time."""
 
-from pathlib import Path
 
 
 def test_demo_runs_every_step(cli_subprocess, tmp_path):

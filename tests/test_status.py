@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from result_books import D, person, write_result
+from result_books import person, write_result
 
 TC, NV = "Sở Tài chính", "Sở Nội vụ"
 

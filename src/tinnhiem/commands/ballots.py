@@ -14,8 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
-                              StrictOpt, WorkdirOpt)
+from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """In phiếu tín nhiệm cho từng phiên lấy phiếu (PDF khổ A4 và bảng tính để sửa trước khi in),
 biên bản kiểm phiếu (để trống số liệu), sổ nhập phiếu cho Ban Kiểm phiếu (so-nhap-phieu.xlsx) và
@@ -37,7 +36,7 @@ MANIFEST_COPY = "danh-muc-phieu.json"
 
 
 def ballots(
-    roster: Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (nếu bỏ trống: danh sách lệnh eligible đã ghi).")] = None,
+    roster: RecordedRosterArg = None,
     meeting_date: MeetingDateOpt = None,
     schedule: ScheduleOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-phieu).")] = None,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
-                              StrictOpt, WorkdirOpt)
+from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Xác định ai được lấy phiếu tín nhiệm (nhóm a-d, mục II.1), theo tuyến nào (HĐND, nơi
 công tác, công ty), ai không và vì sao (chưa đủ 9 tháng, đã lấy phiếu ở chức vụ cao hơn,
@@ -25,7 +24,7 @@ def eligible(
     roster: Annotated[Path, typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv).")],
     meeting_date: MeetingDateOpt = None,
     schedule: ScheduleOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,
+    out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
     json: JsonOpt = False,

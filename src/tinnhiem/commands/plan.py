@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (AsOfOpt, DebugOpt, ForceOpt, JsonOpt, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt,
-                              WorkdirOpt)
+from tinnhiem.options import (AsOfOpt, DebugOpt, ForceOpt, JsonOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Theo dõi thời hạn của từng hội nghị lấy phiếu: thông báo thời gian, địa điểm (chậm nhất 05
 ngày trước ngày lấy phiếu), trả lời yêu cầu cung cấp thông tin (chậm nhất 03 ngày trước), báo cáo
@@ -29,10 +26,10 @@ DEADLINE_CODES = ("DEADLINE_NOTICE", "DEADLINE_NOTICE_OVERDUE", "DEADLINE_ANSWER
 
 
 def plan(
-    roster: Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ; mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
+    roster: RecordedRosterArg = None,
     schedule: ScheduleOpt = None,
     as_of: AsOfOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,
+    out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
     json: JsonOpt = False,

@@ -6,12 +6,10 @@ get the sessions from the same inputs, or from the working folder."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
-                              StrictOpt, WorkdirOpt)
+from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Lập danh sách người ghi phiếu (người được triệu tập) của từng hội nghị lấy phiếu theo
 mục II.3 của Kế hoạch: tập thể lãnh đạo, ủy viên cấp ủy cơ sở, trưởng đoàn thể, cấp trưởng đơn vị
@@ -71,10 +69,10 @@ def _saved(root: Path, value: str) -> Path:
 
 
 def voters(
-    roster: Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv); mặc định: danh sách lệnh eligible đã ghi nhận.")] = None,
+    roster: RecordedRosterArg = None,
     meeting_date: MeetingDateOpt = None,
     schedule: ScheduleOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")] = None,
+    out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
     json: JsonOpt = False,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.core.dates import vn
 from tinnhiem.core.eligibility import ROUTE_VI, Decision
 from tinnhiem.core.problems import Problem
 from tinnhiem.core.rules import RuleSet
 from tinnhiem.io.xlsx import add_table_sheet, new_workbook, save
 
-CATEGORY_VI = {"a": "a", "b": "b", "c": "c", "d": "d"}
 
 
 def problem_rows(problems: list[Problem]) -> list[list]:
