@@ -1,6 +1,6 @@
 """Where `tally` spends its time on a large per-ballot file, phase by phase, in one process:
 reading with the safety and validity checks (read_inputs), splitting into sessions (group),
-counting (tally_session), the JSON document, and writing the per-session outputs (timed on a
+counting (tally_sessions: all decks at once), the JSON document, and writing the per-session outputs (timed on a
 sample of sessions and scaled up, since a national file has 20,000 sessions and 60,000 output
 files), one process and the command's worker processes.
 
@@ -52,7 +52,7 @@ def main(argv=None) -> int:
 
     from tinnhiem.core import rules as rules_mod
     from tinnhiem.core.problems import Problems
-    from tinnhiem.core.tally import tally_session
+    from tinnhiem.core.tally import tally_sessions
     from tinnhiem.io import counted
 
     clock = Clock()
@@ -66,15 +66,15 @@ def main(argv=None) -> int:
     grouped = clock("group", counted.group, inp, sessions, problems)
 
     def count():
+        items = [(sessions[sid], grouped.figures.get(sid, {}), grouped.decks.get(sid),
+                  None if sid in grouped.decks else grouped.totals.get(sid, [])) for sid in grouped.order]
         out = []
-        for sid in grouped.order:
-            res, p = tally_session(sessions[sid], rules, rules.validity_mode, None, grouped.figures.get(sid, {}),
-                                   deck=grouped.decks.get(sid), totals=None if sid in grouped.decks else grouped.totals.get(sid, []))
+        for res, p in tally_sessions(items, rules, rules.validity_mode, None):
             problems.extend(p)
             out.append(res)
         return out
 
-    results = clock("tally_session x all sessions", count)
+    results = clock("tally_sessions (all sessions)", count)
 
     def to_json():
         return json.dumps({"sessions": [r.to_json() for r in results], "problems": problems.to_json()}, ensure_ascii=False,

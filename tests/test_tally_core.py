@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinnhiem.core import rules as rules_mod
-from tinnhiem.core.tally import (BAD, CAO, THAP, TN, Figure, SessionInfo, band_of, count_deck, mark_text,
-                                 marks_from_cells, parse_defect, parse_mark, percent, percent_vi, tally_session)
+from tinnhiem.core.tally import (BAD, CAO, THAP, TN, Deck, Figure, SessionInfo, band_of, count_deck, count_decks, mark_text,
+                                 marks_from_cells, parse_defect, parse_mark, percent, percent_vi, tally_session,
+                                 tally_sessions)
 
 RULES = rules_mod.load("cantho-2019")
 
@@ -225,3 +226,62 @@ def test_count_deck_equals_reference(n, p, mode, numbered, rnd):
     assert c.valid.tolist() == (cao + tn + thap).tolist()
     assert c.reasons == reasons and list(c.reasons) == list(reasons)  # same counts, same order
     assert c.person_reasons == person_reasons
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 4), st.booleans()), min_size=0, max_size=14),
+       st.sampled_from(["whole_ballot", "per_person"]), st.booleans(), st.randoms(use_true_random=False))
+def test_count_decks_equals_count_deck_each(shapes, mode, same_width, rnd):
+    """Counting many sessions at once (all as wide, or padded to the widest and masked) gives each
+    session exactly what counting it alone gives: counts, validity arrays, reasons and order."""
+    choices = [0, CAO, TN, THAP, CAO | THAP, CAO | TN | THAP, BAD, CAO, TN, THAP]
+    decks = []
+    for n, p, numbered in shapes:
+        p = shapes[0][1] if same_width else p
+        marks = np.array([[rnd.choice(choices) for _ in range(p)] for _ in range(n)], dtype=np.uint8).reshape(n, p)
+        codes = np.array([rnd.choice([None] * 6 + ["gach_ten", "ghi_them", "khac"]) for _ in range(n)], dtype=object)
+        defect = np.not_equal(codes, None).astype(bool) if n else np.zeros(0, dtype=bool)
+        not_issued = np.array([rnd.random() < 0.2 for _ in range(n)], dtype=bool) if numbered else None
+        decks.append((marks, defect | not_issued if numbered else defect, codes, not_issued))
+    together = count_decks(decks, mode)
+    assert len(together) == len(decks)
+    for d, c in zip(decks, together):
+        alone = count_deck(d[0], d[1], mode, d[2], d[3])
+        assert c.ballot_invalid.tolist() == alone.ballot_invalid.tolist()
+        assert c.person_valid.tolist() == alone.person_valid.tolist()
+        assert [list(map(int, x)) for x in (c.valid, c.cao, c.tin_nhiem, c.thap)] == \
+            [x.tolist() for x in (alone.valid, alone.cao, alone.tin_nhiem, alone.thap)]
+        assert c.reasons == alone.reasons and list(c.reasons) == list(alone.reasons)
+        assert c.person_reasons == alone.person_reasons
+
+
+def test_tally_sessions_equals_tally_session_each():
+    """The command's batch path: results and problems equal one tally_session per session (20
+    sessions, so that the decks really are counted together)."""
+    import random
+
+    rnd = random.Random(7)
+    items = []
+    for k in range(20):
+        p = rnd.randint(1, 4)
+        n = rnd.randint(0, 15)
+        ids = [f"P{k}-{j}" for j in range(p)]
+        marks = np.array([[rnd.choice([0, CAO, TN, THAP, CAO | TN, BAD, CAO, TN, THAP]) for _ in range(p)] for _ in range(n)],
+                         dtype=np.uint8).reshape(n, p)
+        defects = np.array([rnd.choice([None] * 5 + ["gach_ten"]) for _ in range(n)], dtype=object)
+        numbers = np.array([f"N{i}" for i in range(n)], dtype=object)
+        deck = Deck(person_ids=ids, marks=marks, defects=defects, numbers=numbers, rows=np.arange(2, n + 2),
+                    sources=np.zeros(n, dtype=np.int32), where=[{"file": "a.csv"}])
+        info = SessionInfo(id=f"s{k}", unit=f"Đơn vị {k}", route=rnd.choice([None, "workplace", "hdnd"]),
+                           people={pid: {"name": pid, "post": "Giám đốc"} for pid in ids}, summoned=n + rnd.randint(-1, 2),
+                           members=20 if k % 3 == 0 else None,
+                           numbers={f"N{i}" for i in range(n) if rnd.random() < 0.9} if k % 4 == 0 else None)
+        figs = {"present": Figure(n + rnd.randint(-2, 1), {"file": "a.csv"})} if k % 2 else {}
+        items.append((info, figs, deck, None))
+    for mode in ("whole_ballot", "per_person"):
+        together = tally_sessions(items, RULES, mode, None)
+        for item, (res, probs) in zip(items, together):
+            alone, alone_probs = tally_session(item[0], RULES, mode, None, item[1], deck=item[2])
+            assert res.to_json() == alone.to_json()
+            assert [p.to_json() for p in probs] == [p.to_json() for p in alone_probs]
+            assert res.ballots[1].tolist() == alone.ballots[1].tolist()

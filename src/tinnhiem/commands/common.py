@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -98,14 +99,41 @@ COMPACT_JSON_FROM = 10_000
 
 
 def emit_json(doc: dict) -> None:
+    """Print one JSON document on stdout (UTF-8). Big documents are compact, and their long
+    lists are encoded a thousand entries at a time: the same text as one json.dumps, without
+    holding a 100 MB string and its encoded copy at once (a national `tally`)."""
     entries = sum(len(v) for v in doc.values() if isinstance(v, (list, dict)))
-    indent = None if entries > COMPACT_JSON_FROM else 2
-    text = json.dumps(doc, ensure_ascii=False, indent=indent, default=_json_default)
-    try:
-        sys.stdout.write(text + "\n")
-    except UnicodeEncodeError:  # a Windows console in a legacy code page
-        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    write = _stdout_writer()
+    if entries <= COMPACT_JSON_FROM:
+        write(json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    else:
+        dumps = partial(json.dumps, ensure_ascii=False, default=_json_default)
+        write("{")
+        for i, (key, value) in enumerate(doc.items()):
+            write((", " if i else "") + dumps(key) + ": ")
+            if isinstance(value, list) and len(value) > JSON_CHUNK:
+                write("[")
+                for start in range(0, len(value), JSON_CHUNK):
+                    write((", " if start else "") + dumps(value[start:start + JSON_CHUNK])[1:-1])
+                write("]")
+            else:
+                write(dumps(value))
+        write("}\n")
     sys.stdout.flush()
+
+
+JSON_CHUNK = 1000
+
+
+def _stdout_writer():
+    """sys.stdout.write when it encodes UTF-8; otherwise (a Windows console in a legacy code
+    page) UTF-8 bytes straight to its buffer, as scripts reading the document expect."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if encoding in ("utf8", "utf8sig") or buffer is None:
+        return sys.stdout.write
+    sys.stdout.flush()
+    return lambda text: buffer.write(text.encode("utf-8"))
 
 
 def _json_default(value):

@@ -83,7 +83,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     from tinnhiem.commands.common import Outcome, existing_file, output_dir, parse_date_option
     from tinnhiem.core.problems import Problems, UsageError
     from tinnhiem.core.rules import BASES, VALIDITY_MODES
-    from tinnhiem.core.tally import tally_session
+    from tinnhiem.core.tally import tally_sessions
     from tinnhiem.io import counted
     from tinnhiem.io.workdir import OUT_TALLY
 
@@ -122,10 +122,9 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
             return Outcome(doc, problems, lambda: _render_diffs(diffs))
 
     results = []
-    for sid in grouped.order:
-        info = sessions[sid]
-        res, p = tally_session(info, rules, mode, base, grouped.figures.get(sid, {}),
-                               deck=grouped.decks.get(sid), totals=None if sid in grouped.decks else grouped.totals.get(sid, []))
+    items = [(sessions[sid], grouped.figures.get(sid, {}), grouped.decks.get(sid),
+              None if sid in grouped.decks else grouped.totals.get(sid, [])) for sid in grouped.order]
+    for res, p in tally_sessions(items, rules, mode, base):
         problems.extend(p)
         results.append(res)
     if not results and not problems.errors:
