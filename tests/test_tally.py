@@ -552,3 +552,29 @@ def test_ballot_not_issued_is_recorded_so_that_verify_agrees(cli, tmp_path):
     assert s["results"][0]["cao"] == 1
     v = cli("verify", out / "ket-qua-so-tai-chinh.xlsx", "--json")
     assert v.exit_code == 0, v.stdout
+
+
+def test_many_sessions_get_a_terminal_summary_not_a_table_each(cli, tmp_path):
+    """31 sessions: the terminal shows totals, the count per band and the people in a band, not
+    31 tables; the JSON still holds every session."""
+    rows = []
+    for i in range(31):
+        for k in range(4):
+            # phien-07: CB01 gets 3 low marks out of 4 (75 %: two thirds or more); the rest mostly high.
+            low = i == 7 and k < 3
+            rows.append([f"phien-{i:02d}", str(k + 1), "3" if low else "1", "2"])
+    f = write_csv(tmp_path / "phieu.csv", ["Phiên", "Số phiếu", "CB01", "CB02"], rows)
+    (tmp_path / "wd").mkdir()
+    r = cli("tally", f, "--dry-run", "--workdir", tmp_path / "wd")
+    assert r.exit_code == 0, r.stderr
+    import re
+
+    out = " ".join(re.sub(r"[\u2500-\u257f]", " ", r.stdout).split())  # without the table borders
+    assert "Tóm tắt 31 phiên" in out
+    assert "Số phiếu thu về 124" in out and "Số phiếu hợp lệ 124" in out and "Số lượt người được lấy phiếu 62" in out
+    assert "phien-07" in out and "75,00" in out
+    assert out.count("Tỷ lệ % trên") == 0  # no per-session table
+    r = cli("tally", f, "--dry-run", "--json", "--workdir", tmp_path / "wd")
+    assert len(r.json["sessions"]) == 31
+    band = {s["id"]: s["results"][0]["band"] for s in r.json["sessions"]}
+    assert band["phien-07"] == "two_thirds_or_more" and band["phien-08"] == "none"

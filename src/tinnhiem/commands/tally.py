@@ -58,8 +58,13 @@ def tally(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
-    run(common, lambda: _body(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                              invalid_mode, base, report_date, out, dry_run))
+    import gc
+
+    try:
+        run(common, lambda: _body(common, files, compare or [], roster, schedule, meeting_date, manifest,
+                                  invalid_mode, base, report_date, out, dry_run))
+    finally:
+        gc.unfreeze()  # see _body; matters only when tally runs inside a longer process (tests)
 
 
 def _body(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out,
@@ -68,12 +73,14 @@ def _body(common, files, compare, roster, schedule, meeting_date, manifest, inva
 
     # Counting a national file allocates millions of small objects that all live to the end:
     # the cyclic collector would walk them again and again (about a third of the counting
-    # time) and find nothing to free. Outputs are written with it back on.
+    # time) and find nothing to free. Outputs are written with it back on, those objects frozen
+    # out of its sight (else building the JSON document of 40,000 problems took a second).
     gc.disable()
     try:
         return _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date,
                       out, dry_run)
     finally:
+        gc.freeze()
         gc.enable()
 
 
@@ -136,6 +143,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     if not common.blocking(problems) and results and not dry_run:
         import gc
 
+        gc.freeze()
         gc.enable()
         written = _write(common, target, results, rules, problems, inp, rep_date, mode)
         doc["out"] = str(target)
@@ -282,6 +290,9 @@ def render(results, written, rules, dry_run: bool = False) -> None:
     from tinnhiem.core.tally import BASE_VI, ROUTE_VI, percent_vi
 
     con = stdout_console()
+    if len(results) > DETAIL_MAX:
+        _render_summary(con, results)
+        results = []
     for res in results:
         f = lambda v: "—" if v is None else str(v)  # noqa: E731
         title = (f"{res.info.unit} ({ROUTE_VI.get(res.route, res.route)}) — triệu tập {f(res.summoned)}, có mặt {f(res.present)}, "
@@ -303,6 +314,52 @@ def render(results, written, rules, dry_run: bool = False) -> None:
         con.print(f"Đã ghi {len(written)} tệp vào {written[0].parent}.")
     else:
         con.print("[red]Chưa ghi kết quả vì còn lỗi.[/red]")
+
+
+# Above this many sessions the terminal gets a summary, not a table per session (a national
+# file has 20,000): the full results are in the files written and in --json.
+DETAIL_MAX = 30
+LISTED_MAX = 50
+
+
+def _render_summary(con, results) -> None:
+    from rich.table import Table
+
+    from tinnhiem.core.tally import percent_vi
+
+    people = [(res, r) for res in results for r in res.results]
+    total = lambda key: sum(getattr(res, key) or 0 for res in results)  # noqa: E731
+    t = Table(title=f"Tóm tắt {len(results):,} phiên lấy phiếu".replace(",", "."), title_justify="left")
+    t.add_column("Chỉ tiêu")
+    t.add_column("Số", justify="right")
+    bands: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for _, r in people:
+        key = r.band or "unknown"
+        bands[key] = bands.get(key, 0) + 1
+        labels.setdefault(key, r.band_label or "Chưa xác định được mức")
+    for label, value in (("Số phiếu thu về", total("returned")), ("Số phiếu hợp lệ", total("valid")),
+                         ("Số phiếu không hợp lệ", total("invalid")), ("Số lượt người được lấy phiếu", len(people))):
+        t.add_row(label, f"{value:,}".replace(",", "."))
+    for key in ("two_thirds_or_more", "over_half", "none", "unknown"):
+        if key in bands:
+            t.add_row(f"  {labels[key]}", f"{bands[key]:,}".replace(",", "."))
+    for key, count in bands.items():
+        if key not in ("two_thirds_or_more", "over_half", "none", "unknown"):
+            t.add_row(f"  {labels[key]}", f"{count:,}".replace(",", "."))
+    con.print(t)
+    flagged = [(res, r) for res, r in people if r.band not in (None, "none")]
+    flagged.sort(key=lambda x: (x[1].band != "two_thirds_or_more",))
+    if flagged:
+        f = Table(title="Người có từ trên 1/2 phiếu tín nhiệm thấp" + (f" ({LISTED_MAX} đầu tiên trong {len(flagged)})" if len(flagged) > LISTED_MAX else ""),
+                  title_justify="left")
+        for col in ("Đơn vị", "Họ và tên", "Chức vụ", "Thấp", "%", "Mức"):
+            f.add_column(col, justify="right" if col in ("Thấp", "%") else "left")
+        for res, r in flagged[:LISTED_MAX]:
+            f.add_row(res.info.unit, r.name or r.id, r.post, str(r.thap), percent_vi(r.pct_thap) or "—", r.band_label,
+                      style="red" if r.band == "two_thirds_or_more" else "yellow")
+        con.print(f)
+    con.print("Kết quả từng phiên: xem biên bản và sổ kết quả đã ghi, hoặc chạy lại với --json.")
 
 
 def _render_diffs(diffs) -> None:
