@@ -142,31 +142,18 @@ def _many_sessions(n: int):
 
 
 def test_many_session_sheets_same_bytes_as_plain_openpyxl(tmp_path, monkeypatch):
-    """The constant-time sheet adding and the per-workbook styles give byte for byte the file a
-    plain openpyxl workbook gives, with every sheet name as sheet_names() chose it."""
+    """The direct writer (io.xlsx.write_tables) gives byte for byte the file the same sheets give
+    through plain openpyxl (add_table_sheet, the info line at A2, save), with every sheet name as
+    sheet_names() chose it."""
     import tinnhiem.io.voters_xlsx as vx
     from tinnhiem.core import rules as rules_mod
-    from tinnhiem.io import xlsx
+    from tinnhiem.core.sessions import role_label
+    from test_xlsx_writer import write_plain
 
     rules = rules_mod.load(None)
     sessions = _many_sessions(240)
     vx.write_voters(tmp_path / "fast.xlsx", sessions, [], rules)
-
-    def plain():
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        wb.remove(wb.active)
-        return wb
-
-    monkeypatch.setattr(vx, "_many_sheets_workbook", plain)
-    real_add = xlsx.add_table_sheet
-
-    def add_fresh_styles(wb, *a, **k):  # the styles set cell by cell on every sheet, as before
-        wb.__dict__.pop("_tinnhiem_styles", None)
-        return real_add(wb, *a, **k)
-
-    monkeypatch.setattr(vx, "add_table_sheet", add_fresh_styles)
+    monkeypatch.setattr(vx, "write_tables", write_plain)
     vx.write_voters(tmp_path / "plain.xlsx", sessions, [], rules)
     assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
 
@@ -176,15 +163,11 @@ def test_many_session_sheets_same_bytes_as_plain_openpyxl(tmp_path, monkeypatch)
     assert ws["B4"].value == "Nguyễn Văn 4" and ws["B5"].value == "=Trần Thị 0" and ws["B5"].data_type == "s"
     assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb.endswith("DDEBF7") and ws["A1"].font.sz == 13
     assert ws["B4"].border.left.style == "thin" and ws.print_title_rows == "$3:$3" and ws.freeze_panes == "A4"
-
-
-def test_many_sheets_workbook_keeps_openpyxl_renaming():
-    from tinnhiem.io.voters_xlsx import _many_sheets_workbook
-
-    wb = _many_sheets_workbook()
-    for t in ("Tổng hợp", "01 A", "01 a", "02 B"):
-        wb.create_sheet(t)
-    assert wb.sheetnames == ["Tổng hợp", "01 A", "01 a1", "02 B"]
+    assert ws["A2"].value == "Người được lấy phiếu (1): Nguyễn Văn 4 (Giám đốc)" and not ws["A2"].alignment.wrap_text
+    assert wb[wb.sheetnames[6]]["A2"].value == "Địa điểm: Hội trường. Người được lấy phiếu (1): Nguyễn Văn 5 (Giám đốc)"
+    assert ws["D4"].value == role_label("duoc_lay_phieu", rules) and ws["D5"].value == role_label("truong_don_vi", rules)
+    summary = wb["Tổng hợp"]
+    assert summary["F4"].value.date() == sessions[0].meeting_date and summary["F4"].number_format == "DD/MM/YYYY"
 
 
 def test_restyled_cell_does_not_leak_into_next_sheet():

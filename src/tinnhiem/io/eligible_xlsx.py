@@ -7,8 +7,7 @@ from pathlib import Path
 from tinnhiem.core.eligibility import ROUTE_VI, Decision
 from tinnhiem.core.problems import Problem
 from tinnhiem.core.rules import RuleSet
-from tinnhiem.io.xlsx import add_table_sheet, new_workbook, save
-
+from tinnhiem.io.xlsx import Table, write_tables
 
 
 def problem_rows(problems: list[Problem]) -> list[list]:
@@ -21,11 +20,23 @@ PROBLEM_WIDTHS = [6, 10, 22, 24, 14, 7, 18, 70]
 
 
 def write_eligible(target: Path, decisions: list[Decision], problems: list[Problem], rules: RuleSet) -> None:
-    wb = new_workbook()
+    """Summary, rated, not rated, problems; written by io.xlsx.write_tables (100,000 posts nationally)."""
+    by_unit: dict[tuple, list[Decision]] = {}
+    for d in decisions:
+        by_unit.setdefault((d.session_unit, d.route), []).append(d)
+    summary = Table(
+        "Tổng hợp",
+        ["Đơn vị lấy phiếu", "Tuyến", "Ngày lấy phiếu", "Số chức danh", "Được lấy phiếu", "Không lấy phiếu", "Cần xem xét"],
+        [[u, ROUTE_VI.get(r, r), ds[0].meeting_date, len(ds), sum(d.rated for d in ds),
+          sum(not d.rated and d.reason != "needs_review" for d in ds), sum(d.reason == "needs_review" for d in ds)]
+         for (u, r), ds in sorted(by_unit.items())],
+        widths=[34, 14, 14, 12, 14, 14, 12],
+        heading="TỔNG HỢP THEO ĐƠN VỊ",
+    )
     rated = [d for d in decisions if d.rated]
     rated.sort(key=lambda d: (d.session_unit, d.category, d.rule.rank, d.post.name))
-    add_table_sheet(
-        wb, "Được lấy phiếu",
+    rated_sheet = Table(
+        "Được lấy phiếu",
         ["STT", "Đơn vị lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị công tác", "Nhóm", "Tuyến",
          "Ngày lấy phiếu", "Giữ chức vụ từ", "Đủ thời gian ngày"],
         [[i, d.session_unit, d.post.person_id, d.post.name, d.post.title, d.post.unit, d.category,
@@ -36,8 +47,8 @@ def write_eligible(target: Path, decisions: list[Decision], problems: list[Probl
         landscape=True,
     )
     not_rated = [d for d in decisions if not d.rated]
-    add_table_sheet(
-        wb, "Không lấy phiếu",
+    not_rated_sheet = Table(
+        "Không lấy phiếu",
         ["STT", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị", "Nhóm", "Lý do", "Mã lý do", "Dòng"],
         [[i, d.post.person_id, d.post.name, d.post.title, d.post.unit, d.category, d.reason_text(rules), d.reason, d.post.row]
          for i, d in enumerate(not_rated, 1)],
@@ -45,19 +56,6 @@ def write_eligible(target: Path, decisions: list[Decision], problems: list[Probl
         heading="CHỨC DANH THUỘC DIỆN (a-d) KHÔNG LẤY PHIẾU, HOẶC CẦN XEM XÉT",
         landscape=True,
     )
-    add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
-                    heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
-    by_unit: dict[tuple, list[Decision]] = {}
-    for d in decisions:
-        by_unit.setdefault((d.session_unit, d.route), []).append(d)
-    add_table_sheet(
-        wb, "Tổng hợp",
-        ["Đơn vị lấy phiếu", "Tuyến", "Ngày lấy phiếu", "Số chức danh", "Được lấy phiếu", "Không lấy phiếu", "Cần xem xét"],
-        [[u, ROUTE_VI.get(r, r), ds[0].meeting_date, len(ds), sum(d.rated for d in ds),
-          sum(not d.rated and d.reason != "needs_review" for d in ds), sum(d.reason == "needs_review" for d in ds)]
-         for (u, r), ds in sorted(by_unit.items())],
-        widths=[34, 14, 14, 12, 14, 14, 12],
-        heading="TỔNG HỢP THEO ĐƠN VỊ",
-    )
-    wb.move_sheet("Tổng hợp", offset=-3)
-    save(wb, target)
+    issues = Table("Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
+                   heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
+    write_tables(target, [summary, rated_sheet, not_rated_sheet, issues])
