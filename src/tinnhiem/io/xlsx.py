@@ -199,6 +199,7 @@ _ALIGN_HEADER = '<alignment horizontal="center" vertical="center" wrapText="1" /
 _ALIGN_DATA = '<alignment vertical="top" wrapText="1" />'
 _ALIGN_NOTE = "<alignment />"  # Alignment(wrap_text=False): an entry of its own, written empty
 _DATE_FORMAT = "DD/MM/YYYY"
+_EXACT = 10 ** 15
 
 
 def _escape_text(s: str) -> str:
@@ -415,7 +416,8 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
         out.append(f'<c r="{letters[c]}{r0}" s="{s}"{tail}')
     out.append("</row>")
     xf_of = {}
-    text, other = cells.text, cells.other
+    text, other, known = cells.text, cells.other, cells._text
+    column_formats = [formats.get(c) for c in range(1, width_cols + 1)]
     max_row = r0 + 1  # the frozen pane's cell exists even under an empty table
     for r, values in enumerate(rows, r0 + 1):
         if not values:
@@ -425,10 +427,13 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
         max_row = r
         out.append(f'<row r="{r}">')
         for c, value in enumerate(values):
-            if type(value) is str:
-                fmt, tail = formats.get(c + 1), text(value)
+            kind = type(value)
+            if kind is str:
+                fmt, tail = column_formats[c], known.get(value) or text(value)
+            elif kind is int and -_EXACT < value < _EXACT:  # "%.16g" writes these digit for digit
+                fmt, tail = column_formats[c], f' t="n"><v>{value}</v></c>'
             else:
-                fmt = formats.get(c + 1, _DATE_FORMAT) if isinstance(value, dt.date) else formats.get(c + 1)
+                fmt = formats.get(c + 1, _DATE_FORMAT) if isinstance(value, dt.date) else column_formats[c]
                 tail = other(value)
             xf = xf_of.get(fmt)
             if xf is None:
