@@ -139,9 +139,7 @@ def unit_post_ids(roster: Roster, rules: RuleSet) -> dict[str, set[str]]:
 def post_roles(post: Post, rules: RuleSet, unit_posts: set[str] | None = None) -> set[str]:
     """Voter roles a post gives: from its title (rule-set patterns, review markers left out),
     from being a rated post of its own unit (lanh_dao), and from the "Vai trò" column."""
-    raw = fold(post.title)
-    titles = {raw, _strip_review(raw, rules)}
-    roles = {rid for rid, rr in rules.roles.items() if any(p.search(t) for p in rr.patterns for t in titles)}
+    roles = set(_title_roles(post.title, rules))
     if LEADERSHIP in rules.roles:
         rule, _ = classify(post, rules, unit_posts)
         if rule is not None:
@@ -150,6 +148,25 @@ def post_roles(post: Post, rules: RuleSet, unit_posts: set[str] | None = None) -
         roles.discard(SUBUNIT_HEAD)
     roles.update(post.roles)
     return roles
+
+
+# Roles by title, for one rule set at a time: a national roster gives the same few thousand titles
+# to 80,000 posts looked at for voters, and each title is tried against every role pattern.
+_TITLE_ROLES: dict = {}
+
+
+def _title_roles(title: str, rules: RuleSet) -> frozenset[str]:
+    if _TITLE_ROLES.get("rules") is not rules:
+        _TITLE_ROLES.clear()
+        _TITLE_ROLES.update(rules=rules, roles={})
+    memo = _TITLE_ROLES["roles"]
+    hit = memo.get(title)
+    if hit is None:
+        raw = fold(title)
+        titles = {raw, _strip_review(raw, rules)}
+        hit = memo[title] = frozenset(rid for rid, rr in rules.roles.items()
+                                      if any(p.search(t) for p in rr.patterns for t in titles))
+    return hit
 
 
 def build_sessions(roster: Roster, decisions: list[Decision], rules: RuleSet,

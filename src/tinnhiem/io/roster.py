@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import repeat
 from pathlib import Path
 
 from tinnhiem.core.dates import DateError, parse_date
@@ -52,12 +53,46 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
     names: dict[str, tuple[str, int]] = {}
     from tinnhiem.core.text import header_key
 
-    for row, rec in table.records():
+    # A national roster is 100,000 rows of a few thousand distinct unit names, titles and dates:
+    # each distinct text is normalised, and each distinct date text parsed, once. The columns are
+    # walked as plain lists (a dict per row cost more than the checks themselves).
+    texts: dict[str, str] = {}
+
+    def text_of(value) -> str:
+        if type(value) is str:
+            hit = texts.get(value)
+            if hit is None:
+                hit = texts[value] = cell_text(value)
+            return hit
+        return cell_text(value)
+
+    parsed: dict[str, tuple] = {}
+
+    def date_of(value):
+        """(date or None, the DateError message or None)."""
+        if type(value) is not str:
+            try:
+                return parse_date(value), None
+            except DateError as exc:
+                return None, str(exc)
+        hit = parsed.get(value)
+        if hit is None:
+            try:
+                hit = (parse_date(value), None)
+            except DateError as exc:
+                hit = (None, str(exc))
+            parsed[value] = hit
+        return hit
+
+    keys = ("id", "name", "unit", "unit_kind", "title", "since", "sick_from", "ubnd_member", "retirement", "roles")
+    columns = [table.values(k).tolist() if k in table.columns else repeat(None, len(table.df)) for k in keys]
+    for row, c_id, c_name, c_unit, c_kind, c_title, c_since, c_sick, c_member, c_ret, c_roles in zip(
+            map(int, table.df.index.tolist()), *columns):
         at = lambda key: table.where(row, key)  # noqa: E731
         bad = False
         values = {}
-        for key in ("id", "name", "unit", "unit_kind", "title"):
-            text = cell_text(rec.get(key))
+        for key, raw in (("id", c_id), ("name", c_name), ("unit", c_unit), ("unit_kind", c_kind), ("title", c_title)):
+            text = text_of(raw)
             if not text:
                 problems.add("ROSTER_BLANK", f"Ô bắt buộc để trống ({table.column_name(key)}).", **at(key))
                 bad = True
@@ -68,19 +103,17 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
             problems.add("ROSTER_UNIT_KIND", f"Loại đơn vị '{values['unit_kind']}' không có trong bộ quy tắc {rules.name}. Dùng: {labels}.", **at("unit_kind"))
             bad = True
         dates = {}
-        for key in ("since", "sick_from"):
-            try:
-                dates[key] = parse_date(rec.get(key))
-            except DateError as exc:
-                problems.add("ROSTER_DATE", str(exc), **at(key))
+        for key, raw in (("since", c_since), ("sick_from", c_sick)):
+            dates[key], error = date_of(raw)
+            if error is not None:
+                problems.add("ROSTER_DATE", error, **at(key))
                 bad = True
-                dates[key] = None
-        member = parse_flag(rec.get("ubnd_member"))
+        member = parse_flag(c_member)
         if member is None:
-            problems.add("ROSTER_FLAG", f"Giá trị '{cell_text(rec.get('ubnd_member'))}' không rõ; ghi x, có, 1 hoặc để trống.", **at("ubnd_member"))
+            problems.add("ROSTER_FLAG", f"Giá trị '{cell_text(c_member)}' không rõ; ghi x, có, 1 hoặc để trống.", **at("ubnd_member"))
             bad, member = True, False
         retirement, retirement_date = False, None
-        raw_ret = rec.get("retirement")
+        raw_ret = c_ret
         if not is_blank(raw_ret):
             flag = parse_flag(raw_ret)
             if flag is not None:
@@ -93,7 +126,7 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
                     problems.add("ROSTER_FLAG", f"Cột nghỉ hưu: '{cell_text(raw_ret)}' không phải ngày hay dấu x.", **at("retirement"))
                     bad = True
         roles = []
-        raw_roles = cell_text(rec.get("roles"))
+        raw_roles = text_of(c_roles)
         for part in raw_roles.replace(",", ";").split(";"):
             if not part.strip():
                 continue
