@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from tinnhiem.core.problems import InputError, Problem, Problems
 from tinnhiem.core.tally import (BAD, FIGURES, Deck, Figure, PersonTotal, SessionInfo, check_problem,
                                  marks_from_cells, mark_text, parse_defect)
 from tinnhiem.core.text import fold, header_key, nfc, slug
-from tinnhiem.io.tables import Column, Table, cell_int, cell_text, match_columns, read_table
+from tinnhiem.io.tables import Column, Table, cell_int, cell_text, match_columns, read_sheets, read_table
 
 INDEX_SHEET = "Phiên"
 GUIDE_SHEET = "Hướng dẫn"
@@ -136,28 +137,37 @@ def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str
     """The workbook from `ballots`: the index sheet "Phiên" and one sheet per session."""
     out.problems.extend(index.problems)
     index.problems = []
+    # First the index, then the session sheets it names, read in one batch (read_sheets); the
+    # problems come out in the same order as reading each sheet after its index line.
+    entries: list[tuple[Problems, str, dict, str | None]] = []
     for row, rec in index.records():
         title = cell_text(rec.get("sheet"))
         sid = cell_text(rec.get("session"))
         if not title or not sid:
             continue
+        found = Problems()
         info = {"unit": cell_text(rec.get("unit")) or sid, "route": _route(rec.get("route")),
                 "meeting_date": rec.get("meeting_date"), "figures": {}, "where": index.where(row)}
         for col in FIGURE_COLS:
-            value = _count(rec.get(col.key), index, row, col.key, out.problems, optional=True)
+            value = _count(rec.get(col.key), index, row, col.key, found, optional=True)
             if value is not None:
                 info["figures"][col.key] = Figure(value, index.where(row, col.key))
-        out.index[sid] = info
         if title not in names:
-            out.problems.append(check_problem("F216_SESSION_UNDETERMINED", f"Trang 'Phiên' ghi trang tính '{title}' nhưng tệp không có trang đó.", **index.where(row, "sheet")))
+            found.append(check_problem("F216_SESSION_UNDETERMINED", f"Trang 'Phiên' ghi trang tính '{title}' nhưng tệp không có trang đó.", **index.where(row, "sheet")))
+            title = None
+        entries.append((found, sid, info, title))
+    tables = read_sheets(path, [title for *_, title in entries if title is not None], display)
+    for found, sid, info, title in entries:
+        out.problems.extend(found)
+        out.index[sid] = info
+        if title is None:
             continue
-        try:
-            table = read_table(path, title, display)
-        except InputError as exc:
-            if all(p.code == "FILE_NO_ROWS" for p in exc.problems):
+        _, table = next(tables)
+        if isinstance(table, InputError):
+            if all(p.code == "FILE_NO_ROWS" for p in table.problems):
                 info["empty"] = True  # no ballot keyed in yet: the session is not counted
                 continue
-            raise
+            raise table
         _classify(table, sid, known, out)
 
 
@@ -189,6 +199,16 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
 _LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
 
 
+@lru_cache(maxsize=1 << 16)
+def _person_header(header: str) -> tuple[str, str | None, bool]:
+    """A person column's header: (id, name or None, whether it looks like an id). Parsed once
+    per distinct header: an entry workbook repeats them over thousands of sheets."""
+    m = _PERSON_HEADER.match(header)
+    if m:
+        return m.group(1), nfc(m.group(2)), True
+    return header.strip(), None, bool(_ID_LIKE.match(header.strip()))
+
+
 def _classify(table: Table, session_fixed: str | None, known: dict[str, str], out: Input) -> None:
     """Per-ballot or per-person totals, from the headers. `known`: header key -> person id."""
     header_keys = [header_key(h) for h in table.header]
@@ -207,21 +227,20 @@ def _classify(table: Table, session_fixed: str | None, known: dict[str, str], ou
         key = header_keys[pos]
         if key in IGNORED or key in META_KEYS:
             continue
-        m = _PERSON_HEADER.match(header)
-        pid = m.group(1) if m else header.strip()
+        pid, name, id_like = _person_header(header)
         if known and header_key(pid) in known:
             pid = known[header_key(pid)]
         elif known:
-            if m or _ID_LIKE.match(header.strip()):
+            if id_like:
                 out.problems.append(check_problem("F207_UNKNOWN_PERSON", f"Cột '{header}': mã cán bộ '{pid}' không thuộc phiên nào đã biết.", **{**table.where(table.header_row), "column": header}))
                 continue
             out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **{**table.where(table.header_row), "column": header}))
             continue
-        elif not (m or _ID_LIKE.match(header.strip())):
+        elif not id_like:
             out.problems.append(check_problem("W227_COLUMN_IGNORED", f"Cột '{header}' không phải cột phiếu, được bỏ qua.", **{**table.where(table.header_row), "column": header}))
             continue
-        if m:
-            names[pid] = nfc(m.group(2))
+        if name is not None:
+            names[pid] = name
         persons.append((pos, pid, header))
     seen: dict[str, str] = {}
     unique = []

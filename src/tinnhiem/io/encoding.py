@@ -15,6 +15,7 @@ Refusals say how to convert: Unikey's "Công cụ chuyển mã", or Excel's "CSV
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 from tinnhiem.core.problems import ERROR, WARNING, Problem
@@ -174,6 +175,18 @@ def legacy_problem(kind: str, display: str, sample: str = "", **where) -> Proble
 _UNSEEN = object()
 
 
+def legacy_values(values) -> bool:
+    """Whether any of these (distinct) values looks like legacy-encoded text."""
+    return any(_classify_once(v) for v in values if isinstance(v, str))
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify_once(text: str) -> str | None:
+    """classify, remembered across tables: the 4,000 session sheets of an entry workbook repeat
+    the same headers, names and marks."""
+    return classify(text)
+
+
 def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     """Cells of a read table (header included) that hold TCVN3 or VNI text shown as Unicode.
 
@@ -183,7 +196,7 @@ def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     hits: list[tuple[str, int, str | None, str]] = []
     score = 0
     for pos, name in enumerate(table.header):
-        kind = classify(name) if isinstance(name, str) else None
+        kind = _classify_once(name) if isinstance(name, str) else None
         if kind:
             hits.append((kind, table.header_row, None, name))
             score += oddities(name)
@@ -191,6 +204,8 @@ def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     # once: going through pandas cell by cell cost ~1 ms a sheet (seconds for a workbook of
     # 4,000 session sheets), and a column repeats the same few values.
     values = table.df.to_numpy(dtype=object)[:max_rows]  # a view: the table is one object block
+    if not hits and not legacy_values(set(values.ravel().tolist())):
+        return []  # the usual case, judged from the sheet's distinct values in one pass
     rows = None
     judged: dict[str, str | None] = {}
     for pos in range(values.shape[1]):
@@ -200,7 +215,7 @@ def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
             if isinstance(value, str):
                 kind = judged.get(value, _UNSEEN)
                 if kind is _UNSEEN:
-                    kind = judged[value] = classify(value)
+                    kind = judged[value] = _classify_once(value)
                 if kind:
                     legacy.add(value)
         if not legacy:

@@ -95,20 +95,10 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     Raises UsageError for a missing file, InputError for an unreadable or empty one."""
     path = Path(path)
     display = display or str(path)
-    if not path.exists():
-        raise UsageError(f"Không tìm thấy tệp '{display}'.")
-    if path.is_dir():
-        raise UsageError(f"'{display}' là một thư mục, không phải tệp.")
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .ods hoặc .csv.", file=display)])
+    key, checked = _checked_file(path, display)
     from tinnhiem.io.encoding import legacy_cells
-    from tinnhiem.io.safety import scan
 
-    key = _file_key(path)
-    checked = _scan_once(path, display, scan, key)
-    if checked.problems:
-        raise InputError(checked.problems)
     if suffix in (".csv", ".txt"):
         warnings, values, plain, sheet_name = _read_csv(path, display)
     else:
@@ -120,6 +110,83 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
         raise InputError(legacy)
     table.problems = list(warnings or [])
     return table
+
+
+def _checked_file(path: Path, display: str):
+    """The checks of the file as a whole (it exists, its kind, the safety pre-flight): the
+    file's identity and the pre-flight's findings, or raises."""
+    key = _file_key(path)  # one system call: this runs for each of thousands of sheets
+    if key is None:
+        raise UsageError(f"Không tìm thấy tệp '{display}'.")
+    if key[-1]:
+        raise UsageError(f"'{display}' là một thư mục, không phải tệp.")
+    key = key[:-1]
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .ods hoặc .csv.", file=display)])
+    from tinnhiem.io.safety import scan
+
+    checked = _scan_once(path, display, scan, key)
+    if checked.problems:
+        raise InputError(checked.problems)
+    return key, checked
+
+
+def read_sheets(path: Path, names: list[str], display: str | None = None):
+    """Several sheets of one workbook: yields (name, Table) or (name, InputError) in the order
+    of `names`, each exactly what read_table(path, name) gives or raises. What does not depend
+    on the sheet is done once for all of them: the pre-flight scan, opening the workbook, and
+    judging each distinct cell value (blank? legacy-encoded text?) in one hash pass over every
+    cell, where sheet by sheet each small sheet paid the fixed costs again (a data-entry
+    workbook has a sheet per session: 4,000 nationally).
+
+    A CSV, or a file that cannot be read at all, raises as read_table does."""
+    path = Path(path)
+    display = display or str(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+        for name in names:
+            try:
+                yield name, read_table(path, name, display)
+            except InputError as exc:
+                yield name, exc
+        return
+    key, checked = _checked_file(path, display)
+    import numpy as np
+    import pandas as pd
+
+    from tinnhiem.io.encoding import legacy_cells, legacy_values
+
+    grids: list = []
+    for name in names:
+        try:
+            grids.append(_read_sheet(path, display, name, checked.formulas, key)[1])
+        except InputError as exc:
+            grids.append(exc)
+    arrays = [g for g in grids if not isinstance(g, InputError)]
+    flat = np.concatenate([g.ravel() for g in arrays]) if arrays else np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
+    del flat
+    judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
+    blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
+    del codes
+    legacy_possible = legacy_values(uniques)
+    start = 0
+    for name, grid in zip(names, grids):
+        if isinstance(grid, InputError):
+            yield name, grid
+            continue
+        blank = blank_all[start:start + grid.size].reshape(grid.shape)
+        start += grid.size
+        try:
+            table = _to_table(display, name, grid, blank=blank)
+            legacy = legacy_cells(table) if legacy_possible else []
+            if legacy:
+                raise InputError(legacy)
+        except InputError as exc:
+            yield name, exc
+            continue
+        table.problems = []
+        yield name, table
 
 
 # The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000
@@ -144,12 +211,13 @@ def _file_key(path: Path):
     # each of 4,000 sheets) with the device and inode, which tell one file from another
     # however the path is spelled.
     import os
+    import stat
 
     try:
         st = path.stat()
-        return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     except OSError:
         return None
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, stat.S_ISDIR(st.st_mode))
 
 
 _LAST_BOOK: dict = {}
@@ -355,7 +423,7 @@ def _formulas_as_text(values, cells: dict) -> None:
                 values[row - 1, col - 1] = "=" + (formula or "…")
 
 
-def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False) -> Table:
+def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False, blank=None) -> Table:
     """The table below the first non-blank row (its header), from the file's cells as a 2-D
     object array whose row i is the user's row i + 1. Works on the array and builds one
     DataFrame at the end: an entry workbook has thousands of small sheets, where pandas'
@@ -365,7 +433,8 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
 
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
-    blank = _blank_mask(values, plain_blanks)
+    if blank is None:
+        blank = _blank_mask(values, plain_blanks)
     nonblank = ~blank.all(axis=1)
     if not nonblank.any():
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
@@ -380,11 +449,13 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
     # one contiguous run of cells, and the cells are copied once at most.
     columns = values.T[:width, top + 1:]
     columns = np.ascontiguousarray(columns) if keep.all() else columns[:, keep]
-    index = np.arange(top + 2, values.shape[0] + 1)[keep]  # row numbers, as the user sees them
+    # Row numbers, as the user sees them: a range when no line was skipped (building an Index
+    # from an array cost more than the rest of a small sheet's table).
+    index = pd.RangeIndex(top + 2, values.shape[0] + 1) if keep.all() else pd.Index(np.arange(top + 2, values.shape[0] + 1)[keep])
     header = header[:width]
     if columns.shape[1] == 0:
         raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
-    frame = pd.DataFrame(columns.T, index=pd.Index(index), columns=pd.RangeIndex(width), dtype=object, copy=False)
+    frame = pd.DataFrame(columns.T, index=index, columns=pd.RangeIndex(width), dtype=object, copy=False)
     return Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1)
 
 
@@ -402,8 +473,16 @@ def _blank_mask(values, plain: bool = False):
         return values == ""
     if values.size <= _SMALL:  # a small sheet: factorize's fixed cost is more than a plain loop
         nat, na = pd.NaT, pd.NA
+        cells = values.ravel().tolist()
+        # An entry workbook's session sheet (4,000 of them nationally) holds text and "" for
+        # empty cells: when no other blank-looking value is among its distinct values, blank
+        # is simply "" (two C passes instead of a Python test per cell).
+        odd = [v for v in set(cells) if (v is None or v is nat or v is na or (isinstance(v, float) and v != v)
+                                         or (isinstance(v, str) and v != "" and not v.strip()))]
+        if not odd:
+            return values == ""
         flat = [not v.strip() if isinstance(v, str) else (v is None or v is nat or v is na or (isinstance(v, float) and v != v))
-                for v in values.ravel().tolist()]
+                for v in cells]
         return np.array(flat, dtype=bool).reshape(values.shape)
     codes, uniques = pd.factorize(values.ravel(), use_na_sentinel=True)
     blank = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))

@@ -1,0 +1,87 @@
+"""read_sheets (many sheets of one workbook in one batch) gives, sheet by sheet, exactly what
+read_table gives or raises: same headers, cells, row numbers and problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinnhiem.core.problems import InputError
+from tinnhiem.io import tables
+from tinnhiem.io.encoding import tcvn3_to_unicode
+from tinnhiem.io.tables import read_sheets, read_table
+
+# "Nguyễn Văn Hùng" typed in TCVN3 and shown as Windows-1252: what a legacy workbook holds.
+LEGACY = "NguyÔn V¨n Hïng"
+assert tcvn3_to_unicode(LEGACY) == "Nguyễn Văn Hùng"
+
+
+def _book(path, sheets: dict[str, list[list]]):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _same(path, names):
+    batch = dict(read_sheets(path, names))
+    for name in names:
+        tables._LAST_SCAN.clear()
+        tables._LAST_BOOK.clear()
+        try:
+            one = read_table(path, name)
+        except InputError as exc:
+            got = batch[name]
+            assert isinstance(got, InputError), name
+            assert [p.to_json() for p in got.problems] == [p.to_json() for p in exc.problems]
+            continue
+        got = batch[name]
+        assert not isinstance(got, InputError), (name, got.problems if isinstance(got, InputError) else None)
+        assert (got.file, got.sheet, got.header, got.header_row, got.problems) == (one.file, one.sheet, one.header, one.header_row, one.problems)
+        assert got.df.index.tolist() == one.df.index.tolist()
+        assert got.df.astype(object).values.tolist() == one.df.astype(object).values.tolist()
+    return batch
+
+
+def test_every_kind_of_sheet(tmp_path):
+    path = _book(tmp_path / "so-nhap.xlsx", {
+        "Phiên": [["Mã phiên", "Trang tính"], ["s1", "01 A"]],
+        "01 A": [["Số phiếu", "CB01 - Trần Văn A", "Lỗi phiếu"], ["1", "1", None], [None, None, None], ["2", " ", "gach_ten"]],
+        "02 trống ở giữa": [[None, None], ["Số phiếu", "CB02"], ["  ", "\t"], [3, 2.0], [dt.date(2019, 1, 15), "=1+1"]],
+        "03 chỉ tiêu đề": [["Số phiếu", "CB03"]],
+        "04 trống": [],
+        "05 mã cũ": [["Số phiếu", "Họ tên"], ["1", LEGACY], ["2", "TrÇn V¨n Ba"]],
+        "06 một ô lạ": [["Đơn vị", "Ghi chú"], ["Công ty ABC®", "x"]],
+    })
+    batch = _same(path, ["01 A", "02 trống ở giữa", "03 chỉ tiêu đề", "04 trống", "05 mã cũ", "06 một ô lạ", "Phiên"])
+    assert isinstance(batch["03 chỉ tiêu đề"], InputError) and batch["03 chỉ tiêu đề"].problems[0].code == "FILE_NO_ROWS"
+    assert batch["04 trống"].problems[0].code == "FILE_EMPTY"
+    assert batch["05 mã cũ"].problems[0].code == "FILE_LEGACY_TCVN3"
+    assert batch["01 A"].df.index.tolist() == [2, 4]  # the empty line is skipped, row numbers kept
+
+
+CELLS = st.one_of(st.none(), st.sampled_from(["", " ", "\t", "1", "2", "3", "1,3", "cao", "gach_ten", "Nguyễn Văn A", LEGACY]),
+                  st.integers(-3, 5), st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.lists(CELLS, min_size=0, max_size=4), min_size=0, max_size=5), min_size=1, max_size=4))
+def test_batch_equals_one_by_one(tmp_path_factory, sheets):
+    path = _book(tmp_path_factory.mktemp("b") / "b.xlsx", {f"S{i}": rows for i, rows in enumerate(sheets)})
+    _same(path, [f"S{i}" for i in range(len(sheets))])
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path):
+    from tinnhiem.core.problems import UsageError
+
+    with pytest.raises(UsageError):
+        list(read_sheets(tmp_path / "khong-co.xlsx", ["A"]))
