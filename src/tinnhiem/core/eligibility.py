@@ -91,6 +91,8 @@ def classify(post: Post, rules: RuleSet, unit_post_ids: set[str] | None = None) 
         # PostRule.matches without its unit-name test, which is applied below.
         matches = memo["kind"][key] = [p for p in rules.posts if post.unit_kind in p.unit_kinds
                                        and any(x.search(title) for x in p.patterns)]
+    if not matches:  # most posts of a roster: nothing below can add a match
+        return None, review
     if any(p.unit_patterns for p in matches):
         unit = fold(post.unit)
         matches = [p for p in matches if not p.unit_patterns or any(x.search(unit) for x in p.unit_patterns)]

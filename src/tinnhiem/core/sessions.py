@@ -306,8 +306,9 @@ def _check_places(sessions, rules: RuleSet, problems: Problems) -> None:
         for r in s.rated:
             places.setdefault(r.person_id, []).append(s)
             names[r.person_id] = r.name
+    limit = rules.max_places  # a property reading the rule set: once, not per person
     for pid, ss in places.items():
-        if len(ss) > rules.max_places:
+        if len(ss) > limit:
             problems.add("RATED_TOO_MANY_PLACES",
                          f"{names[pid]} ({pid}) được lấy phiếu ở {len(ss)} nơi ({'; '.join(x.unit + (' (cấp ủy)' if x.place == PLACE_PARTY else '') for x in ss)}), "
                          f"vượt quá {rules.max_places} nơi theo mục II.2c của Kế hoạch.",
