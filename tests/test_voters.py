@@ -182,3 +182,54 @@ def test_restyled_cell_does_not_leak_into_next_sheet():
     ws2 = add_table_sheet(wb, "B", ["X", "Y"], [["b", 2]], heading="H")
     assert ws2["A4"].fill.fill_type is None and ws2["A4"].border.left.style == "thin"
     assert ws2["A3"].fill.fgColor.rgb.endswith("DDEBF7") and ws2["A3"].font.b
+
+
+# -- the national roster: each distinct value worked out once, same posts and problems -----------
+
+def test_roster_repeated_values_each_row_reported_and_normalised(tmp_path):
+    import datetime as dt
+    import unicodedata
+
+    from conftest import ROSTER_HEADER, write_csv
+    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io.roster import read_roster
+
+    rules = rules_mod.load(None)
+    nfd_unit = unicodedata.normalize("NFD", "Sở  Công Thương ")
+    rows = [
+        ["A1", "Người A", nfd_unit, "so", "Giám đốc Sở", "15/03/2015", "", ""],
+        ["A2", "Người B", "Sở Công Thương", "so", "Phó Giám đốc Sở", "31/02/2015", "", ""],  # not a real day
+        ["A3", "Người C", nfd_unit, "so", "Phó Giám đốc Sở", "31/02/2015", "", ""],  # the same bad text again
+        ["A4", "Người D", "Sở Công Thương", "so", "Chánh Văn phòng Sở", "15/03/2015", "", ""],
+        ["A5", "Người E", nfd_unit, "so", "Giám đốc Sở", "hôm qua", "", ""],
+        ["A6", "Người F", "Sở Công Thương", "so", "Chuyên viên", "", "", ""],
+    ]
+    roster, problems = read_roster(write_csv(tmp_path / "ds.csv", ROSTER_HEADER, rows), rules)
+    dates = [p for p in problems if p.code == "ROSTER_DATE"]
+    assert [p.row for p in dates] == [3, 4, 6]
+    assert dates[0].message == dates[1].message == "'31/02/2015' không phải là ngày có thật"
+    assert dates[2].message.startswith("'hôm qua' không phải là ngày hợp lệ")
+    assert all(p.column == "Ngày giữ chức vụ" for p in dates)
+    assert [p.person_id for p in roster.posts] == ["A1", "A4", "A6"]
+    assert {p.unit for p in roster.posts} == {"Sở Công Thương"}  # NFC, spaces collapsed, each time
+    assert [p.since for p in roster.posts] == [dt.date(2015, 3, 15), dt.date(2015, 3, 15), None]
+
+
+def test_title_roles_memo_equals_plain_matching():
+    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.core.sessions import _strip_review, _title_roles
+    from tinnhiem.core.text import fold
+    from tinnhiem.io.roster import read_roster
+
+    rules = rules_mod.load(None)
+    roster, _ = read_roster(SAMPLE_ROSTER, rules)
+    titles = {p.title for p in roster.posts} | {"Quyền Giám đốc Sở", "Phó Giám đốc phụ trách", "Bí thư Đảng ủy (kiêm)",
+                                               "CHỦ TỊCH CÔNG ĐOÀN", "Trưởng phòng", ""}
+    for title in sorted(titles):
+        for _ in range(2):  # computed, then from the memo
+            raw = fold(title)
+            forms = {raw, _strip_review(raw, rules)}
+            plain = {rid for rid, rr in rules.roles.items() if any(p.search(t) for p in rr.patterns for t in forms)}
+            assert _title_roles(title, rules) == plain, title
+    edited = rules_mod.parse(rules.text)  # another rule set: the memo starts again
+    assert _title_roles("Giám đốc Sở", edited) == _title_roles("Giám đốc Sở", rules)
