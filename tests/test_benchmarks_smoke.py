@@ -182,7 +182,7 @@ def test_runner_end_to_end_as_subprocess(data, tmp_path, cli_subprocess):
     out, _ = data
     target = tmp_path / "results.json"
     m = run.measure([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--data", str(out), "--only", "help",
-                     "--help-runs", "1", "--json-out", str(target)], timeout=60)
+                     "--help-runs", "1", "--json-out", str(target), "--no-compile"], timeout=60)
     assert m["rc"] == 0, m["stderr_tail"]
     doc = json.loads(target.read_text(encoding="utf-8"))
     (row,) = doc["results"]

@@ -85,3 +85,16 @@ def test_a_missing_file_is_a_usage_error(tmp_path):
 
     with pytest.raises(UsageError):
         list(read_sheets(tmp_path / "khong-co.xlsx", ["A"]))
+
+
+HEADER_TEXT = st.text(alphabet=st.sampled_from(list("aăâđeêioôơuưyAĂÂĐEÊIOÔƠUƯY \t_-–.,()1İßﬁ\u00a0\u2003\u0301\u0300\u0323\U0001d165")
+                                              + [chr(c) for c in range(0x1EA0, 0x1EF9)]), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(HEADER_TEXT)
+def test_header_key_equals_its_definition(value):
+    """header_key's two-pass form equals its definition: fold, then no separators."""
+    from tinnhiem.core.text import _SEPARATORS, _fold, _header_key_text
+
+    assert _header_key_text.__wrapped__(value) == _SEPARATORS.sub("", _fold(value))
