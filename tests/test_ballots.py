@@ -373,8 +373,12 @@ def test_filled_entry_workbook_round_trips_through_tally(cli, tmp_path, roster_f
     assert (by_id["A02"]["cao"], by_id["A02"]["tin_nhiem"], by_id["A02"]["thap"]) == (0, 2, 1)
 
 
-def test_many_sessions_in_worker_processes_give_the_same_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", [None, "spawn"])  # "spawn": how workers start on Windows
+def test_many_sessions_in_worker_processes_give_the_same_files(tmp_path, monkeypatch, start):
     import tinnhiem.commands.ballots as cmd
+    import tinnhiem.io.workers as workers
+
+    monkeypatch.setattr(workers, "START_METHOD", start)
 
     rules = rules_mod.load("cantho-2019")
     many = [session(1, n_voters=2, sid=f"don-vi-{i:02d}", unit=f"Đơn vị {i}") for i in range(cmd.PARALLEL_FROM)]
@@ -387,3 +391,17 @@ def test_many_sessions_in_worker_processes_give_the_same_files(tmp_path, monkeyp
         for kind, path in cmd.session_files(tmp_path / "serial", s.id).items():
             assert path.read_bytes() == cmd.session_files(tmp_path / "pool", s.id)[kind].read_bytes(), kind
     assert all(cmd.session_files(tmp_path / "pool", s.id)["pdf"].is_file() for s in many)
+
+
+def test_a_ballot_pdf_does_not_depend_on_what_the_process_wrote_before(tmp_path):
+    """The same session gives the same bytes whether or not other sessions (other letters) were
+    written before it in the process: what a worker process writes equals what one process does."""
+    from tinnhiem.io.ballots_pdf import write_ballots_pdf
+
+    levels = ["Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"]
+    a = session(1, n_voters=2, sid="don-vi-00", unit="Đơn vị 0")
+    b = session(2, n_voters=2, sid="don-vi-05", unit="Đơn vị Ỹỹ Ẳẳ Qwz")
+    write_ballots_pdf(tmp_path / "a1.pdf", a, 3, ["A1", "A2", "A3"], levels)
+    write_ballots_pdf(tmp_path / "b.pdf", b, 3, ["B1", "B2", "B3"], levels)
+    write_ballots_pdf(tmp_path / "a2.pdf", a, 3, ["A1", "A2", "A3"], levels)
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()

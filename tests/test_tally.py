@@ -492,9 +492,14 @@ def test_dry_run_writes_nothing_and_gives_the_same_json(cli, tmp_path):
     assert r.exit_code == 0 and "không ghi tệp nào" in r.stdout
 
 
-def test_worker_processes_write_the_same_bytes(cli, tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", [None, "spawn"])
+def test_worker_processes_write_the_same_bytes(cli, tmp_path, monkeypatch, start):
+    """Also with workers started as on Windows ("spawn": a fresh interpreter that imports the
+    package again and gets each job pickled), on any platform."""
     import tinnhiem.commands.tally as tally_cmd
+    import tinnhiem.io.workers as workers
 
+    monkeypatch.setattr(workers, "START_METHOD", start)
     sessions = tally_cmd.PARALLEL_FROM + 2
     f = _many_sessions_csv(tmp_path / "phieu.csv", sessions=sessions)
     outs = {}

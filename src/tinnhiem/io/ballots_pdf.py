@@ -148,14 +148,12 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
     return out
 
 
-_FOOTER: list[tuple[list[str], list[str]]] = []
-
-
 def _footer_lines(pdf) -> tuple[list[str], list[str]]:
-    # The same fixed text and font for every session: broken into lines once per process.
-    if not _FOOTER:
-        _FOOTER.append((_lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5)))
-    return _FOOTER[0]
+    # Broken into lines for every document, although the text is fixed: breaking it also numbers
+    # the font's glyphs in the document, so a document whose footer came from a cache numbered
+    # them otherwise, and its bytes depended on what the process had written before (a worker
+    # process and a single process wrote different bytes for the same session).
+    return _lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5)
 
 
 def _footer_height(pdf) -> float:

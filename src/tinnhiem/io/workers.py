@@ -7,6 +7,12 @@ import os
 from typing import Callable
 
 
+# How worker processes start: None is the platform's default, "fork" on Linux and "spawn" on
+# Windows and macOS (a fresh interpreter that imports the package again). Tests set "spawn" to
+# run the Windows path on Linux.
+START_METHOD: str | None = None
+
+
 def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> None:
     """Call write(job) for every job; in up to 4 worker processes when there are enough jobs.
 
@@ -22,5 +28,10 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
 
     new_pdf(fast_fonts=True)  # parse the fonts once; forked workers inherit them
     chunksize = max(1, min(32, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = None
+    if START_METHOD:
+        import multiprocessing
+
+        context = multiprocessing.get_context(START_METHOD)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         list(pool.map(write, jobs, chunksize=chunksize))
