@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from tinnhiem.commands.ballots import make_numbers, write_all  # noqa: E402
-from tinnhiem.core import rules as rules_mod  # noqa: E402
+from tinnhiem.io import rulesets  # noqa: E402
 from tinnhiem.core.sessions import RatedPerson, Session, Voter  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=1000)
     ap.add_argument("--baseline-sample", type=int, default=10)
     args = ap.parse_args()
-    rules = rules_mod.load("cantho-2019")
+    rules = rulesets.load("cantho-2019")
     sessions = make_sessions(args.sessions)
     spares = 2
     counts = {s.id: len(s.voters) + spares for s in sessions}

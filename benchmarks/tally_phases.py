@@ -50,7 +50,7 @@ def main(argv=None) -> int:
 
     import pandas as pd
 
-    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io import rulesets
     from tinnhiem.core.problems import Problems
     from tinnhiem.core.tally import tally_sessions
     from tinnhiem.io import counted
@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     clock = Clock()
     if args.file.suffix.lower() == ".csv":
         clock("baseline: pandas.read_csv(dtype=str)", pd.read_csv, args.file, dtype=str)
-    rules = rules_mod.load(None)
+    rules = rulesets.load(None)
     gc.disable()
     inp = clock("read_inputs (read_table + checks)", counted.read_inputs, [args.file], None, set())
     problems = Problems(inp.problems)

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from conftest import SAMPLES
 from tinnhiem.commands.ballots import ALPHABET, ballot_count, make_numbers, write_all
-from tinnhiem.core import rules as rules_mod
 from tinnhiem.core.sessions import RatedPerson, Session, Voter
+from tinnhiem.io import rulesets
 from tinnhiem.io.ballots_pdf import TITLE, write_ballots_pdf
 from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
 from tinnhiem.io.entry_xlsx import (DEFECT_HEADER, INDEX_HEADER, NUMBER_HEADER, mark_formula, sheet_titles,
@@ -225,7 +225,7 @@ def test_sheet_titles_short_and_unique(ids):
 
 
 def test_blank_minutes_with_committee(tmp_path):
-    rules = rules_mod.load("cantho-2019")
+    rules = rulesets.load("cantho-2019")
     s = session(3, committee=("Võ Thanh Tùng", "Ngô Thị Mai", "Bùi Văn Hậu"))
     h = session(2, sid="hdnd-thanh-pho", unit="HĐND thành phố", route="hdnd", members=52)
     manifest = write_all(tmp_path, [s, h], {s.id: 9, h.id: 54}, {s.id: None, h.id: None}, rules, 2)
@@ -380,7 +380,7 @@ def test_many_sessions_in_worker_processes_give_the_same_files(tmp_path, monkeyp
 
     monkeypatch.setattr(workers, "START_METHOD", start)
 
-    rules = rules_mod.load("cantho-2019")
+    rules = rulesets.load("cantho-2019")
     many = [session(1, n_voters=2, sid=f"don-vi-{i:02d}", unit=f"Đơn vị {i}") for i in range(cmd.PARALLEL_FROM)]
     counts = {s.id: 3 for s in many}
     nums = {s.id: make_numbers(s.id, 3, 9) for s in many}

@@ -120,12 +120,12 @@ def test_result_workbook_layout_and_arithmetic(data):
 
 
 def test_roster_reads_without_errors(data):
-    from tinnhiem.core import rules
+    from tinnhiem.io import rulesets
     from tinnhiem.io.roster import read_roster
     from tinnhiem.io.schedule import read_schedule
 
     out, manifest = data
-    roster, problems = read_roster(out / "danh-sach-can-bo.xlsx", rules.load(None))
+    roster, problems = read_roster(out / "danh-sach-can-bo.xlsx", rulesets.load(None))
     assert not problems.errors
     assert len(roster.posts) == manifest["files"]["danh-sach-can-bo.xlsx"]["roster_posts"] == 50
     schedule, problems = read_schedule(out / "lich-lay-phieu.xlsx")

@@ -454,12 +454,12 @@ def test_classify_memo_equals_plain_matching():
     board rule, the ubnd flag; and a second rule set does not reuse the first one's answers."""
     import dataclasses
 
-    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io import rulesets
     from tinnhiem.core.eligibility import classify
     from tinnhiem.core.models import Post
     from tinnhiem.io.roster import read_roster
 
-    rules = rules_mod.load(None)
+    rules = rulesets.load(None)
     roster, _ = read_roster(SAMPLES / "danh-sach-can-bo.xlsx", rules)
     kinds = sorted({k for p in rules.posts for k in p.unit_kinds})
     titles = sorted({p.title for p in roster.posts}) + ["Quyền Chánh Văn phòng", "Phó Chánh Thanh tra phụ trách",

@@ -137,9 +137,9 @@ def test_needs_a_schedule(cli, tmp_path):
 
 
 def test_deadlines_come_from_the_rule_set(cli, tmp_path):
-    from tinnhiem.core import rules as R
+    from tinnhiem.io import rulesets
 
-    text = R.load().text.replace("notice_days_before = 5", "notice_days_before = 7")
+    text = rulesets.load().text.replace("notice_days_before = 5", "notice_days_before = 7")
     (tmp_path / "r.toml").write_text(text, encoding="utf-8")
     roster, sched = write(tmp_path, [[u, MEETING, days_before(6), days_before(3)] for u in UNITS])
     r = cli("plan", roster, "--schedule", sched, "--as-of", "01/01/2019", "--rules", tmp_path / "r.toml", "--json", "--workdir", tmp_path)
@@ -187,10 +187,11 @@ _RULES_CACHE: dict = {}
 
 def _rules(notice: int, answers: int):
     from tinnhiem.core import rules as R
+    from tinnhiem.io import rulesets
 
     key = (notice, answers)
     if key not in _RULES_CACHE:
-        text = R.load().text.replace("notice_days_before = 5", f"notice_days_before = {notice}")
+        text = rulesets.load().text.replace("notice_days_before = 5", f"notice_days_before = {notice}")
         text = text.replace("answers_days_before = 3", f"answers_days_before = {answers}")
         _RULES_CACHE[key] = R.parse(text)
     return _RULES_CACHE[key]
@@ -198,12 +199,12 @@ def _rules(notice: int, answers: int):
 
 @pytest.mark.parametrize("before,status", [(5, "met"), (4, "missed"), (6, "met")])
 def test_notice_boundary_core(before, status):
-    from tinnhiem.core import rules as R
+    from tinnhiem.io import rulesets
     from tinnhiem.core.models import Schedule, ScheduleEntry
     from tinnhiem.core.schedule import check_schedule, plan
     from tinnhiem.core.sessions import Session
 
-    rules = R.load()
+    rules = rulesets.load()
     entry = ScheduleEntry(unit="Sở X", meeting_date=MEETING, notice_date=days_before(before), answer_date=days_before(before - 2))
     rows, _ = plan([Session(id="so-x", unit="Sở X", route="workplace", meeting_date=MEETING)], Schedule([entry]), rules, MEETING)
     assert rows[0].steps["notice"].status == status

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_csv, write_xlsx
-from tinnhiem.core import rules as rules_mod
 from tinnhiem.core.requests import InfoRequest, check_committee, check_requests
 from tinnhiem.core.sessions import RatedPerson, Session
+from tinnhiem.io import rulesets
 
 D = dt.date
 UNIT = "Sở Tài chính"
@@ -130,7 +130,7 @@ def test_verified_and_heard_before_answering(cli, files, tmp_path):
 
 def test_rule_set_can_drop_the_hearing_and_change_the_days(cli, files, tmp_path):
     roster, schedule, register = files
-    text = rules_mod.builtin_path("cantho-2019").read_text(encoding="utf-8")
+    text = rulesets.builtin_path("cantho-2019").read_text(encoding="utf-8")
     text = text.replace("require_heard = true", "require_heard = false\nanswer_days_before = 5")
     custom = tmp_path / "rules.toml"
     custom.write_text(text, encoding="utf-8")
@@ -213,7 +213,7 @@ def test_subprocess_run(cli_subprocess, files, tmp_path):
 
 # -- core, without files -------------------------------------------------------------------------
 
-RULES = rules_mod.load("cantho-2019")
+RULES = rulesets.load("cantho-2019")
 
 
 def session(meeting=MEETING, committee=()):

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 
 from tinnhiem.core import rules
 from tinnhiem.core.problems import InputError
+from tinnhiem.io import rulesets
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE_RULES = ROOT / "samples" / "province-2025" / "quy-tac-tinh-2025.toml"
 
 
 def text_of(name: str) -> str:
-    return rules.builtin_path(name).read_text(encoding="utf-8")
+    return rulesets.builtin_path(name).read_text(encoding="utf-8")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -43,13 +44,13 @@ def edit(text: str, old: str, new: str) -> str:
 
 @pytest.mark.parametrize("name", [*rules.BUILTIN, str(PROVINCE_RULES)])
 def test_shipped_sets_load_and_have_no_lint_warnings(name):
-    rs = rules.load(name)
+    rs = rulesets.load(name)
     assert rs.posts and rs.bands and rs.unit_kinds
     assert rules.lint(rs) == []
 
 
 def test_national_2023_settings():
-    rs = rules.load("national-2023")
+    rs = rulesets.load("national-2023")
     assert rs.name == "national-2023"
     assert rs.tenure_enabled is False
     ex = rs.section("exclusions")
@@ -71,7 +72,7 @@ def test_national_2023_settings():
 
 
 def test_cantho_2019_differs_where_domain_says():
-    old, new = rules.load("cantho-2019"), rules.load("national-2023")
+    old, new = rulesets.load("cantho-2019"), rulesets.load("national-2023")
     assert old.tenure_enabled and old.tenure_months == 9 and not new.tenure_enabled
     assert old.base_for("hdnd") == "members" and new.base_for("hdnd") == "returned"
     assert old.section("quorum")["severity"] == "warning" and new.section("quorum")["severity"] == "error"
@@ -81,7 +82,7 @@ def test_cantho_2019_differs_where_domain_says():
 def test_national_2023_keeps_the_2019_structure_of_posts_and_voters():
     """Same kinds of posts a-d; voter roles are the plan's. If cantho-2019 changes its posts or
     roles, national-2023 must follow (or say why it differs)."""
-    old, new = rules.load("cantho-2019"), rules.load("national-2023")
+    old, new = rulesets.load("cantho-2019"), rulesets.load("national-2023")
     for key in ("unit_kinds", "posts", "review", "roles", "voters", "hdnd"):
         assert new.data.get(key) == old.data.get(key), key
 
@@ -110,7 +111,7 @@ def test_comments_are_in_vietnamese_and_english():
 @pytest.mark.parametrize("name", rules.BUILTIN)
 @pytest.mark.parametrize("low, expected", [(15, None), (16, "over_half"), (19, "over_half"), (20, "two_thirds_or_more"), (21, "two_thirds_or_more"), (30, "two_thirds_or_more"), (0, None)])
 def test_band_edges_for_base_30(name, low, expected):
-    band = rules.load(name).band_for(low, 30)
+    band = rulesets.load(name).band_for(low, 30)
     assert (band.id if band else None) == expected
 
 
@@ -118,7 +119,7 @@ def test_band_edges_for_base_30(name, low, expected):
 @given(st.integers(min_value=1, max_value=2000).flatmap(lambda b: st.tuples(st.integers(0, b), st.just(b))))
 def test_bands_agree_with_exact_fractions(lb):
     low, base = lb
-    rs = rules.load("national-2023")
+    rs = rulesets.load("national-2023")
     band = rs.band_for(low, base)
     share = Fraction(low, base)
     if share >= Fraction(2, 3):
@@ -130,7 +131,7 @@ def test_bands_agree_with_exact_fractions(lb):
 
 
 def test_band_for_unknown_figures_is_none():
-    rs = rules.load("national-2023")
+    rs = rulesets.load("national-2023")
     assert rs.band_for(None, 30) is None and rs.band_for(3, None) is None and rs.band_for(3, 0) is None
 
 
@@ -232,7 +233,7 @@ def test_unknown_key_suggests_the_right_one_and_lists_valid_keys():
     text = edit(text_of(NAT), "patterns = ['^ke toan truong\\b.*$']", "paterns = ['^ke toan truong\\b.*$']")
     p = next(p for p in problems_of(text) if p.code == "RULES_UNKNOWN_KEY")
     assert "Có phải 'patterns'?" in p.message and "[[posts]]" in p.message
-    ids = [spec["id"] for spec in rules.load(NAT).data["posts"]]
+    ids = [spec["id"] for spec in rulesets.load(NAT).data["posts"]]
     assert p.detail == {"key": f"posts[{ids.index('ke_toan_truong_cong_ty') + 1}].paterns"}
 
 
@@ -362,20 +363,20 @@ def test_rules_new_writes_an_editable_copy(cli, tmp_path):
     assert re.search(r'(?m)^name = "tinh-moi"$', text)
     assert text.startswith("# Sao từ 'national-2023'")
     # Everything else is the same rule set.
-    copy, orig = rules.load(str(target)), rules.load("national-2023")
+    copy, orig = rulesets.load(str(target)), rulesets.load("national-2023")
     assert {k: v for k, v in copy.data.items() if k != "name"} == {k: v for k, v in orig.data.items() if k != "name"}
     # Not replaced without --force; replaced with it.
     target.write_text(text + "\n# sửa\n", encoding="utf-8")
     assert cli("rules", "new", "--from", "cantho-2019", target).exit_code == 2
     assert "# sửa" in target.read_text(encoding="utf-8")
     assert cli("rules", "new", "--from", "cantho-2019", target, "--force").exit_code == 0
-    assert rules.load(str(target)).tenure_enabled is True
+    assert rulesets.load(str(target)).tenure_enabled is True
 
 
 def test_rules_new_from_a_file_and_refusals(cli, tmp_path):
     first = tmp_path / "mot.toml"
     assert cli("rules", "new", "--from", PROVINCE_RULES, first).exit_code == 0
-    assert rules.load(str(first)).name == "mot" and "xa_phuong" in rules.load(str(first)).unit_kinds
+    assert rulesets.load(str(first)).name == "mot" and "xa_phuong" in rulesets.load(str(first)).unit_kinds
     broken = write_broken(tmp_path, "rank = 42", "rank = ")
     out = tmp_path / "hai.toml"
     assert cli("rules", "new", "--from", broken, out).exit_code == 1

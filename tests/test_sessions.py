@@ -79,12 +79,13 @@ def write_inputs(tmp_path, rows=ROWS, schedule=SCHEDULE):
 
 def build(tmp_path, rules_text_edit=None, rows=ROWS, schedule=SCHEDULE):
     from tinnhiem.core import rules as R
+    from tinnhiem.io import rulesets
     from tinnhiem.core.eligibility import decide
     from tinnhiem.core.sessions import build_sessions
     from tinnhiem.io.roster import read_roster
     from tinnhiem.io.schedule import read_schedule
 
-    rules = R.load()
+    rules = rulesets.load()
     if rules_text_edit:
         rules = R.parse(rules_text_edit(rules.text))
     roster_path, sched_path = write_inputs(tmp_path, rows, schedule)

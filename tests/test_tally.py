@@ -255,7 +255,7 @@ def test_every_check_fires(cli, tmp_path, code, make, context):
 
 
 def test_quorum_is_an_error_where_the_rule_set_says_so(cli, tmp_path):
-    from tinnhiem.core.rules import builtin_path
+    from tinnhiem.io.rulesets import builtin_path
 
     text = builtin_path("cantho-2019").read_text(encoding="utf-8").replace('severity = "warning"', 'severity = "error"', 1)
     rules = tmp_path / "strict.toml"

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinnhiem.core import rules as rules_mod
 from tinnhiem.core.tally import (BAD, CAO, THAP, TN, Deck, Figure, SessionInfo, band_of, count_deck, count_decks, mark_text,
                                  marks_from_cells, parse_defect, parse_mark, percent, percent_vi, tally_session,
                                  tally_sessions)
+from tinnhiem.io import rulesets
 
-RULES = rules_mod.load("cantho-2019")
+RULES = rulesets.load("cantho-2019")
 
 
 def test_percent_examples():

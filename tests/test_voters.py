@@ -146,11 +146,11 @@ def test_many_session_sheets_same_bytes_as_plain_openpyxl(tmp_path, monkeypatch)
     through plain openpyxl (add_table_sheet, the info line at A2, save), with every sheet name as
     sheet_names() chose it."""
     import tinnhiem.io.voters_xlsx as vx
-    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io import rulesets
     from tinnhiem.core.sessions import role_label
     from test_xlsx_writer import write_plain
 
-    rules = rules_mod.load(None)
+    rules = rulesets.load(None)
     sessions = _many_sessions(240)
     vx.write_voters(tmp_path / "fast.xlsx", sessions, [], rules)
     monkeypatch.setattr(vx, "write_tables", write_plain)
@@ -191,10 +191,10 @@ def test_roster_repeated_values_each_row_reported_and_normalised(tmp_path):
     import unicodedata
 
     from conftest import ROSTER_HEADER, write_csv
-    from tinnhiem.core import rules as rules_mod
+    from tinnhiem.io import rulesets
     from tinnhiem.io.roster import read_roster
 
-    rules = rules_mod.load(None)
+    rules = rulesets.load(None)
     nfd_unit = unicodedata.normalize("NFD", "Sở  Công Thương ")
     rows = [
         ["A1", "Người A", nfd_unit, "so", "Giám đốc Sở", "15/03/2015", "", ""],
@@ -219,9 +219,10 @@ def test_title_roles_memo_equals_plain_matching():
     from tinnhiem.core import rules as rules_mod
     from tinnhiem.core.sessions import _strip_review, _title_roles
     from tinnhiem.core.text import fold
+    from tinnhiem.io import rulesets
     from tinnhiem.io.roster import read_roster
 
-    rules = rules_mod.load(None)
+    rules = rulesets.load(None)
     roster, _ = read_roster(SAMPLE_ROSTER, rules)
     titles = {p.title for p in roster.posts} | {"Quyền Giám đốc Sở", "Phó Giám đốc phụ trách", "Bí thư Đảng ủy (kiêm)",
                                                "CHỦ TỊCH CÔNG ĐOÀN", "Trưởng phòng", ""}

@@ -32,9 +32,9 @@ class Common:
 
     def ruleset(self):
         if self._rules_obj is None:
-            from tinnhiem.core import rules
+            from tinnhiem.io import rulesets
 
-            self._rules_obj = rules.load(self.rules)
+            self._rules_obj = rulesets.load(self.rules)
         return self._rules_obj
 
     @property

@@ -94,6 +94,7 @@ def new(
     from tinnhiem.commands.common import Common, Outcome, run, stdout_console
     from tinnhiem.core import rules as rules_mod
     from tinnhiem.core.problems import Problems, UsageError
+    from tinnhiem.io import rulesets
     from tinnhiem.io.atomic import check_writable, write_text
 
     common = Common(json=json, debug=debug, force=force)
@@ -103,7 +104,7 @@ def new(
             raise UsageError(f"Tệp quy tắc phải có đuôi .toml: '{file}'.")
         src_path = None if source in rules_mod.BUILTIN else Path(source)
         check_writable(file, force, (src_path,) if src_path else ())
-        label, text = rules_mod.resolve(source)
+        label, text = rulesets.resolve(source)
         rules_mod.parse(text, label)  # never copy a broken file
         text = copy_text(text, file.stem, source)
         rs = rules_mod.parse(text, str(file))  # and never write one
