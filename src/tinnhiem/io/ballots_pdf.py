@@ -149,11 +149,14 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
 
 
 def _footer_lines(pdf) -> tuple[list[str], list[str]]:
-    # Broken into lines for every document, although the text is fixed: breaking it also numbers
-    # the font's glyphs in the document, so a document whose footer came from a cache numbered
-    # them otherwise, and its bytes depended on what the process had written before (a worker
-    # process and a single process wrote different bytes for the same session).
-    return _lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5)
+    # Broken into lines once per document (5 ms), although the text is fixed: breaking it also
+    # numbers the font's glyphs in the document, so a document whose footer came from a
+    # process-wide cache numbered them otherwise, and its bytes depended on what the process had
+    # written before (a worker process and a single process wrote different bytes).
+    lines = getattr(pdf, "_tinnhiem_footer", None)
+    if lines is None:
+        lines = pdf._tinnhiem_footer = (_lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5))
+    return lines
 
 
 def _footer_height(pdf) -> float:
