@@ -19,7 +19,7 @@ from tinnhiem.core.problems import InputError, Problem, Problems
 from tinnhiem.core.tally import (BAD, FIGURES, Deck, Figure, PersonTotal, SessionInfo, check_problem,
                                  marks_from_cells, mark_text, parse_defect)
 from tinnhiem.core.text import fold, header_key, nfc, slug
-from tinnhiem.io.tables import Column, Table, cell_int, cell_text, match_columns, read_sheets, read_table
+from tinnhiem.io.tables import Column, Grid, Table, cell_int, cell_text, match_columns, read_grids, read_table
 
 INDEX_SHEET = "Phiên"
 GUIDE_SHEET = "Hướng dẫn"
@@ -84,10 +84,57 @@ class BallotSheet:
 
 
 @dataclass
+class FastSheet:
+    """A session sheet of the entry workbook in exactly the layout `ballots` writes (the header
+    in the first row: 'Số phiếu', one 'ID - Họ tên' column per person, 'Lỗi phiếu'; no formula,
+    nothing else), taken straight from its cells: what _classify and _group_ballots make of its
+    table, without building the table (4,000 sheets nationally, where building them cost more
+    than reading them). Any other sheet goes the usual way."""
+
+    file: str
+    sheet: str
+    header: list[str]
+    session_fixed: str
+    person_cols: list[tuple[int, str, str]]  # as BallotSheet
+    names: dict[str, str]
+    columns: dict[str, int]
+    rows: np.ndarray  # row numbers as the user sees them
+    cells: np.ndarray  # (rows, people) object: the person columns
+    number_values: np.ndarray
+    defect_values: np.ndarray
+    header_row: int = 1
+
+    def column_name(self, key: str) -> str | None:
+        pos = self.columns.get(key)
+        return self.header[pos] if pos is not None else None
+
+    def where(self, row: int | None = None, key: str | None = None, **extra) -> dict:
+        """As Table.where."""
+        return dict(file=self.file, sheet=self.sheet, row=row, column=self.column_name(key) if key else None, **extra)
+
+
+class _NoColumns:
+    """_Factorised of a sheet without unit, route or figure columns."""
+
+    @staticmethod
+    def first_text(key: str, idx) -> str:
+        return ""
+
+    @staticmethod
+    def figures(idx, rows, problems) -> dict:
+        return {}
+
+
+_NO_COLUMNS = _NoColumns()
+# Off: every session sheet goes through read_table and _classify (tests compare the two ways).
+FAST_ENTRY_SHEETS = True
+
+
+@dataclass
 class Input:
     """Everything read from the counted-ballot files."""
 
-    ballots: list[BallotSheet] = field(default_factory=list)
+    ballots: list[BallotSheet | FastSheet] = field(default_factory=list)
     totals: list[Table] = field(default_factory=list)
     index: dict[str, dict] = field(default_factory=dict)  # entry workbook: session id -> info + figures
     files: list[tuple[str, str]] = field(default_factory=list)  # (name, sha256)
@@ -156,19 +203,78 @@ def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str
             found.append(check_problem("F216_SESSION_UNDETERMINED", f"Trang 'Phiên' ghi trang tính '{title}' nhưng tệp không có trang đó.", **index.where(row, "sheet")))
             title = None
         entries.append((found, sid, info, title))
-    tables = read_sheets(path, [title for *_, title in entries if title is not None], display)
+    grids = iter(read_grids(path, [title for *_, title in entries if title is not None], display))
     for found, sid, info, title in entries:
         out.problems.extend(found)
         out.index[sid] = info
         if title is None:
             continue
-        _, table = next(tables)
-        if isinstance(table, InputError):
-            if all(p.code == "FILE_NO_ROWS" for p in table.problems):
+        grid = next(grids)
+        fast = _fast_sheet(grid, sid, known) if FAST_ENTRY_SHEETS else None
+        if fast is not None:
+            out.ballots.append(fast)
+            continue
+        try:
+            table = grid.table()
+        except InputError as exc:
+            if all(p.code == "FILE_NO_ROWS" for p in exc.problems):
                 info["empty"] = True  # no ballot keyed in yet: the session is not counted
                 continue
-            raise table
+            raise
         _classify(table, sid, known, out)
+
+
+def _fast_sheet(grid: Grid, sid: str, known: dict[str, str]) -> FastSheet | None:
+    """The sheet as a FastSheet when it is in the plain layout, with exactly what the usual way
+    (read_table, _classify) would find and no problem to report; else None."""
+    if grid.error is not None or grid.has_formulas or grid.legacy_possible:
+        return None
+    values, blank = grid.values, grid.blank
+    if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 3 or blank[0].any():
+        return None  # the header must fill the first row
+    raw = values[0].tolist()
+    if not all(type(v) is str for v in raw):
+        return None
+    header = [nfc(v) for v in raw]
+    keys = [header_key(h) for h in header]
+    width = len(header)
+    if all(set(keys) & lk for lk in _LEVEL_KEYS):
+        return None  # a per-person totals table
+    by_key: dict[str, int] = {}
+    for pos, k in enumerate(keys):
+        by_key.setdefault(k, pos)
+    meta = {}
+    for col in BALLOT_META_COLS:
+        hit = next((by_key[k] for k in col.keys() if k in by_key), None)
+        if hit is not None:
+            meta[col.key] = hit
+    if meta != {"number": 0, "defect": width - 1}:
+        return None
+    persons: list[tuple[int, str, str]] = []
+    names: dict[str, str] = {}
+    for pos in range(1, width - 1):
+        if keys[pos] in IGNORED or keys[pos] in META_KEYS:
+            return None
+        pid, name, _ = _person_header(header[pos])
+        if name is None:
+            return None
+        if known:
+            hk = header_key(pid)
+            if hk not in known:
+                return None  # F.207 to report: the usual way
+            pid = known[hk]
+        if pid in names:
+            return None  # F.226
+        names[pid] = name
+        persons.append((pos, pid, header[pos]))
+    keep = ~blank[1:].all(axis=1)  # wholly empty lines are skipped, as read_table does
+    if not keep.any():
+        return None  # header only: FILE_NO_ROWS, the usual way
+    data = values[1:][keep]
+    rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
+    return FastSheet(file=grid.file, sheet=grid.sheet, header=header, session_fixed=sid, person_cols=persons, names=names,
+                     columns=meta, rows=rows, cells=data[:, 1:width - 1], number_values=data[:, 0].copy(),
+                     defect_values=data[:, width - 1].copy())
 
 
 def _route(value) -> str | None:
@@ -470,24 +576,30 @@ def _session_codes(series) -> tuple[np.ndarray, list[str]]:
 
 def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool, g: Grouped,
                    problems: Problems) -> None:
-    table = sheet.table
-    df = table.df
-    n = len(df)
-    pos = [p for p, _, _ in sheet.person_cols]
     pids = [pid for _, pid, _ in sheet.person_cols]
     pid_set = set(pids)
-    cells = df[pos].to_numpy(dtype=object) if n else np.empty((0, len(pos)), dtype=object)
+    if isinstance(sheet, FastSheet):  # an entry workbook's session sheet, read without a table
+        table = sheet
+        cells, rows, defect_values, number_values = sheet.cells, sheet.rows, sheet.defect_values, sheet.number_values
+        cols, sess_series = _NO_COLUMNS, None
+    else:
+        table = sheet.table
+        df = table.df
+        pos = [p for p, _, _ in sheet.person_cols]
+        cells = df[pos].to_numpy(dtype=object) if len(df) else np.empty((0, len(pos)), dtype=object)
+        rows = np.asarray(df.index, dtype=np.int64)
+        defect_values, number_values = (None if table.values(k) is None else table.values(k).to_numpy(dtype=object)
+                                        for k in ("defect", "number"))
+        cols, sess_series = _Factorised(table), table.values("session")
+    n = len(rows)
     marks, bad_values = marks_from_cells(cells)
     if bad_values:
-        _report_bad_marks(sheet, cells, marks, bad_values, problems)
+        _report_bad_marks(sheet, table, rows, cells, marks, bad_values, problems)
     del cells
-    rows = np.asarray(df.index, dtype=np.int64)
-    defects = _defects(table, problems)
-    numbers = _numbers(table)
-    cols = _Factorised(table)
+    defects = _defects(defect_values, rows, table, problems)
+    numbers = _numbers(number_values, n)
     # Which rows belong to which session: positions, in file order within each session.
     parts: list[tuple[str, np.ndarray]] = []
-    sess_series = table.values("session")
     if sheet.session_fixed:
         parts.append((sheet.session_fixed, np.arange(n)))
     elif sess_series is not None:
@@ -581,42 +693,39 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
         _merge_figures(g, sid, cols.figures(idx, rows, problems), problems)
 
 
-def _report_bad_marks(sheet: BallotSheet, cells, marks, bad_values, problems: Problems, limit: int = 50) -> None:
-    table = sheet.table
+def _report_bad_marks(sheet, table, rows: np.ndarray, cells, marks, bad_values, problems: Problems, limit: int = 50) -> None:
     hits = np.argwhere((marks & BAD) != 0)
     for i, j in hits[:limit]:
         problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[i, j])}' không phải dấu hợp lệ.",
-                                      **{**table.where(int(table.df.index[i])), "column": sheet.person_cols[j][2]}))
+                                      **{**table.where(int(rows[i])), "column": sheet.person_cols[j][2]}))
     if len(hits) > limit:
         problems.append(check_problem("F211_BAD_MARK", f"Còn {len(hits) - limit} ô khác không đọc được ({', '.join(repr(cell_text(v)) for v in bad_values[:5])}...).", file=table.file, sheet=table.sheet))
 
 
-def _defects(table: Table, problems: Problems) -> np.ndarray:
-    n = len(table.df)
-    series = table.values("defect")
-    if series is None or n == 0:
+def _defects(values, rows: np.ndarray, table, problems: Problems) -> np.ndarray:
+    """The 'Lỗi phiếu' cells (an object array, or None without the column) as defect codes."""
+    n = len(rows)
+    if values is None or n == 0:
         return np.full(n, None, dtype=object)
     import pandas as pd
 
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed = [parse_defect(u) for u in uniques]
     lookup = np.array(parsed + [None], dtype=object)
     out = lookup[codes]
     for k, (u, code) in enumerate(zip(uniques, parsed)):
         if code == "khac":
-            first = int(table.df.index[np.argmax(codes == k)])
+            first = int(rows[np.argmax(codes == k)])
             problems.append(check_problem("W225_UNKNOWN_DEFECT", f"Lỗi phiếu '{cell_text(u)}' không thuộc các mã đã biết.", **table.where(first, "defect")))
     return out
 
 
-def _numbers(table: Table) -> np.ndarray:
-    n = len(table.df)
-    series = table.values("number")
-    if series is None or n == 0:
+def _numbers(values, n: int) -> np.ndarray:
+    """The 'Số phiếu' cells (an object array, or None without the column) as text."""
+    if values is None or n == 0:
         return np.full(n, "", dtype=object)
     import pandas as pd
 
-    values = series.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) == "string":  # a CSV
         joined = "".join(values)  # one C pass: is there any white space to strip at all?
         if not any(ch in joined for ch in " \t\r\n\xa0\u3000"):

@@ -132,13 +132,75 @@ def _checked_file(path: Path, display: str):
     return key, checked
 
 
+@dataclass
+class Grid:
+    """One sheet's cells as read (a 2-D object array, row i = the user's row i + 1, formulas
+    shown as text as read_table shows them), with its blank mask; or the error reading it gave."""
+
+    file: str
+    sheet: str
+    values: "object" = None
+    blank: "object" = None
+    error: InputError | None = None
+    has_formulas: bool = False
+    legacy_possible: bool = False  # some cell of the batch may be legacy-encoded text
+
+    def table(self) -> Table:
+        """What read_table(path, sheet) gives, or raises."""
+        if self.error is not None:
+            raise self.error
+        from tinnhiem.io.encoding import legacy_cells
+
+        table = _to_table(self.file, self.sheet, self.values, blank=self.blank)
+        legacy = legacy_cells(table) if self.legacy_possible else []
+        if legacy:
+            raise InputError(legacy)
+        table.problems = []
+        return table
+
+
+def read_grids(path: Path, names: list[str], display: str | None = None) -> list[Grid]:
+    """The cells of several sheets of one workbook, with what does not depend on the sheet done
+    once for all of them: the pre-flight scan, opening the workbook, and judging each distinct
+    cell value (blank? legacy-encoded text?) in one hash pass over every cell, where sheet by
+    sheet each small sheet paid the fixed costs again (a data-entry workbook has a sheet per
+    session: 4,000 nationally). Raises as read_table does for the file as a whole."""
+    import numpy as np
+    import pandas as pd
+
+    from tinnhiem.io.encoding import legacy_values
+
+    path = Path(path)
+    display = display or str(path)
+    key, checked = _checked_file(path, display)
+    formulas = checked.formulas or {}
+    grids: list[Grid] = []
+    for name in names:
+        try:
+            values = _read_sheet(path, display, name, formulas, key)[1]
+            grids.append(Grid(display, name, values, has_formulas=bool(formulas.get(name))))
+        except InputError as exc:
+            grids.append(Grid(display, name, error=exc))
+    arrays = [g.values for g in grids if g.error is None]
+    flat = np.concatenate([v.ravel() for v in arrays]) if arrays else np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
+    del flat
+    judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
+    blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
+    del codes
+    legacy_possible = legacy_values(uniques)
+    start = 0
+    for g in grids:
+        if g.error is None:
+            g.blank = blank_all[start:start + g.values.size].reshape(g.values.shape)
+            g.legacy_possible = legacy_possible
+            start += g.values.size
+    return grids
+
+
 def read_sheets(path: Path, names: list[str], display: str | None = None):
     """Several sheets of one workbook: yields (name, Table) or (name, InputError) in the order
-    of `names`, each exactly what read_table(path, name) gives or raises. What does not depend
-    on the sheet is done once for all of them: the pre-flight scan, opening the workbook, and
-    judging each distinct cell value (blank? legacy-encoded text?) in one hash pass over every
-    cell, where sheet by sheet each small sheet paid the fixed costs again (a data-entry
-    workbook has a sheet per session: 4,000 nationally).
+    of `names`, each exactly what read_table(path, name) gives or raises (see read_grids).
 
     A CSV, or a file that cannot be read at all, raises as read_table does."""
     path = Path(path)
@@ -150,43 +212,11 @@ def read_sheets(path: Path, names: list[str], display: str | None = None):
             except InputError as exc:
                 yield name, exc
         return
-    key, checked = _checked_file(path, display)
-    import numpy as np
-    import pandas as pd
-
-    from tinnhiem.io.encoding import legacy_cells, legacy_values
-
-    grids: list = []
-    for name in names:
+    for grid in read_grids(path, names, display):
         try:
-            grids.append(_read_sheet(path, display, name, checked.formulas, key)[1])
+            yield grid.sheet, grid.table()
         except InputError as exc:
-            grids.append(exc)
-    arrays = [g for g in grids if not isinstance(g, InputError)]
-    flat = np.concatenate([g.ravel() for g in arrays]) if arrays else np.empty(0, dtype=object)
-    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
-    del flat
-    judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
-    blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
-    del codes
-    legacy_possible = legacy_values(uniques)
-    start = 0
-    for name, grid in zip(names, grids):
-        if isinstance(grid, InputError):
-            yield name, grid
-            continue
-        blank = blank_all[start:start + grid.size].reshape(grid.shape)
-        start += grid.size
-        try:
-            table = _to_table(display, name, grid, blank=blank)
-            legacy = legacy_cells(table) if legacy_possible else []
-            if legacy:
-                raise InputError(legacy)
-        except InputError as exc:
-            yield name, exc
-            continue
-        table.problems = []
-        yield name, table
+            yield grid.sheet, exc
 
 
 # The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000

@@ -1,0 +1,121 @@
+"""The entry workbook's session sheets in the plain layout are read straight from their cells
+(io.counted.FastSheet); every other sheet goes through read_table and _classify. Both ways must
+give the same counts, the same problems in the same order, and the same files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tinnhiem.core.sessions import RatedPerson, Session
+from tinnhiem.io import counted
+from tinnhiem.io.workdir import SESSIONS, STATE_DIR
+
+MARKS = ["1", "2", "3", "", "", "1", "2", "3", "1,3", "13", "cao", "Tín nhiệm thấp", "x", "4", 2, 3.0, 2.5, " ", None]
+DEFECTS = [None] * 8 + ["gach_ten", "khong_do_ban_kiem_phieu_phat", "rách góc", "Ghi thêm tên"]
+TWEAKS = ["none"] * 6 + ["extra_column", "bare_id", "duplicate_person", "header_row_2", "header_only", "empty_cells", "formula", "unknown_person"]
+
+
+def _sessions(rnd: random.Random) -> list[Session]:
+    out = []
+    for k in range(rnd.randint(1, 4)):
+        unit = f"Đơn vị {k} Ẳ"
+        people = [f"P{k}{j}" for j in range(rnd.randint(1, 4))]
+        out.append(Session(id=f"don-vi-{k}", unit=unit, route=rnd.choice(["workplace", "company"]), meeting_date=dt.date(2019, 1, 15),
+                           summoned_override=rnd.randint(3, 12),
+                           rated=[RatedPerson(p, f"Người {p}", "Phó Giám đốc", unit, "b", "workplace") for p in people]))
+    return out
+
+
+def _fill(path, sessions, titles, rnd: random.Random) -> list[str]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    tweaks = []
+    for s in sessions:
+        ws = wb[titles[s.id]]
+        tweak = rnd.choice(TWEAKS)
+        tweaks.append(tweak)
+        width = len(s.rated) + 2
+        if tweak == "header_only":
+            continue
+        n = rnd.randint(1, 9)
+        for i in range(2, n + 2):
+            if rnd.random() < 0.1:
+                continue  # a blank line in the middle
+            ws.cell(row=i, column=1).value = rnd.choice([str(i - 1), str(i - 1), str(max(1, i - 2)), None, i - 1])
+            for c in range(2, width):
+                ws.cell(row=i, column=c).value = rnd.choice(MARKS)
+            ws.cell(row=i, column=width).value = rnd.choice(DEFECTS)
+        if tweak == "extra_column":
+            ws.cell(row=1, column=width + 1).value = "Ghi chú"
+            ws.cell(row=2, column=width + 1).value = "xem lại"
+        elif tweak == "bare_id":
+            ws.cell(row=1, column=2).value = s.rated[0].person_id
+        elif tweak == "duplicate_person" and width > 3:
+            ws.cell(row=1, column=3).value = ws.cell(row=1, column=2).value
+        elif tweak == "header_row_2":
+            ws.insert_rows(1)
+        elif tweak == "empty_cells":
+            ws.cell(row=1, column=width).value = " "
+        elif tweak == "unknown_person":  # F.207 when the people are known from the working folder
+            ws.cell(row=1, column=2).value = "ZZ9 - Người lạ"
+        elif tweak == "formula":  # openpyxl stores it as a formula with no cached value
+            ws.cell(row=2, column=2).value = "=1+1"
+    wb.save(path)
+    return tweaks
+
+
+def _tally(cli, entry, workdir, fast: bool, monkeypatch) -> dict:
+    monkeypatch.setattr(counted, "FAST_ENTRY_SHEETS", fast)
+    r = cli("tally", entry, "--json", "--dry-run", "--workdir", workdir, "--report-date", "18/01/2019")
+    assert r.exit_code in (0, 1), r.stderr
+    return r.json
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 10**9), st.booleans())
+def test_fast_sheets_give_what_the_usual_way_gives(cli, tmp_path_factory, monkeypatch, seed, with_record):
+    from tinnhiem.io.entry_xlsx import write_entry_workbook
+
+    rnd = random.Random(seed)
+    tmp = tmp_path_factory.mktemp("entry")
+    sessions = _sessions(rnd)
+    entry = tmp / "so-nhap-phieu.xlsx"
+    titles = write_entry_workbook(entry, sessions, {s.id: 8 for s in sessions}, {s.id: None for s in sessions})
+    _fill(entry, sessions, titles, rnd)
+    if with_record:  # people known from the working folder: unknown columns are errors
+        (tmp / STATE_DIR).mkdir()
+        (tmp / STATE_DIR / SESSIONS).write_text(json.dumps({"rules": "cantho-2019", "rules_source": "builtin:cantho-2019",
+                                                            "sessions": [s.to_record() for s in sessions]}, ensure_ascii=False), encoding="utf-8")
+    fast = _tally(cli, entry, tmp, True, monkeypatch)
+    usual = _tally(cli, entry, tmp, False, monkeypatch)
+    assert fast == usual
+
+
+def test_the_plain_layout_takes_the_fast_way_and_the_rest_does_not(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from tinnhiem.io.entry_xlsx import write_entry_workbook
+
+    rnd = random.Random(3)
+    sessions = _sessions(rnd)[:1] * 1
+    sessions = [Session(id=f"don-vi-{k}", unit=f"Đơn vị {k}", route="workplace", meeting_date=dt.date(2019, 1, 15),
+                        rated=[RatedPerson(f"P{k}", f"Người {k}", "Giám đốc", f"Đơn vị {k}", "b", "workplace")]) for k in range(2)]
+    entry = tmp_path / "so-nhap-phieu.xlsx"
+    titles = write_entry_workbook(entry, sessions, {s.id: 3 for s in sessions}, {s.id: None for s in sessions})
+    from openpyxl import load_workbook
+
+    wb = load_workbook(entry)
+    for s in sessions:
+        ws = wb[titles[s.id]]
+        ws.cell(row=2, column=1).value, ws.cell(row=2, column=2).value = "1", "1"
+    wb[titles["don-vi-1"]].cell(row=1, column=4).value = "Ghi chú"  # not the plain layout
+    wb.save(entry)
+    inp = counted.read_inputs([Path(entry)], None, set())
+    kinds = {b.session_fixed: type(b).__name__ for b in inp.ballots}
+    assert kinds == {"don-vi-0": "FastSheet", "don-vi-1": "BallotSheet"}
