@@ -119,3 +119,53 @@ def test_the_plain_layout_takes_the_fast_way_and_the_rest_does_not(tmp_path, mon
     inp = counted.read_inputs([Path(entry)], None, set())
     kinds = {b.session_fixed: type(b).__name__ for b in inp.ballots}
     assert kinds == {"don-vi-0": "FastSheet", "don-vi-1": "BallotSheet"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("AB1 -–—_.Ẳđ\t\u00a0")), max_size=12))
+def test_person_header_split_equals_the_pattern(text):
+    """Parsing 'ID - Name' by splitting (for text in read_table's normal form) gives what the
+    pattern gives, for any text."""
+    from tinnhiem.core.text import nfc
+    from tinnhiem.io.counted import _ID_LIKE, _PERSON_HEADER, _person_header
+
+    def by_pattern(header):
+        m = _PERSON_HEADER.match(header)
+        if m:
+            return m.group(1), nfc(m.group(2)), True
+        return header.strip(), None, bool(_ID_LIKE.match(header.strip()))
+
+    for header in (text, nfc(text)):
+        assert _person_header.__wrapped__(header) == by_pattern(header)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True), st.none(), st.booleans(),
+                 st.sampled_from(["", " ", "7", "07", "7.0", "-3", "=A1", "bảy", "1e3"])))
+def test_count_cells_typed_as_numbers_take_a_short_way_to_the_same_answer(value):
+    """io.counted._count returns typed non-negative integers at once: the same value, and no
+    problem, as the checks on the cell's text give."""
+    from tinnhiem.core.problems import Problems
+    from tinnhiem.io.counted import _count
+    from tinnhiem.io.tables import Table, cell_int, cell_text
+
+    table = Table(file="a.xlsx", sheet="Phiên", header=["Số phiếu thu về"], df=None, columns={"returned": 0})
+
+    def long_way(v, problems):
+        text = cell_text(v)
+        if not text:
+            return None
+        try:
+            if text.startswith("="):
+                raise ValueError("formula")
+            n = cell_int(v)
+            if n is None or n < 0:
+                raise ValueError
+            return n
+        except (ValueError, TypeError):
+            problems.append(text)
+            return None
+
+    got, expected = Problems(), []
+    assert _count(value, table, 2, "returned", got, optional=True) == long_way(value, expected)
+    assert len(got) == len(expected)

@@ -18,7 +18,7 @@ import numpy as np
 from tinnhiem.core.problems import InputError, Problem, Problems
 from tinnhiem.core.tally import (BAD, FIGURES, Deck, Figure, PersonTotal, SessionInfo, check_problem,
                                  marks_from_cells, mark_text, parse_defect)
-from tinnhiem.core.text import fold, header_key, nfc, slug
+from tinnhiem.core.text import _ODD_SPACE, fold, header_key, nfc, slug
 from tinnhiem.io.tables import Column, Grid, Table, cell_int, cell_text, match_columns, read_grids, read_table
 
 INDEX_SHEET = "Phiên"
@@ -126,6 +126,15 @@ class _NoColumns:
 
 
 _NO_COLUMNS = _NoColumns()
+
+
+def _meta_of() -> dict[str, str | None]:
+    """Header key -> the one meta column it names (None when it names several)."""
+    out: dict[str, str | None] = {}
+    for col in BALLOT_META_COLS:
+        for k in col.keys():
+            out[k] = col.key if out.get(k, col.key) == col.key else None
+    return out
 # Off: every session sheet goes through read_table and _classify (tests compare the two ways).
 FAST_ENTRY_SHEETS = True
 
@@ -240,18 +249,13 @@ def _fast_sheet(grid: Grid, sid: str, known: dict[str, str]) -> FastSheet | None
     width = len(header)
     if all(set(keys) & lk for lk in _LEVEL_KEYS):
         return None  # a per-person totals table
-    by_key: dict[str, int] = {}
-    for pos, k in enumerate(keys):
-        by_key.setdefault(k, pos)
-    meta = {}
-    for col in BALLOT_META_COLS:
-        hit = next((by_key[k] for k in col.keys() if k in by_key), None)
-        if hit is not None:
-            meta[col.key] = hit
-    if meta != {"number": 0, "defect": width - 1}:
+    # match_columns(BALLOT_META_COLS) must find 'Số phiếu' first, 'Lỗi phiếu' last and nothing
+    # else: the first and last headers name those columns and no other, the rest none at all.
+    if _META_OF.get(keys[0]) != "number" or _META_OF.get(keys[-1]) != "defect":
         return None
     persons: list[tuple[int, str, str]] = []
     names: dict[str, str] = {}
+    meta = {"number": 0, "defect": width - 1}
     for pos in range(1, width - 1):
         if keys[pos] in IGNORED or keys[pos] in META_KEYS:
             return None
@@ -284,6 +288,11 @@ def _route(value) -> str | None:
 
 def _count(value, table: Table, row: int, key: str, problems: Problems, optional: bool = False) -> int | None:
     """A count cell: None when blank (F.209 unless optional), F.210 for text, formulas, negatives."""
+    kind = type(value)
+    if kind is int and value >= 0:  # the usual cells, typed numbers: what the checks below give
+        return value
+    if kind is float and value >= 0 and value.is_integer():
+        return int(value)
     text = cell_text(value)
     if not text:
         if not optional:
@@ -303,12 +312,20 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
 
 
 _LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
+_META_OF = _meta_of()
 
 
 @lru_cache(maxsize=1 << 16)
 def _person_header(header: str) -> tuple[str, str | None, bool]:
     """A person column's header: (id, name or None, whether it looks like an id). Parsed once
     per distinct header: an entry workbook repeats them over thousands of sheets."""
+    if not _ODD_SPACE.search(header):
+        # Headers are NFC text with single spaces (read_table's nfc): "ID - Name" is then
+        # exactly three parts, the second a dash, which is all the pattern can match.
+        parts = header.split(" ", 2)
+        if len(parts) == 3 and parts[1] in ("-", "–", "—") and parts[2]:
+            return parts[0], nfc(parts[2]), True
+        return header, None, bool(_ID_LIKE.match(header))
     m = _PERSON_HEADER.match(header)
     if m:
         return m.group(1), nfc(m.group(2)), True

@@ -175,16 +175,30 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
     key, checked = _checked_file(path, display)
     formulas = checked.formulas or {}
     grids: list[Grid] = []
+    shapes: list[tuple[int, int]] = []
+    cells: list = []  # every sheet's cells, row after row, sheet after sheet
     for name in names:
         try:
-            values = _read_sheet(path, display, name, formulas, key)[1]
-            grids.append(Grid(display, name, values, has_formulas=bool(formulas.get(name))))
+            _, rows = _sheet_rows(path, display, name, key)
         except InputError as exc:
             grids.append(Grid(display, name, error=exc))
-    arrays = [g.values for g in grids if g.error is None]
-    flat = np.concatenate([v.ravel() for v in arrays]) if arrays else np.empty(0, dtype=object)
+            continue
+        width = max(map(len, rows), default=0)
+        if any(len(r) != width for r in rows):  # ragged rows padded with None, as _grid does
+            rows = [list(r) + [None] * (width - len(r)) for r in rows]
+        for r in rows:
+            cells.extend(r)
+        shapes.append((len(rows), width))
+        grids.append(Grid(display, name, has_formulas=bool(formulas.get(name))))
+    flat = np.empty(len(cells), dtype=object)
+    flat[:] = cells  # one copy of the references; each sheet's grid is a view
+    del cells
+    start = 0
+    for g, (n, width) in zip((g for g in grids if g.error is None), shapes):
+        g.values = flat[start:start + n * width].reshape(n, width)
+        _formulas_as_text(g.values, formulas.get(g.sheet, {}))
+        start += n * width
     codes, uniques = pd.factorize(flat, use_na_sentinel=True)
-    del flat
     judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
     blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
     del codes
@@ -402,6 +416,15 @@ def _plain_blanks(data: bytes) -> bool:
 
 
 def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None, key=None):
+    name, rows = _sheet_rows(path, display, sheet, key)
+    values = _grid(rows)
+    del rows
+    _formulas_as_text(values, (formulas or {}).get(name, {}))
+    return None, values, False, name
+
+
+def _sheet_rows(path: Path, display: str, sheet: str | None, key=None) -> tuple[str, list]:
+    """(sheet name, rows of cells as calamine gives them) of `sheet` or the first visible one."""
     import python_calamine
 
     try:
@@ -418,10 +441,7 @@ def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | No
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise InputError([Problem(code="FILE_CORRUPT", message=f"Không đọc được bảng tính: {exc}", file=display)]) from None
-    values = _grid(rows)
-    del rows
-    _formulas_as_text(values, (formulas or {}).get(name, {}))
-    return None, values, False, name
+    return name, rows
 
 
 def _grid(rows: list) -> "object":
