@@ -58,30 +58,9 @@ def tally(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
-    import gc
-
-    try:
-        run(common, lambda: _body(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                                  invalid_mode, base, report_date, out, dry_run))
-    finally:
-        gc.unfreeze()  # see _body; matters only when tally runs inside a longer process (tests)
-
-
-def _body(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out,
-          dry_run=False):
-    import gc
-
-    # Counting a national file allocates millions of small objects that all live to the end:
-    # the cyclic collector would walk them again and again (about a third of the counting
-    # time) and find nothing to free. Outputs are written with it back on, those objects frozen
-    # out of its sight (else building the JSON document of 40,000 problems took a second).
-    gc.disable()
-    try:
-        return _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date,
-                      out, dry_run)
-    finally:
-        gc.freeze()
-        gc.enable()
+    # keeps_objects: a national file is a million ballots in 20,000 sessions, all kept to the end.
+    run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
+                               invalid_mode, base, report_date, out, dry_run), keeps_objects=True)
 
 
 def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
