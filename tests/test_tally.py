@@ -583,3 +583,17 @@ def test_many_sessions_get_a_terminal_summary_not_a_table_each(cli, tmp_path):
     assert len(r.json["sessions"]) == 31
     band = {s["id"]: s["results"][0]["band"] for s in r.json["sessions"]}
     assert band["phien-07"] == "two_thirds_or_more" and band["phien-08"] == "none"
+
+
+@pytest.mark.parametrize("sessions", [3, 31])  # a table per session, and the summary
+def test_bracketed_names_print_as_written(cli, tmp_path, sessions):
+    """A unit, name or session written with square brackets ("[cũ]", "[/b]") is printed as
+    written: the terminal output never reads the user's text as markup (which hid it, or
+    crashed with a traceback on a closing tag)."""
+    rows = [[f"phien-{i:02d}[/b]" if i == 1 else f"Sở [cũ] {i}", str(k + 1), "3", "1"] for i in range(sessions) for k in range(3)]
+    f = write_csv(tmp_path / "phieu.csv", ["Phiên", "Số phiếu", "CB01 - Trần [b]Văn", "CB02"], rows)
+    (tmp_path / "wd").mkdir()
+    r = cli("tally", f, "--dry-run", "--workdir", tmp_path / "wd")
+    assert r.exit_code == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert "phien-01[/b]" in out and "Sở [cũ] 0" in out and "[b]V" in out

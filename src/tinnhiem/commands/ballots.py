@@ -196,7 +196,7 @@ def render(doc: dict, written: bool) -> None:
 
     con = stdout_console()
     if not written:
-        con.print("[red]Chưa in phiếu vì còn lỗi (xem bên dưới).[/red]")
+        con.print("Chưa in phiếu vì còn lỗi (xem bên dưới).", style="red")
         return
     table = Table(title=f"Phiếu tín nhiệm đã in — {doc['out']}")
     for col in ("Phiên", "Đơn vị", "Tuyến", "Ngày", "Người được lấy phiếu", "Số phiếu in"):

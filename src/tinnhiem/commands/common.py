@@ -66,9 +66,12 @@ def stderr_console():
 
 
 def stdout_console():
+    """The terminal for results. Markup off: tables and lines hold names, units and titles from
+    the user's files, and "[cũ]" or "phien-03[/b]" must print as written, never be taken for
+    rich markup (which hid them, or crashed on a closing tag). Colours go through style=."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False)
 
 
 def _escape(text: str) -> str:

@@ -82,7 +82,7 @@ def render(inp, written) -> None:
     if written:
         con.print(f"Đã ghi: {written}")
     else:
-        con.print("[red]Chưa ghi tệp kết quả vì còn lỗi.[/red]")
+        con.print("Chưa ghi tệp kết quả vì còn lỗi.", style="red")
 
 
 def register(app: typer.Typer) -> None:

@@ -145,6 +145,7 @@ def output_dir(common, out):
 
 def render(papers, written, target) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from tinnhiem.commands.common import stdout_console
     from tinnhiem.core.requests import request_counts
@@ -157,14 +158,14 @@ def render(papers, written, target) -> None:
         s = p.session
         n = request_counts(p.requests)
         late = p.notice_date and p.notice_by and p.notice_date > p.notice_by
-        notice = f"[red]{_vn(p.notice_date)}[/red]" if late else _vn(p.notice_date)
+        notice = Text(_vn(p.notice_date), style="red") if late else _vn(p.notice_date)
         t.add_row(s.unit, _vn(s.meeting_date), notice, p.chair.name if p.chair else "—", str(len(s.rated)),
                   s.committee[0] if s.committee else "—", f"{n['total']} ({n['open']} chưa trả lời)" if n["total"] else "0")
     con.print(t)
     if written:
         con.print(f"Đã ghi {len(written)} tệp vào {target}")
     else:
-        con.print("[red]Chưa ghi văn bản vì còn lỗi.[/red]")
+        con.print("Chưa ghi văn bản vì còn lỗi.", style="red")
 
 
 def register(app: typer.Typer) -> None:

@@ -134,7 +134,7 @@ def render(rows, rules, day, written) -> None:
     if written:
         con.print(f"Đã ghi: {written}")
     else:
-        con.print("[red]Chưa ghi tệp kết quả vì còn lỗi ở dữ liệu đầu vào.[/red]")
+        con.print("Chưa ghi tệp kết quả vì còn lỗi ở dữ liệu đầu vào.", style="red")
 
 
 def register(app: typer.Typer) -> None:

@@ -144,7 +144,7 @@ def render(c: Checked, written) -> None:
     if written:
         con.print(f"Đã ghi: {written}")
     else:
-        con.print("[red]Chưa ghi kết quả vì còn lỗi.[/red]")
+        con.print("Chưa ghi kết quả vì còn lỗi.", style="red")
 
 
 def register(app: typer.Typer) -> None:

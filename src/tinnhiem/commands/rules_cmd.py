@@ -133,12 +133,13 @@ def copy_text(text: str, name: str, source: str) -> str:
 
 def render(rs) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from tinnhiem.commands.common import stdout_console
     from tinnhiem.core.eligibility import ROUTE_VI
 
     con = stdout_console()
-    con.print(f"[bold]{rs.name}[/bold] — {rs.title}\nNguồn: {rs.source}  SHA-256: {rs.sha256[:16]}…")
+    con.print(Text.assemble((rs.name, "bold"), f" — {rs.title}\nNguồn: {rs.source}  SHA-256: {rs.sha256[:16]}…"))
     if rs.tenure_enabled:
         cmp = ">" if rs.tenure_strict else "≥"
         con.print(f"Thời gian giữ chức vụ: được lấy phiếu khi ngày lấy phiếu {cmp} ngày bắt đầu + {rs.tenure_months} tháng.")

@@ -292,7 +292,7 @@ def render(results, written, rules, dry_run: bool = False) -> None:
     elif written:
         con.print(f"Đã ghi {len(written)} tệp vào {written[0].parent}.")
     else:
-        con.print("[red]Chưa ghi kết quả vì còn lỗi.[/red]")
+        con.print("Chưa ghi kết quả vì còn lỗi.", style="red")
 
 
 # Above this many sessions the terminal gets a summary, not a table per session (a national

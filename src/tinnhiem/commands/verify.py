@@ -130,13 +130,14 @@ def _show(value) -> str:
 
 def render(doc, diffs) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from tinnhiem.commands.common import stdout_console
 
     con = stdout_console()
     what = f"{doc['rows']} dòng kết quả" + (f", {doc['ballots']} dòng phiếu" if doc["ballots"] is not None else "")
     if not diffs:
-        con.print(f"[green]Không phát hiện ô nào bị sửa[/green] trong {doc['file']} ({what}, bộ quy tắc {doc['rules']}).")
+        con.print(Text.assemble(("Không phát hiện ô nào bị sửa", "green"), f" trong {doc['file']} ({what}, bộ quy tắc {doc['rules']})."))
         return
     t = Table(title=f"{len(diffs)} ô khác với giá trị tính lại — {doc['file']}")
     for col in ("Trang", "Ô", "Cột", "Trong tệp", "Tính lại", "Ghi chú"):
