@@ -216,7 +216,8 @@ def read_sheets(path: Path, names: list[str], display: str | None = None):
     """Several sheets of one workbook: yields (name, Table) or (name, InputError) in the order
     of `names`, each exactly what read_table(path, name) gives or raises (see read_grids).
 
-    A CSV, or a file that cannot be read at all, raises as read_table does."""
+    A CSV, or a file that cannot be read at all, raises as read_table does; so does a name the
+    workbook does not have (UsageError, for all of them: callers pass names it has)."""
     path = Path(path)
     display = display or str(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):

@@ -465,7 +465,10 @@ def write_tables(target: Path, tables: list[Table]) -> None:
     """Write a workbook of table sheets, in the given order, through a temporary file and a rename.
 
     The bytes are those of add_table_sheet() for each table (then the note, if any, written at A2
-    with Alignment(wrap_text=False)) and save(), about twenty times faster."""
+    with Alignment(wrap_text=False)) and save(), about twenty times faster, for what its callers
+    write: cells of str, int, float, Decimal, bool, date, datetime or None, header cells of text,
+    column widths above 0, and sheet titles unique and valid as given (openpyxl would rename a
+    clash; here it is refused). Anything else raises ValueError: use add_table_sheet()."""
     import zipfile
 
     from openpyxl.packaging.extended import ExtendedProperties
