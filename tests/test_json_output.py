@@ -59,3 +59,17 @@ def test_chunked_equals_plain(doc, chunk):
     finally:
         mp.undo()
     assert got.decode("utf-8") == json.dumps(doc, ensure_ascii=False) + "\n"
+
+
+def test_a_value_json_cannot_hold_writes_nothing(monkeypatch):
+    """Encoding fails before anything is written: never half a document on stdout."""
+    import pytest
+
+    doc = {"sessions": [{"id": i} for i in range(12000)] + [{"id": object()}]}
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    monkeypatch.setattr(sys, "stdout", out)
+    with pytest.raises(TypeError):
+        common.emit_json(doc)
+    out.flush()
+    assert raw.getvalue() == b""

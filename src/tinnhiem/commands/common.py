@@ -104,24 +104,27 @@ COMPACT_JSON_FROM = 10_000
 def emit_json(doc: dict) -> None:
     """Print one JSON document on stdout (UTF-8). Big documents are compact, and their long
     lists are encoded a thousand entries at a time: the same text as one json.dumps, without
-    holding a 100 MB string and its encoded copy at once (a national `tally`)."""
+    one 100 MB string and its encoded copy (a national `tally`). Every piece is encoded before
+    the first is written, so that a value JSON cannot hold never leaves half a document."""
     entries = sum(len(v) for v in doc.values() if isinstance(v, (list, dict)))
-    write = _stdout_writer()
     if entries <= COMPACT_JSON_FROM:
-        write(json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+        pieces = [json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default), "\n"]
     else:
         dumps = partial(json.dumps, ensure_ascii=False, default=_json_default)
-        write("{")
+        pieces = ["{"]
         for i, (key, value) in enumerate(doc.items()):
-            write((", " if i else "") + dumps(key) + ": ")
+            pieces.append((", " if i else "") + dumps(key) + ": ")
             if isinstance(value, list) and len(value) > JSON_CHUNK:
-                write("[")
+                pieces.append("[")
                 for start in range(0, len(value), JSON_CHUNK):
-                    write((", " if start else "") + dumps(value[start:start + JSON_CHUNK])[1:-1])
-                write("]")
+                    pieces.append((", " if start else "") + dumps(value[start:start + JSON_CHUNK])[1:-1])
+                pieces.append("]")
             else:
-                write(dumps(value))
-        write("}\n")
+                pieces.append(dumps(value))
+        pieces.append("}\n")
+    write = _stdout_writer()
+    for piece in pieces:
+        write(piece)
     sys.stdout.flush()
 
 
