@@ -1,5 +1,5 @@
-"""read_sheets (many sheets of one workbook in one batch) gives, sheet by sheet, exactly what
-read_table gives or raises: same headers, cells, row numbers and problems."""
+"""read_grids (many sheets of one workbook in one batch), then Grid.table(), gives, sheet by
+sheet, exactly what read_table gives or raises: same headers, cells, row numbers and problems."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tinnhiem.core.problems import InputError
 from tinnhiem.io import tables
 from tinnhiem.io.encoding import tcvn3_to_unicode
-from tinnhiem.io.tables import read_sheets, read_table
+from tinnhiem.io.tables import read_grids, read_table
 
 # "Nguyễn Văn Hùng" typed in TCVN3 and shown as Windows-1252: what a legacy workbook holds.
 LEGACY = "NguyÔn V¨n Hïng"
@@ -33,7 +33,12 @@ def _book(path, sheets: dict[str, list[list]]):
 
 
 def _same(path, names):
-    batch = dict(read_sheets(path, names))
+    batch = {}
+    for grid in read_grids(path, names):
+        try:
+            batch[grid.sheet] = grid.table()
+        except InputError as exc:
+            batch[grid.sheet] = exc
     for name in names:
         tables._LAST_SCAN.clear()
         tables._LAST_BOOK.clear()
@@ -84,7 +89,7 @@ def test_a_missing_file_is_a_usage_error(tmp_path):
     from tinnhiem.core.problems import UsageError
 
     with pytest.raises(UsageError):
-        list(read_sheets(tmp_path / "khong-co.xlsx", ["A"]))
+        read_grids(tmp_path / "khong-co.xlsx", ["A"])
 
 
 HEADER_TEXT = st.text(alphabet=st.sampled_from(list("aăâđeêioôơuưyAĂÂĐEÊIOÔƠUƯY \t_-–.,()1İßﬁ\u00a0\u2003\u0301\u0300\u0323\U0001d165")

@@ -193,7 +193,7 @@ def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str
     """The workbook from `ballots`: the index sheet "Phiên" and one sheet per session."""
     out.problems.extend(index.problems)
     index.problems = []
-    # First the index, then the session sheets it names, read in one batch (read_sheets); the
+    # First the index, then the session sheets it names, read in one batch (read_grids); the
     # problems come out in the same order as reading each sheet after its index line.
     entries: list[tuple[Problems, str, dict, str | None]] = []
     for row, rec in index.records():

@@ -212,28 +212,6 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
     return grids
 
 
-def read_sheets(path: Path, names: list[str], display: str | None = None):
-    """Several sheets of one workbook: yields (name, Table) or (name, InputError) in the order
-    of `names`, each exactly what read_table(path, name) gives or raises (see read_grids).
-
-    A CSV, or a file that cannot be read at all, raises as read_table does; so does a name the
-    workbook does not have (UsageError, for all of them: callers pass names it has)."""
-    path = Path(path)
-    display = display or str(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
-        for name in names:
-            try:
-                yield name, read_table(path, name, display)
-            except InputError as exc:
-                yield name, exc
-        return
-    for grid in read_grids(path, names, display):
-        try:
-            yield grid.sheet, grid.table()
-        except InputError as exc:
-            yield grid.sheet, exc
-
-
 # The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000
 # session sheets is read sheet by sheet, and scanning the whole file again for every sheet made
 # reading it quadratic (hours at national scale; benchmarks/README.md). Only a scan that found
