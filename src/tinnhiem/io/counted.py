@@ -615,16 +615,18 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
     del cells
     defects = _defects(defect_values, rows, table, problems)
     numbers = _numbers(number_values, n)
-    # Which rows belong to which session: positions, in file order within each session.
-    parts: list[tuple[str, np.ndarray]] = []
+    # Which rows belong to which session: one stable order of the rows (file order within each
+    # session) and a contiguous run of it per session, so that a session's arrays are slices of
+    # the reordered ones (views, not copies: a national file has 20,000 sessions).
+    parts: list[tuple[str, int, int]] = []
+    order = None  # None: the rows as they are
     if sheet.session_fixed:
-        parts.append((sheet.session_fixed, np.arange(n)))
+        parts.append((sheet.session_fixed, 0, n))
     elif sess_series is not None:
         codes, values = _session_codes(sess_series)
         # Each distinct text to its session (two spellings of one id are one session), then one
-        # stable sort by session and a contiguous slice each: rows stay in file order within a
-        # session, and no mask over the whole file is kept per session (that was sessions x rows
-        # of memory).
+        # stable sort by session: no mask over the whole file is kept per session (that was
+        # sessions x rows of memory).
         first = np.full(len(values), n, dtype=np.int64)
         np.minimum.at(first, codes, np.arange(n))
         counts = np.bincount(codes, minlength=len(values))
@@ -649,10 +651,10 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
                 sids.append(sid)
             target[k] = slot[sid]
         owner = target[codes]
-        order = np.argsort(owner, kind="stable")
-        ends = np.cumsum(np.bincount(owner + 1, minlength=len(sids) + 1))  # bin 0: rows left out
-        for s, sid in enumerate(sids):
-            parts.append((sid, order[ends[s]:ends[s + 1]]))
+        ends = np.cumsum(np.bincount(owner + 1, minlength=len(sids) + 1)).tolist()  # bin 0: rows left out
+        if ends[0] or not (owner[1:] >= owner[:-1]).all():
+            order = np.argsort(owner, kind="stable")
+        parts.extend((sid, ends[s], ends[s + 1]) for s, sid in enumerate(sids))
     else:
         candidates = [s for s in sessions.values() if s.people and pid_set & set(s.people)]
         full = [s for s in candidates if pid_set <= set(s.people)]
@@ -665,15 +667,26 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
             ids = ", ".join(s.id for s in (full or candidates)) or "không có"
             problems.append(check_problem("F216_SESSION_UNDETERMINED", f"Các cột người thuộc nhiều phiên hoặc không thuộc phiên nào ({ids}).", **table.where(table.header_row)))
             return
-        parts.append((sid, np.arange(n)))
+        parts.append((sid, 0, n))
     several = len(parts) > 1 or sess_series is not None
+    table_rows = rows  # in the table's order, as its columns are (_Factorised)
+    if order is not None:
+        marks, defects, numbers, rows = marks[order], defects[order], numbers[order], rows[order]
+    positions = np.arange(n) if order is None else order  # row positions in the table, for its columns
     marked = marks != 0
+    # Which people have a mark in each session, all sessions at once.
+    any_mark = (np.logical_or.reduceat(marked, [a for _, a, _ in parts], axis=0) if parts and n and len(pids)
+                else np.zeros((len(parts), len(pids)), dtype=bool))
     where = dict(file=table.file, sheet=table.sheet)
     col_where = [dict(where, column=header) for _, _, header in sheet.person_cols]  # shared, read-only
-    for sid, idx in parts:
+    all_cols = list(range(len(pids)))
+    has_info = {key: cols.get(key) is not None for key in ("unit", "route")} if cols is not _NO_COLUMNS else {}
+    has_figures = cols is not _NO_COLUMNS and any(cols.get(c.key) is not None for c in FIGURE_COLS)
+    for k, (sid, a, b) in enumerate(parts):
         s = sessions[sid]
-        for key in ("unit", "route"):
-            if getattr(s, key) in (None, "", s.id):
+        idx = positions[a:b]
+        for key, present in has_info.items():
+            if present and getattr(s, key) in (None, "", s.id):
                 text = cols.first_text(key, idx)
                 if text:
                     setattr(s, key, _route(text) if key == "route" else text)
@@ -682,32 +695,34 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
         # No list of people yet (the entry workbook read alone, or nothing known): the headers
         # name them.
         fill_people = not s.people or not s.known
-        sub = marks[idx]
+        sub = marks[a:b]
         if not fill_people:
             keep = [j for j, pid in enumerate(pids) if pid in s.people]
             if len(keep) < len(pids):
-                any_mark = marked[idx].any(axis=0)
                 for j, pid in enumerate(pids):
-                    if pid in s.people or not any_mark[j]:
+                    if pid in s.people or not any_mark[k, j]:
                         continue
                     hit = np.flatnonzero(sub[:, j] != 0)
                     problems.append(check_problem("F224_MARK_OUTSIDE_SESSION", f"'{pid}' không được lấy phiếu ở phiên '{sid}' nhưng có {len(hit)} dấu.",
-                                                  **{**table.where(int(rows[idx[hit[0]]])), "column": sheet.person_cols[j][2]}))
+                                                  **{**table.where(int(rows[a + hit[0]])), "column": sheet.person_cols[j][2]}))
             for pid in s.people:
                 if pid not in pid_set:
                     problems.append(check_problem("F217_PERSON_MISSING", f"Phiên '{sid}': chưa có cột của {pid} - {s.people[pid].get('name', '')}.", **table.where(table.header_row)))
         elif several:
-            keep = np.flatnonzero(marked[idx].any(axis=0)).tolist()
+            keep = all_cols if any_mark[k].all() else np.flatnonzero(any_mark[k]).tolist()
         else:
-            keep = list(range(len(pids)))
-        part = Deck(person_ids=[pids[j] for j in keep], marks=sub if len(keep) == len(pids) else sub[:, keep],
-                    defects=defects[idx], numbers=numbers[idx], rows=rows[idx], sources=np.zeros(len(idx), dtype=np.int32),
+            keep = all_cols
+        whole = len(keep) == len(pids)
+        part = Deck(person_ids=list(pids) if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
+                    defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=np.zeros(b - a, dtype=np.int32),
                     where=[dict(where)], columns={pids[j]: [col_where[j]] for j in keep})
         if fill_people:
+            people = s.people
             for pid in part.person_ids:
-                s.people.setdefault(pid, {"name": sheet.names.get(pid, ""), "post": ""})
+                if pid not in people:
+                    people[pid] = {"name": sheet.names.get(pid, ""), "post": ""}
         _add_deck(g, sid, part, problems)
-        _merge_figures(g, sid, cols.figures(idx, rows, problems), problems)
+        _merge_figures(g, sid, cols.figures(idx, table_rows, problems) if has_figures else {}, problems)
 
 
 def _report_bad_marks(sheet, table, rows: np.ndarray, cells, marks, bad_values, problems: Problems, limit: int = 50) -> None:
