@@ -299,3 +299,121 @@ def test_tally_sessions_equals_tally_session_each():
             assert res.to_json() == alone.to_json()
             assert [p.to_json() for p in probs] == [p.to_json() for p in alone_probs]
             assert res.ballots[1].tolist() == alone.ballots[1].tolist()
+
+
+# -- person results kept as counts (People), band codes, the summary ---------------------------
+
+def _reference_person(rules, pid, person, valid, invalid, cao, tn, thap, reasons, base_value, route):
+    """A person's result as first written: percentages and the band looked up one by one."""
+    from tinnhiem.core.tally import BAND_NONE, PersonResult
+
+    band = rules.band_for(thap, base_value) if base_value is not None and base_value > 0 else None
+    fields = ((None, "", "") if base_value is None or base_value <= 0 else
+              (BAND_NONE, "Không thuộc mức nào", "") if band is None else (band.id, band.label, band.consequence.get(route, "")))
+    return PersonResult(pid, person.get("name", ""), person.get("post", ""), person.get("category"), valid, invalid, cao, tn, thap,
+                        base_value, percent(cao, base_value), percent(tn, base_value), percent(thap, base_value), *fields, reasons)
+
+
+def _random_items(rnd, sessions, max_people=4, max_ballots=15):
+    items = []
+    for k in range(sessions):
+        p = rnd.randint(1, max_people)
+        n = rnd.randint(0, max_ballots)
+        ids = [f"P{k}-{j}" for j in range(p)]
+        # Mostly "Tín nhiệm thấp" in some sessions, so that every band is reached.
+        low_heavy = rnd.random() < 0.4
+        choices = [THAP] * 6 + [0, CAO, TN, CAO | TN, BAD] if low_heavy else [0, CAO, TN, THAP, CAO | TN, BAD, CAO, TN, THAP]
+        marks = np.array([[rnd.choice(choices) for _ in range(p)] for _ in range(n)], dtype=np.uint8).reshape(n, p)
+        defects = np.array([rnd.choice([None] * 5 + ["gach_ten"]) for _ in range(n)], dtype=object)
+        deck = Deck(person_ids=ids, marks=marks, defects=defects, numbers=np.array([f"N{i}" for i in range(n)], dtype=object),
+                    rows=np.arange(2, n + 2), sources=np.zeros(n, dtype=np.int32), where=[{"file": "a.csv"}])
+        people = {pid: {"name": f"Người {pid}", "post": "Giám đốc", "category": "a"} for pid in ids if rnd.random() < 0.8}
+        info = SessionInfo(id=f"s{k}", unit=f"Đơn vị {k}", route=rnd.choice([None, "workplace", "hdnd", "company"]), people=people,
+                           summoned=n + rnd.randint(-1, 2), members=rnd.choice([None, 0, n, n + 3]))
+        items.append((info, {}, deck, None))
+    return items
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.sampled_from(["whole_ballot", "per_person"]), st.sampled_from([None, "returned", "members", "valid"]),
+       st.randoms(use_true_random=False))
+def test_people_equal_one_by_one_results(sessions, mode, base, rnd):
+    """Each session counted from ballots keeps its people as counts (People); made into results,
+    they equal the percentages and bands computed person by person, and their band codes equal
+    the band looked up one by one."""
+    from tinnhiem.core.tally import BAND_NONE, People
+
+    items = _random_items(rnd, sessions)
+    for res, _ in tally_sessions(items, RULES, mode, base):
+        assert isinstance(res.results, People) and res.results.codes is not None
+        codes = res.results.codes.tolist()  # before the results are made: the summary's view
+        got = list(res.results)
+        assert len(got) == len(res.results) == len(codes)
+        n = res.returned
+        for r, code in zip(got, codes):
+            bv = r.valid if res.base == "valid" else res.base_value
+            expected = _reference_person(RULES, r.id, res.info.people.get(r.id) or {}, r.valid, n - r.valid, r.cao, r.tin_nhiem,
+                                         r.thap, r.reasons, bv, res.route)
+            assert r == expected
+            band = None if code < 0 else BAND_NONE if code == 0 else RULES.bands[code - 1].id
+            assert r.band == band
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(-1, 10**6)), min_size=1, max_size=40))
+def test_band_codes_equal_band_for(pairs):
+    from tinnhiem.core.tally import band_code, band_codes
+
+    low = np.array([lo for lo, _ in pairs], dtype=np.int64)
+    base = np.array([b for _, b in pairs], dtype=np.int64)
+    got = band_codes(low, base, RULES).tolist()
+    for (lo, b), code in zip(pairs, got):
+        band = RULES.band_for(lo, b) if b > 0 else None
+        expected = -1 if b <= 0 else 0 if band is None else RULES.bands.index(band) + 1
+        assert code == expected == band_code(RULES, lo, b)
+
+
+def test_band_codes_beyond_int64_use_python_integers():
+    """Counts so large that L*den would overflow int64 are banded with Python integers."""
+    from tinnhiem.core.tally import Counted, People, _Context, _set_bands
+
+    big = 2**62
+    ctx = _Context(RULES, "whole_ballot", None)
+    counted = Counted(np.zeros(0, bool), np.zeros((0, 2), bool), [big, big], [0, 0], [0, big // 2], [big, big // 2], {}, [{}, {}])
+    group = People(["A", "B"], {}, counted, big, False, big, "workplace", ctx)
+    _set_bands([group], RULES)
+    assert group.codes.tolist() == [1, 0]  # all low: two thirds or more; half exactly: no band
+    assert [r.band for r in group] == ["two_thirds_or_more", "none"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 60), st.randoms(use_true_random=False))
+def test_summary_equals_walking_every_person(sessions, limit, rnd):
+    """summarise (band codes, without making the results) equals counting every person's
+    result, with sessions from ballots and from per-person totals mixed."""
+    from tinnhiem.core.tally import PersonTotal, summarise
+
+    items = _random_items(rnd, sessions)
+    for k in range(0, len(items), 3):  # every third session from totals instead
+        info = items[k][0]
+        totals = []
+        for j in range(rnd.randint(0, 3)):
+            cao, tn, thap = (rnd.randint(0, 9) for _ in range(3))
+            totals.append(PersonTotal(f"T{k}-{j}", f"Người T{j}", "", cao, tn, thap, None, None, {}))
+        items[k] = (info, {"returned": Figure(rnd.randint(0, 30), {})}, None, totals)
+    results = [res for res, _ in tally_sessions(items, RULES, "whole_ballot", None)]
+    summary = summarise(results, limit)
+    people = [(res, r) for res in results for r in res.results]
+    bands: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for _, r in people:
+        key = r.band or "unknown"
+        bands[key] = bands.get(key, 0) + 1
+        labels.setdefault(key, r.band_label or "Chưa xác định được mức")
+    flagged = [(res, r) for res, r in people if r.band not in (None, "none")]
+    flagged.sort(key=lambda x: (x[1].band != "two_thirds_or_more",))
+    assert summary.people == len(people)
+    assert list(summary.bands.items()) == list(bands.items())
+    assert summary.labels == labels
+    assert summary.flagged == len(flagged)
+    assert [(res.info.id, r) for res, r in summary.listed] == [(res.info.id, r) for res, r in flagged[:limit]]

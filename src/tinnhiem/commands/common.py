@@ -54,9 +54,17 @@ class Common:
 
 @dataclass
 class Outcome:
-    doc: dict
+    doc: dict  # a value may be a Later: computed only when the document is printed (--json)
     problems: Problems
     render: Callable[[], None] | None = None  # the human view, on stdout
+
+
+class Later:
+    """A value of the --json document computed only when the document is printed: a national
+    `tally` would otherwise build 200,000 result entries for a terminal that shows a summary."""
+
+    def __init__(self, compute: Callable[[], object]):
+        self.compute = compute
 
 
 def stderr_console():
@@ -208,9 +216,9 @@ def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
         problems = Problems(
             Problem(**{**p.__dict__, "severity": "error"}) if p.severity == "warning" else p for p in problems
         )
-    doc = dict(doc)
-    doc["problems"] = problems.to_json()
     if common.json:
+        doc = {k: v.compute() if isinstance(v, Later) else v for k, v in doc.items()}
+        doc["problems"] = problems.to_json()
         emit_json(doc)
         print_problems(problems, limit=20)
     else:

@@ -66,7 +66,7 @@ def tally(
 def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
     import datetime as dt
 
-    from tinnhiem.commands.common import Outcome, existing_file, output_dir, parse_date_option
+    from tinnhiem.commands.common import Later, Outcome, existing_file, output_dir, parse_date_option
     from tinnhiem.core.problems import Problems, UsageError
     from tinnhiem.core.rules import BASES, VALIDITY_MODES
     from tinnhiem.core.tally import tally_sessions
@@ -115,7 +115,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
         results.append(res)
     if not results and not problems.errors:
         problems.add("TALLY_NOTHING", "Không có phiếu nào để kiểm trong các tệp đã cho.")
-    doc["sessions"] = [r.to_json() for r in results]
+    doc["sessions"] = Later(lambda: [r.to_json() for r in results])
     if dry_run:
         doc["dry_run"] = True
     written: list[Path] = []
@@ -304,21 +304,16 @@ LISTED_MAX = 50
 def _render_summary(con, results) -> None:
     from rich.table import Table
 
-    from tinnhiem.core.tally import percent_vi
+    from tinnhiem.core.tally import percent_vi, summarise
 
-    people = [(res, r) for res in results for r in res.results]
+    summary = summarise(results, LISTED_MAX)
     total = lambda key: sum(getattr(res, key) or 0 for res in results)  # noqa: E731
     t = Table(title=f"Tóm tắt {len(results):,} phiên lấy phiếu".replace(",", "."), title_justify="left")
     t.add_column("Chỉ tiêu")
     t.add_column("Số", justify="right")
-    bands: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    for _, r in people:
-        key = r.band or "unknown"
-        bands[key] = bands.get(key, 0) + 1
-        labels.setdefault(key, r.band_label or "Chưa xác định được mức")
+    bands, labels = summary.bands, summary.labels
     for label, value in (("Số phiếu thu về", total("returned")), ("Số phiếu hợp lệ", total("valid")),
-                         ("Số phiếu không hợp lệ", total("invalid")), ("Số lượt người được lấy phiếu", len(people))):
+                         ("Số phiếu không hợp lệ", total("invalid")), ("Số lượt người được lấy phiếu", summary.people)):
         t.add_row(label, f"{value:,}".replace(",", "."))
     for key in ("two_thirds_or_more", "over_half", "none", "unknown"):
         if key in bands:
@@ -327,14 +322,12 @@ def _render_summary(con, results) -> None:
         if key not in ("two_thirds_or_more", "over_half", "none", "unknown"):
             t.add_row(f"  {labels[key]}", f"{count:,}".replace(",", "."))
     con.print(t)
-    flagged = [(res, r) for res, r in people if r.band not in (None, "none")]
-    flagged.sort(key=lambda x: (x[1].band != "two_thirds_or_more",))
-    if flagged:
-        f = Table(title="Người có từ trên 1/2 phiếu tín nhiệm thấp" + (f" ({LISTED_MAX} đầu tiên trong {len(flagged)})" if len(flagged) > LISTED_MAX else ""),
+    if summary.flagged:
+        f = Table(title="Người có từ trên 1/2 phiếu tín nhiệm thấp" + (f" ({LISTED_MAX} đầu tiên trong {summary.flagged})" if summary.flagged > LISTED_MAX else ""),
                   title_justify="left")
         for col in ("Đơn vị", "Họ và tên", "Chức vụ", "Thấp", "%", "Mức"):
             f.add_column(col, justify="right" if col in ("Thấp", "%") else "left")
-        for res, r in flagged[:LISTED_MAX]:
+        for res, r in summary.listed:
             f.add_row(res.info.unit, r.name or r.id, r.post, str(r.thap), percent_vi(r.pct_thap) or "—", r.band_label,
                       style="red" if r.band == "two_thirds_or_more" else "yellow")
         con.print(f)

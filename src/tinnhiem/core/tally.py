@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -488,7 +489,6 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     for k in given:
         not_issued[starts[k]:starts[k + 1]] = decks[k][3]
     member = None if uniform else np.arange(p_max)[None, :] < widths[owner][:, None]
-    cells = np.ravel if uniform else (lambda a: a[member])  # the cells of sessions' own people
     cls = _ROW_CLASS[marks]
     void = cls != 0
     if member is not None:
@@ -502,10 +502,22 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         person_valid &= member
     # Each session's people numbered one after the other: person g = first[session] + column.
     first = np.concatenate([[0], np.cumsum(widths)])
-    people = int(first[-1])
-    g = cells(first[:-1][owner][:, None] + np.arange(p_max)[None, :])
-    levels = np.bincount(g * 16 + cells(np.where(person_valid, marks, 0)), minlength=16 * people).reshape(people, 16)
-    cao, tn, thap = levels[:, CAO], levels[:, TN], levels[:, THAP]
+    # Counts per (session, column) are sums over each session's run of rows: one reduceat per
+    # level, reading the rows in order (a bincount over every person's bins jumped about 25 MB
+    # of counters at random, three times slower). Then the cells of sessions' own people, one
+    # session after the other: person g = first[session] + column.
+    runs = np.flatnonzero(sizes)  # reduceat cannot sum an empty run: those sessions count 0
+    own = (np.arange(p_max)[None, :] < widths[:, None])  # (sessions, p_max)
+
+    def per_person(hit: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(decks), p_max), dtype=np.int64)
+        if len(runs) and p_max:
+            # Summed as bytes into int32: measured faster than bool into int64.
+            out[runs] = np.add.reduceat(hit.view(np.uint8), starts[runs], axis=0, dtype=np.int32)
+        return out[own]
+
+    kept = np.where(person_valid, marks, 0)
+    cao, tn, thap = (per_person(kept == level) for level in (CAO, TN, THAP))
     valid = cao + tn + thap
     # Each invalid ballot under its first reason, as in count_deck: not issued, its defect, then
     # its rows; counted per (session, reason).
@@ -543,11 +555,15 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     for k, j in zip(*np.nonzero(table)):
         session_reasons[int(k)][names[int(j)]] = int(table[k, j])
     open_ballots = ~(whole | not_issued)
-    per_class = np.bincount(g * 4 + cells(np.where(open_ballots[:, None], cls, 0)), minlength=4 * people).reshape(people, 4)
+    open_cls = np.where(open_ballots[:, None], cls, 0)
+    if member is not None:
+        open_cls = np.where(member, open_cls, 0)
+    per_class = np.stack([per_person(open_cls == k) for k in (1, 2, 3)], axis=1)  # (people, 3)
+    people = int(first[-1])
     person_reasons: list[dict] = [{} for _ in range(people)]
-    for i in np.flatnonzero(per_class[:, 1:].any(axis=1)).tolist():
+    for i in np.flatnonzero(per_class.any(axis=1)).tolist():
         row = per_class[i]
-        person_reasons[i] = {name: int(row[k]) for name, k in (("blank_row", 1), ("multi_row", 2), ("bad_row", 3)) if row[k]}
+        person_reasons[i] = {name: int(row[k]) for name, k in (("blank_row", 0), ("multi_row", 1), ("bad_row", 2)) if row[k]}
     valid_l, cao_l, tn_l, thap_l = valid.tolist(), cao.tolist(), tn.tolist(), thap.tolist()
     out = []
     for k in range(len(decks)):
@@ -582,9 +598,11 @@ def tally_sessions(items: list[tuple], rules: RuleSet, mode: str,
     with_deck = [k for k, st in enumerate(starts) if st[2] is not None]
     counts = count_decks([(starts[k][2].marks, starts[k][3], starts[k][2].defects, starts[k][4]) for k in with_deck], mode)
     counted_of = dict(zip(with_deck, counts))
-    bands: dict = {}  # (low, base, route) -> band fields: a few thousand pairs over 200,000 people
-    return [_finish(info, figures, totals, starts[k], counted_of.get(k), rules, mode, base_override, bands)
-            for k, (info, figures, _, totals) in enumerate(items)]
+    ctx = _Context(rules, mode, base_override)
+    out = [_finish(info, figures, totals, starts[k], counted_of.get(k), ctx)
+           for k, (info, figures, _, totals) in enumerate(items)]
+    _set_bands([res.results for res, _ in out if isinstance(res.results, People)], rules)
+    return out
 
 
 def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None) -> tuple:
@@ -618,11 +636,34 @@ def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None) -> 
     return problems, sess, deck, whole, not_issued
 
 
+class _Context:
+    """What the rule set says for every session, looked up once per run (20,000 sessions)."""
+
+    def __init__(self, rules: RuleSet, mode: str, base_override: str | None):
+        self.rules, self.mode, self.base_override = rules, mode, base_override
+        self.tol = int(rules.section("tally").get("reconcile_tolerance", 0))
+        q = rules.section("quorum")
+        self.quorum = (int(q.get("num", 2)), int(q.get("den", 3)), q.get("severity", "warning"))
+        self.min_voters = int(rules.section("secrecy").get("min_voters", 0) or 0)
+        self.bands: dict = {}  # (low, base, route) -> band fields: a few thousand over 200,000 people
+
+    def band(self, low: int, base: int | None, route: str) -> tuple[str | None, str, str]:
+        if base is None or base <= 0:
+            return None, "", ""
+        key = (low, base, route)
+        fields = self.bands.get(key)
+        if fields is None:
+            band = self.rules.band_for(low, base)
+            fields = self.bands[key] = ((BAND_NONE, "Không thuộc mức nào", "") if band is None
+                                        else (band.id, band.label, band.consequence.get(route, "")))
+        return fields
+
+
 def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTotal] | None, start: tuple,
-            counted: Counted | None, rules: RuleSet, mode: str, base_override: str | None,
-            bands: dict) -> tuple[SessionResult, Problems]:
+            counted: Counted | None, ctx: _Context) -> tuple[SessionResult, Problems]:
     """The counts, percentages, bands and reconciliation of one session."""
     problems, sess, deck, _, not_issued = start
+    mode = ctx.mode
     route = info.route or "workplace"
     summoned = _pick(figures, "summoned")
     if summoned is None:
@@ -634,7 +675,8 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     returned_fig = _pick(figures, "returned")
     at = lambda key: (figures[key].where if key in figures else sess)  # noqa: E731
 
-    results: list[PersonResult] = []
+    # Each person: (id, person record, valid, invalid, cao, tín nhiệm, thấp, reasons).
+    rows: list[tuple] = []
     reasons: dict = {}
     ballots = None
     if deck is not None:
@@ -649,14 +691,8 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
             deck = replace(deck, defects=recorded)
         ballots = (deck, counted.person_valid)
         reasons = counted.reasons
-        valid_session = int((~counted.ballot_invalid).sum())
+        valid_session = n - int(counted.ballot_invalid.sum())
         invalid_session = n - valid_session
-        people = info.people
-        for j, pid in enumerate(deck.person_ids):
-            person = people.get(pid) or {}
-            valid = int(counted.valid[j])
-            results.append(_person(rules, route, pid, person, valid, n - valid, int(counted.cao[j]),
-                                   int(counted.tin_nhiem[j]), int(counted.thap[j]), counted.person_reasons[j]))
     else:
         totals = totals or []
         returned = returned_fig
@@ -678,29 +714,33 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
             elif returned is not None and t.invalid is not None and valid + t.invalid != returned:
                 problems.append(check_problem("F203_VALID_INVALID_NOT_RETURNED", f"{t.name or t.person_id}: {valid} hợp lệ + {t.invalid} không hợp lệ = {valid + t.invalid}, khác số phiếu thu về {returned}.", **t.where))
             valid_values.add(valid)
-            results.append(_person(rules, route, t.person_id, {**person, "name": person.get("name") or t.name, "post": person.get("post") or t.post},
-                                   valid, invalid, t.cao, t.tin_nhiem, t.thap, {}))
+            rows.append((t.person_id, {**person, "name": person.get("name") or t.name, "post": person.get("post") or t.post},
+                         valid, invalid, t.cao, t.tin_nhiem, t.thap, {}))
         if mode == "whole_ballot" and len(valid_values) > 1:
             problems.append(check_problem("W223_MODE_MISMATCH", f"Phiên '{info.id}': số phiếu hợp lệ khác nhau giữa các người ({', '.join(map(str, sorted(valid_values)))}).", **sess))
         valid_session = valid_values.pop() if len(valid_values) == 1 else None
         invalid_session = returned - valid_session if (returned is not None and valid_session is not None) else None
 
     # Base and bands.
-    base = base_override or rules.base_for(route)
+    base = ctx.base_override or ctx.rules.base_for(route)
     if base == "returned":
         base_value = returned
     elif base == "members":
         base_value = members
     else:
         base_value = valid_session
-    for r in results:
-        bv = r.valid if base == "valid" else base_value
-        _set_percent(r, rules, route, bv, bands)
-    if base_value is None and results and base != "valid":
+    per_valid = base == "valid"
+    results: Sequence[PersonResult]
+    if deck is not None:
+        results = People(deck.person_ids, info.people, counted, n, per_valid, base_value, route, ctx)
+    else:
+        results = [_person(pid, person, valid, invalid, cao, tn, thap, why, valid if per_valid else base_value, route, ctx)
+                   for pid, person, valid, invalid, cao, tn, thap, why in rows]
+    if base_value is None and results and not per_valid:
         problems.append(check_problem("W222_BASE_UNKNOWN", f"Phiên '{info.id}': chưa có {BASE_VI[base]} để tính tỷ lệ.", **sess))
 
     # Reconciliation of the session's figures.
-    tol = int(rules.section("tally").get("reconcile_tolerance", 0))
+    tol = ctx.tol
     if returned is not None and issued is not None and returned > issued:
         problems.append(check_problem("F201_RETURNED_OVER_ISSUED", f"Phiên '{info.id}': thu về {returned} phiếu, nhiều hơn {issued} phiếu phát ra.", **at("issued")))
     # Each person summoned returns at most one ballot, whatever was issued (spoilt ones are kept).
@@ -724,14 +764,12 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
         missing.append(FIGURES_VI["members"])
     if missing:
         problems.append(check_problem("W221_FIGURE_MISSING", f"Phiên '{info.id}': chưa có {', '.join(missing)}.", **sess))
-    q = rules.section("quorum")
     if present is not None and summoned:
-        num, den = int(q.get("num", 2)), int(q.get("den", 3))
+        num, den, sev = ctx.quorum
         if present * den < summoned * num:
-            sev = q.get("severity", "warning")
             code = "F212_QUORUM" if sev == "error" else "W212_QUORUM"
             problems.append(check_problem(code, f"Phiên '{info.id}': có mặt {present}/{summoned} người, dưới {num}/{den}.", **at("present")))
-    min_voters = int(rules.section("secrecy").get("min_voters", 0) or 0)
+    min_voters = ctx.min_voters
     voters = present if present is not None else returned
     if voters is not None and min_voters and voters < min_voters:
         problems.append(check_problem("W213_SECRECY", f"Phiên '{info.id}': chỉ {voters} người ghi phiếu (tối thiểu nên có {min_voters}).", **sess))
@@ -743,29 +781,169 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     return res, problems
 
 
-def _person(rules, route, pid, person, valid, invalid, cao, tn, thap, reasons) -> PersonResult:
-    return PersonResult(id=pid, name=person.get("name", ""), post=person.get("post", ""), category=person.get("category"),
-                        valid=valid, invalid=invalid, cao=cao, tin_nhiem=tn, thap=thap, base_value=None,
-                        pct_cao=None, pct_tin_nhiem=None, pct_thap=None, band=None, band_label="", consequence="",
-                        reasons=reasons)
+def _person(pid: str, person: dict, valid: int, invalid: int | None, cao: int, tn: int, thap: int, reasons: dict,
+            base_value: int | None, route: str, ctx: _Context) -> PersonResult:
+    band, label, consequence = ctx.band(thap, base_value, route)
+    return PersonResult(pid, person.get("name", ""), person.get("post", ""), person.get("category"), valid, invalid,
+                        cao, tn, thap, base_value, percent(cao, base_value), percent(tn, base_value),
+                        percent(thap, base_value), band, label, consequence, reasons)
 
 
-def _set_percent(r: PersonResult, rules: RuleSet, route: str, base_value: int | None, bands: dict | None = None) -> None:
-    r.base_value = base_value
-    r.pct_cao = percent(r.cao, base_value)
-    r.pct_tin_nhiem = percent(r.tin_nhiem, base_value)
-    r.pct_thap = percent(r.thap, base_value)
-    if base_value is None or base_value <= 0:
-        r.band, r.band_label, r.consequence = None, "", ""
+class People(Sequence):
+    """The person results of a session counted from its ballots, kept as the counts and made
+    into PersonResult objects on first use. A national file has 200,000 of them; the terminal
+    summary needs only each one's band, computed for all sessions at once (`_set_bands`), while
+    the files and --json read every field (the same values either way)."""
+
+    def __init__(self, ids: list[str], people: dict, counted: Counted, n: int, per_valid: bool, base_value: int | None,
+                 route: str, ctx: _Context):
+        self.ids, self.people, self.counted, self.n = ids, people, counted, n
+        self.per_valid, self.base_value, self.route, self.ctx = per_valid, base_value, route, ctx
+        self.codes: np.ndarray | None = None  # band per person: -1 none computable, 0 no band, k rules.bands[k-1]
+        self._items: list[PersonResult] | None = None
+
+    def items(self) -> list[PersonResult]:
+        if self._items is None:
+            c, n, people, route, ctx = self.counted, self.n, self.people, self.route, self.ctx
+            fixed = self.base_value
+            self._items = [_person(pid, people.get(pid) or {}, valid, n - valid, cao, tn, thap, why,
+                                   valid if self.per_valid else fixed, route, ctx)
+                           for pid, valid, cao, tn, thap, why in zip(self.ids, *_ints(c.valid, c.cao, c.tin_nhiem, c.thap),
+                                                                     c.person_reasons)]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):
+        return self.items()[i]
+
+    def __iter__(self):
+        return iter(self.items())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None
+
+
+def _ints(*columns) -> list[list[int]]:
+    """Counts as Python integers (count_deck gives numpy arrays, count_decks lists)."""
+    return [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
+
+
+def band_codes(low: np.ndarray, base: np.ndarray, rules: RuleSet) -> np.ndarray:
+    """rules.band_for on whole int64 arrays, as codes: -1 when the base is not positive (unknown
+    bases are given as -1), 0 for no band, k for rules.bands[k - 1], the first band reached by
+    the same integer comparisons as Band.reached (L*den >= B*num, or >). The caller keeps
+    L*den and B*num within int64."""
+    codes = np.where(base > 0, 0, -1).astype(np.int8)
+    for k, band in enumerate(rules.bands, 1):
+        lhs, rhs = low * band.den, base * band.num
+        reached = (lhs >= rhs) if band.inclusive else (lhs > rhs)
+        codes[(codes == 0) & reached] = k
+    return codes
+
+
+def band_code(rules: RuleSet, low: int, base: int | None) -> int:
+    """band_codes for one person, on Python integers."""
+    if base is None or base <= 0:
+        return -1
+    for k, band in enumerate(rules.bands, 1):
+        if band.reached(low, base):
+            return k
+    return 0
+
+
+_INT64_SAFE = 1 << 62
+
+
+def _set_bands(groups: list[People], rules: RuleSet) -> None:
+    """Every People's band codes, all sessions in one pass."""
+    if not groups:
         return
-    key = (r.thap, base_value, route)
-    fields = bands.get(key) if bands is not None else None
-    if fields is None:
-        band = rules.band_for(r.thap, base_value)
-        fields = (BAND_NONE, "Không thuộc mức nào", "") if band is None else (band.id, band.label, band.consequence.get(route, ""))
-        if bands is not None:
-            bands[key] = fields
-    r.band, r.band_label, r.consequence = fields
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    low = np.concatenate([np.asarray(g.counted.thap, dtype=np.int64) for g in groups]) if sizes.sum() else np.zeros(0, np.int64)
+    valid = np.concatenate([np.asarray(g.counted.valid, dtype=np.int64) for g in groups]) if sizes.sum() else np.zeros(0, np.int64)
+    fixed = np.repeat(np.array([-1 if g.base_value is None else g.base_value for g in groups], dtype=object), sizes)
+    per_valid = np.repeat(np.array([g.per_valid for g in groups], dtype=bool), sizes)
+    factor = max([1] + [max(b.num, b.den) for b in rules.bands])
+    top = max([0, int(valid.max(initial=0)), *(abs(int(v)) for v in (fixed.max(initial=0), fixed.min(initial=0)))])
+    if top * factor >= _INT64_SAFE:  # beyond int64: Python integers, one by one
+        base = np.where(per_valid, valid.astype(object), fixed)
+        codes = np.array([band_code(rules, int(lo), int(b)) for lo, b in zip(low.tolist(), base.tolist())], dtype=np.int8)
+    else:
+        codes = band_codes(low, np.where(per_valid, valid, fixed.astype(np.int64)), rules)
+    at = 0
+    for g, k in zip(groups, sizes.tolist()):
+        g.codes = codes[at:at + k]
+        at += k
+
+
+UNKNOWN_BAND = "unknown"
+UNKNOWN_BAND_VI = "Chưa xác định được mức"
+
+
+@dataclass
+class Summary:
+    """People per band over many sessions, and the people with a band, for a terminal summary."""
+
+    people: int
+    bands: dict[str, int]  # band id ("none", "unknown" when not computable) -> people, in the order first met
+    labels: dict[str, str]
+    flagged: int  # people with a band (over half low confidence, or two thirds)
+    listed: list[tuple[SessionResult, PersonResult]]  # the first `limit` of them, two thirds first
+
+
+def summarise(results: list[SessionResult], limit: int = 50) -> Summary:
+    """The summary of counted sessions, from the band codes of sessions counted from ballots
+    (without making their 200,000 PersonResult objects) and the results of the others."""
+    labels: dict[str, str] = {}
+    first_at: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    flagged: list[tuple[bool, int, int, int]] = []  # (not two thirds, position, session, person)
+    at = 0
+    code_parts: list[np.ndarray] = []
+    code_owner: list[tuple[int, int, int]] = []  # (session, first position, people)
+    code_keys: list[tuple[str, str]] | None = None
+    for s, res in enumerate(results):
+        people = res.results
+        if isinstance(people, People) and people.codes is not None:
+            if code_keys is None:
+                bands = people.ctx.rules.bands
+                code_keys = [(b.id, b.label or UNKNOWN_BAND_VI) for b in bands]
+            code_parts.append(people.codes)
+            code_owner.append((s, at, len(people)))
+        else:
+            for j, r in enumerate(people):
+                key = r.band or UNKNOWN_BAND
+                counts[key] = counts.get(key, 0) + 1
+                if key not in first_at:
+                    first_at[key], labels[key] = at + j, r.band_label or UNKNOWN_BAND_VI
+                if r.band not in (None, BAND_NONE):
+                    flagged.append((r.band != "two_thirds_or_more", at + j, s, j))
+        at += len(people)
+    if code_parts:
+        codes = np.concatenate(code_parts).astype(np.int64)
+        owner = np.repeat(np.arange(len(code_owner)), [k for *_, k in code_owner])
+        starts = np.array([a for _, a, _ in code_owner], dtype=np.int64)
+        firsts = np.concatenate([[0], np.cumsum([k for *_, k in code_owner])])[:-1]
+        position = starts[owner] + (np.arange(len(codes)) - firsts[owner])
+        named = [(UNKNOWN_BAND, UNKNOWN_BAND_VI), (BAND_NONE, "Không thuộc mức nào"), *code_keys]
+        for code in np.unique(codes).tolist():
+            hit = codes == code
+            key, label = named[code + 1]
+            counts[key] = counts.get(key, 0) + int(hit.sum())
+            pos = int(position[np.argmax(hit)])
+            if key not in first_at or pos < first_at[key]:
+                first_at[key], labels[key] = pos, label
+        for i in np.flatnonzero(codes >= 1).tolist():
+            s, a, _ = code_owner[int(owner[i])]
+            flagged.append((named[int(codes[i]) + 1][0] != "two_thirds_or_more", int(position[i]), s, int(position[i]) - a))
+    flagged.sort()
+    order = sorted(counts, key=first_at.__getitem__)
+    return Summary(people=at, bands={k: counts[k] for k in order}, labels={k: labels[k] for k in order}, flagged=len(flagged),
+                   listed=[(results[s], results[s].results[j]) for _, _, s, j in flagged[:limit]])
 
 
 def band_of(rules: RuleSet, low: int, base: int) -> str:
