@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=HERE / "data", help="folder written by generate.py")
     ap.add_argument("--scale", type=float, default=None, help="generate the data first at this scale (into --data)")
-    ap.add_argument("--only", default=None, help="comma list of: help, tally, xlsx, consolidate, roster, ballots")
+    ap.add_argument("--only", default=None, help="comma list of: help, tally (= tally-csv and tally-entry), xlsx, consolidate, roster, ballots")
     ap.add_argument("--repeat", type=int, default=3, help="best of N for the in-process plain reads")
     ap.add_argument("--help-runs", type=int, default=7)
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before a command is killed")
@@ -475,8 +475,9 @@ def main(argv: list[str] | None = None) -> int:
             bench_help(rep, args.help_runs)
         if want("xlsx"):
             bench_xlsx_read(rep, args.data, args.repeat, args.timeout)
-        if want("tally"):
+        if want("tally") or want("tally-csv"):
             bench_tally_csv(rep, args.data, tmp, args.repeat, args.timeout)
+        if want("tally") or want("tally-entry"):
             bench_tally_entry(rep, args.data, tmp, args.timeout)
         if want("consolidate"):
             bench_consolidate(rep, args.data, tmp, args.timeout)

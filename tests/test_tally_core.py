@@ -267,6 +267,7 @@ def test_count_decks_equals_count_deck_each(shapes, mode, same_width, rnd):
             [x.tolist() for x in (alone.valid, alone.cao, alone.tin_nhiem, alone.thap)]
         assert c.reasons == alone.reasons and list(c.reasons) == list(alone.reasons)
         assert c.person_reasons == alone.person_reasons
+        assert c.valid_ballots is None or c.valid_ballots == int((~alone.ballot_invalid).sum())
 
 
 def test_tally_sessions_equals_tally_session_each():

@@ -217,9 +217,20 @@ def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
             Problem(**{**p.__dict__, "severity": "error"}) if p.severity == "warning" else p for p in problems
         )
     if common.json:
-        doc = {k: v.compute() if isinstance(v, Later) else v for k, v in doc.items()}
-        doc["problems"] = problems.to_json()
-        emit_json(doc)
+        import gc
+
+        # The document is a great many new containers (a national `tally`: 200,000 results made
+        # now, and their JSON), all kept until printed: the cyclic collector would walk them
+        # again and again and free nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            doc = {k: v.compute() if isinstance(v, Later) else v for k, v in doc.items()}
+            doc["problems"] = problems.to_json()
+            emit_json(doc)
+        finally:
+            if enabled:
+                gc.enable()
         print_problems(problems, limit=20)
     else:
         if render:

@@ -113,9 +113,8 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
 def check_problem(code: str, message: str, severity: str | None = None, **where) -> Problem:
     """A Problem for a numbered check, with its fixed explanation appended."""
     c = CHECKS[code]
-    detail = {"check": c.number, "advice": c.advice}
-    return Problem(code=code, message=f"{message} Cách xử lý: {c.advice}", severity=severity or c.severity,
-                   detail=detail, **where)
+    return Problem.make(code, f"{message} Cách xử lý: {c.advice}", severity or c.severity,
+                        {"check": c.number, "advice": c.advice}, **where)
 
 
 # -- marks ------------------------------------------------------------------------------------
@@ -182,19 +181,27 @@ def mark_text(bits: int) -> str:
     return ",".join(d for d, b in LEVEL_OF_DIGIT.items() if bits & b)
 
 
-def marks_from_cells(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """A 2-D object array of cells to a uint8 array of mark bit sets, without a Python call per
-    cell: each column is factorised (a C hash pass; a column holds a handful of distinct texts)
-    and each distinct text parsed once. Column by column is several times faster than one pass
-    over the whole array (the hash table stays in cache). Also returns the values that are not
-    marks."""
+def marks_from_cells(values, n: int | None = None) -> tuple[np.ndarray, list]:
+    """Cells to a uint8 array (rows, columns) of mark bit sets, without a Python call per cell:
+    each column is factorised (a C hash pass; a column holds a handful of distinct texts) and
+    each distinct text parsed once. Column by column is several times faster than one pass over
+    the whole array (the hash table stays in cache). Also returns the values that are not marks.
+
+    values: a 2-D object array, or a list of 1-D columns of n cells each (a table's own columns,
+    not copied into one array)."""
     import pandas as pd
 
-    out = np.zeros(values.shape, dtype=np.uint8)
+    if isinstance(values, np.ndarray):
+        columns = list(values.T) if values.ndim == 2 else []
+        n = values.shape[0] if values.ndim == 2 else 0
+    else:
+        columns = list(values)
+        n = len(columns[0]) if columns else (n or 0)
+    out = np.zeros((n, len(columns)), dtype=np.uint8)
     bad: list = []
     cache: dict = {}
-    for j in range(values.shape[1] if values.ndim == 2 else 0):
-        codes, uniques = pd.factorize(values[:, j], use_na_sentinel=True)
+    for j, column in enumerate(columns):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
         table = np.zeros(len(uniques) + 1, dtype=np.uint8)  # the last: -1, None / NaN: no mark
         for k, u in enumerate(uniques):
             key = (type(u), u)
@@ -382,6 +389,7 @@ class Counted:
     thap: np.ndarray
     reasons: dict  # session-level: reason -> number of ballots
     person_reasons: list[dict]
+    valid_ballots: int | None = None  # ballots not invalid as a whole, when counted with others
 
 
 # Each mark's class: 0 a single mark (valid), 1 blank, 2 marked several times, 3 unreadable.
@@ -529,12 +537,10 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     remaining &= ~not_issued
     hit = remaining & whole
     if hit.any():
-        labels = []
-        for k, d in enumerate(decks):
-            part = hit[starts[k]:starts[k + 1]]
-            if part.any():
-                labels.append([c or "khac" for c in d[2][part]] if d[2] is not None else ["khac"] * int(part.sum()))
-        codes, uniques = np.unique(np.array([x for part in labels for x in part], dtype=object).astype(str), return_inverse=True)
+        # Every deck's defect codes in one array (None for a deck without them: "khac").
+        defect_codes = np.concatenate([d[2] if d[2] is not None else np.full(len(d[1]), None, dtype=object) for d in decks])
+        labels = [c or "khac" for c in defect_codes[hit].tolist()]
+        codes, uniques = np.unique(np.array(labels, dtype=object).astype(str), return_inverse=True)
         reason[hit] = len(names) + uniques.reshape(-1)
         names += [str(c) for c in codes]
     remaining &= ~whole
@@ -565,11 +571,11 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         row = per_class[i]
         person_reasons[i] = {name: int(row[k]) for name, k in (("blank_row", 0), ("multi_row", 1), ("bad_row", 2)) if row[k]}
     valid_l, cao_l, tn_l, thap_l = valid.tolist(), cao.tolist(), tn.tolist(), thap.tolist()
+    valid_ballots = (sizes - np.bincount(owner[ballot_invalid], minlength=len(decks))).tolist()
     out = []
-    for k in range(len(decks)):
-        a, b, f, w = int(starts[k]), int(starts[k + 1]), int(first[k]), int(widths[k])
+    for k, (a, b, f, w) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist(), first[:-1].tolist(), widths.tolist())):
         out.append(Counted(ballot_invalid[a:b], person_valid[a:b, :w], valid_l[f:f + w], cao_l[f:f + w], tn_l[f:f + w],
-                           thap_l[f:f + w], session_reasons[k], person_reasons[f:f + w]))
+                           thap_l[f:f + w], session_reasons[k], person_reasons[f:f + w], valid_ballots[k]))
     return out
 
 
@@ -665,14 +671,16 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     problems, sess, deck, _, not_issued = start
     mode = ctx.mode
     route = info.route or "workplace"
-    summoned = _pick(figures, "summoned")
+    if figures:
+        summoned, members = _pick(figures, "summoned"), _pick(figures, "members")
+        present, issued, spoilt = _pick(figures, "present"), _pick(figures, "issued"), _pick(figures, "spoilt")
+        returned_fig = _pick(figures, "returned")
+    else:  # the usual per-ballot file: no figures at all
+        summoned = members = present = issued = spoilt = returned_fig = None
     if summoned is None:
         summoned = info.summoned
-    members = _pick(figures, "members")
     if members is None:
         members = info.members
-    present, issued, spoilt = _pick(figures, "present"), _pick(figures, "issued"), _pick(figures, "spoilt")
-    returned_fig = _pick(figures, "returned")
     at = lambda key: (figures[key].where if key in figures else sess)  # noqa: E731
 
     # Each person: (id, person record, valid, invalid, cao, tín nhiệm, thấp, reasons).
@@ -691,7 +699,7 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
             deck = replace(deck, defects=recorded)
         ballots = (deck, counted.person_valid)
         reasons = counted.reasons
-        valid_session = n - int(counted.ballot_invalid.sum())
+        valid_session = counted.valid_ballots if counted.valid_ballots is not None else n - int(counted.ballot_invalid.sum())
         invalid_session = n - valid_session
     else:
         totals = totals or []
@@ -862,18 +870,23 @@ def _set_bands(groups: list[People], rules: RuleSet) -> None:
     """Every People's band codes, all sessions in one pass."""
     if not groups:
         return
+    from itertools import chain
+
     sizes = np.array([len(g) for g in groups], dtype=np.int64)
-    low = np.concatenate([np.asarray(g.counted.thap, dtype=np.int64) for g in groups]) if sizes.sum() else np.zeros(0, np.int64)
-    valid = np.concatenate([np.asarray(g.counted.valid, dtype=np.int64) for g in groups]) if sizes.sum() else np.zeros(0, np.int64)
+    total = int(sizes.sum())
+    # Counts are Python integers (a person's count has no upper bound): object arrays first,
+    # int64 once they are known to fit.
+    low = np.fromiter(chain.from_iterable(g.counted.thap for g in groups), dtype=object, count=total)
+    valid = np.fromiter(chain.from_iterable(g.counted.valid for g in groups), dtype=object, count=total)
     fixed = np.repeat(np.array([-1 if g.base_value is None else g.base_value for g in groups], dtype=object), sizes)
     per_valid = np.repeat(np.array([g.per_valid for g in groups], dtype=bool), sizes)
     factor = max([1] + [max(b.num, b.den) for b in rules.bands])
-    top = max([0, int(valid.max(initial=0)), *(abs(int(v)) for v in (fixed.max(initial=0), fixed.min(initial=0)))])
+    top = max([0, *(abs(int(v)) for v in (valid.max(initial=0), fixed.max(initial=0), fixed.min(initial=0)))])
     if top * factor >= _INT64_SAFE:  # beyond int64: Python integers, one by one
-        base = np.where(per_valid, valid.astype(object), fixed)
+        base = np.where(per_valid, valid, fixed)
         codes = np.array([band_code(rules, int(lo), int(b)) for lo, b in zip(low.tolist(), base.tolist())], dtype=np.int8)
     else:
-        codes = band_codes(low, np.where(per_valid, valid, fixed.astype(np.int64)), rules)
+        codes = band_codes(low.astype(np.int64), np.where(per_valid, valid, fixed).astype(np.int64), rules)
     at = 0
     for g, k in zip(groups, sizes.tolist()):
         g.codes = codes[at:at + k]

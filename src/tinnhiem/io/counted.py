@@ -597,19 +597,21 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
     pid_set = set(pids)
     if isinstance(sheet, FastSheet):  # an entry workbook's session sheet, read without a table
         table = sheet
-        cells, rows, defect_values, number_values = sheet.cells, sheet.rows, sheet.defect_values, sheet.number_values
+        rows, defect_values, number_values = sheet.rows, sheet.defect_values, sheet.number_values
+        cells = list(sheet.cells.T) if sheet.cells.ndim == 2 else []
         cols, sess_series = _NO_COLUMNS, None
     else:
         table = sheet.table
         df = table.df
         pos = [p for p, _, _ in sheet.person_cols]
-        cells = df[pos].to_numpy(dtype=object) if len(df) else np.empty((0, len(pos)), dtype=object)
+        # Each person's column as the table holds it (one contiguous run): not copied.
+        cells = [df[p].to_numpy(dtype=object) for p in pos]
         rows = np.asarray(df.index, dtype=np.int64)
         defect_values, number_values = (None if table.values(k) is None else table.values(k).to_numpy(dtype=object)
                                         for k in ("defect", "number"))
         cols, sess_series = _Factorised(table), table.values("session")
     n = len(rows)
-    marks, bad_values = marks_from_cells(cells)
+    marks, bad_values = marks_from_cells(cells, n=len(rows))
     if bad_values:
         _report_bad_marks(sheet, table, rows, cells, marks, bad_values, problems)
     del cells
@@ -677,9 +679,15 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
     # Which people have a mark in each session, all sessions at once.
     any_mark = (np.logical_or.reduceat(marked, [a for _, a, _ in parts], axis=0) if parts and n and len(pids)
                 else np.zeros((len(parts), len(pids)), dtype=bool))
+    all_marked = any_mark.all(axis=1).tolist()
+    sources = np.zeros(n, dtype=np.int32)  # one file per part: sliced per session (read only)
     where = dict(file=table.file, sheet=table.sheet)
     col_where = [dict(where, column=header) for _, _, header in sheet.person_cols]  # shared, read-only
     all_cols = list(range(len(pids)))
+    # Shared by the sessions of this sheet, and read only: the columns of a deck with every
+    # person, and each person's record as the header names them (20,000 sessions x 10 people).
+    all_columns = {pid: [col_where[j]] for j, pid in enumerate(pids)}
+    records = {pid: {"name": sheet.names.get(pid, ""), "post": ""} for pid in pids}
     has_info = {key: cols.get(key) is not None for key in ("unit", "route")} if cols is not _NO_COLUMNS else {}
     has_figures = cols is not _NO_COLUMNS and any(cols.get(c.key) is not None for c in FIGURE_COLS)
     for k, (sid, a, b) in enumerate(parts):
@@ -709,26 +717,30 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
                 if pid not in pid_set:
                     problems.append(check_problem("F217_PERSON_MISSING", f"Phiên '{sid}': chưa có cột của {pid} - {s.people[pid].get('name', '')}.", **table.where(table.header_row)))
         elif several:
-            keep = all_cols if any_mark[k].all() else np.flatnonzero(any_mark[k]).tolist()
+            keep = all_cols if all_marked[k] else np.flatnonzero(any_mark[k]).tolist()
         else:
             keep = all_cols
         whole = len(keep) == len(pids)
         part = Deck(person_ids=list(pids) if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
-                    defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=np.zeros(b - a, dtype=np.int32),
-                    where=[dict(where)], columns={pids[j]: [col_where[j]] for j in keep})
+                    defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=sources[a:b],
+                    where=[dict(where)], columns=all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
         if fill_people:
             people = s.people
-            for pid in part.person_ids:
-                if pid not in people:
-                    people[pid] = {"name": sheet.names.get(pid, ""), "post": ""}
+            if not people and whole:
+                people.update(records)
+            else:
+                for pid in part.person_ids:
+                    if pid not in people:
+                        people[pid] = records[pid]
         _add_deck(g, sid, part, problems)
         _merge_figures(g, sid, cols.figures(idx, table_rows, problems) if has_figures else {}, problems)
 
 
-def _report_bad_marks(sheet, table, rows: np.ndarray, cells, marks, bad_values, problems: Problems, limit: int = 50) -> None:
+def _report_bad_marks(sheet, table, rows: np.ndarray, cells: list, marks, bad_values, problems: Problems, limit: int = 50) -> None:
+    """F.211 for the first cells that are not marks; `cells`: the person columns."""
     hits = np.argwhere((marks & BAD) != 0)
     for i, j in hits[:limit]:
-        problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[i, j])}' không phải dấu hợp lệ.",
+        problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[j][i])}' không phải dấu hợp lệ.",
                                       **{**table.where(int(rows[i])), "column": sheet.person_cols[j][2]}))
     if len(hits) > limit:
         problems.append(check_problem("F211_BAD_MARK", f"Còn {len(hits) - limit} ô khác không đọc được ({', '.join(repr(cell_text(v)) for v in bad_values[:5])}...).", file=table.file, sheet=table.sheet))
