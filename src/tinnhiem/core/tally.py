@@ -399,7 +399,8 @@ _CLASS_FLAG = np.array([0, 1, 2, 4], dtype=np.uint8)  # as bits, to OR along a b
 
 def count_deck(marks: np.ndarray, whole_defect: np.ndarray, mode: str, defect_codes: np.ndarray | None = None,
                not_issued: np.ndarray | None = None) -> Counted:
-    """Count one session's ballots (vectorised).
+    """Count one session's ballots (vectorised). whole_defect None: the ballots with a defect
+    code, or not issued.
 
     whole_ballot: a ballot with any row unmarked, marked twice or unreadable is invalid as a
     whole. per_person: only that row is void; the ballot is invalid as a whole for a whole-ballot
@@ -408,6 +409,10 @@ def count_deck(marks: np.ndarray, whole_defect: np.ndarray, mode: str, defect_co
     A national round counts 20,000 sessions, so the number of array operations per session
     matters as much as their size: the counts per person come from one bincount each."""
     n, p = marks.shape
+    if whole_defect is None:  # the ballots with a defect, or not issued
+        whole_defect = np.zeros(n, dtype=bool) if defect_codes is None or not n else np.not_equal(defect_codes, None)
+        if not_issued is not None:
+            whole_defect = whole_defect | not_issued
     cls = _ROW_CLASS[marks]
     void = cls != 0
     if mode == "whole_ballot":
@@ -464,8 +469,9 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     number of array operations for all of them (a national file holds 20,000 sessions; one
     count_deck each costs ~30 small array calls per session, most of the counting time).
 
-    decks: (marks (n, p) uint8, whole_defect (n,) bool, defect_codes (n,) object or None,
-    not_issued (n,) bool or None) per session. The decks are stacked into one array padded to the
+    decks: (marks (n, p) uint8, whole_defect (n,) bool or None, defect_codes (n,) object or None,
+    not_issued (n,) bool or None) per session; whole_defect None: the ballots with a defect code
+    or not issued, as count_deck takes it. The decks are stacked into one array padded to the
     widest session; cells past a session's own people are masked out of every count."""
     if not decks:
         return []
@@ -491,11 +497,17 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
             if p:
                 rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in pick.tolist()])
                 marks[rows, :p] = np.concatenate([decks[k][0] for k in pick.tolist()])
-    whole = np.concatenate([d[1] for d in decks]).astype(bool, copy=False)
+    # Every deck's defect codes in one array (None for a deck without them: "khac" when whole).
+    defect_codes = np.concatenate([d[2] if d[2] is not None else np.full(len(d[0]), None, dtype=object) for d in decks])
     given = [k for k, d in enumerate(decks) if d[3] is not None]
     not_issued = np.zeros(n_all, dtype=bool)
     for k in given:
         not_issued[starts[k]:starts[k + 1]] = decks[k][3]
+    # The ballots invalid as a whole: as given, else those with a defect or not issued.
+    whole = np.not_equal(defect_codes, None) | not_issued
+    for k, d in enumerate(decks):
+        if d[1] is not None:
+            whole[starts[k]:starts[k + 1]] = d[1]
     member = None if uniform else np.arange(p_max)[None, :] < widths[owner][:, None]
     cls = _ROW_CLASS[marks]
     void = cls != 0
@@ -537,8 +549,6 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     remaining &= ~not_issued
     hit = remaining & whole
     if hit.any():
-        # Every deck's defect codes in one array (None for a deck without them: "khac").
-        defect_codes = np.concatenate([d[2] if d[2] is not None else np.full(len(d[1]), None, dtype=object) for d in decks])
         labels = [c or "khac" for c in defect_codes[hit].tolist()]
         codes, uniques = np.unique(np.array(labels, dtype=object).astype(str), return_inverse=True)
         reason[hit] = len(names) + uniques.reshape(-1)
@@ -615,18 +625,17 @@ def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None) -> 
     """The checks before counting: route, ballots entered against returned, numbers issued.
     Returns (problems, sess, deck, whole-ballot defects, not issued)."""
     problems = Problems()
-    sess = dict(unit=info.unit)
+    sess = {"unit": info.unit}
     if info.route is None:
         problems.append(check_problem("W229_ROUTE_ASSUMED", f"Phiên '{info.id}': chưa biết tuyến, tạm tính theo tuyến nơi công tác.", **sess))
     if deck is None:
         return problems, sess, None, None, None
-    at = lambda key: (figures[key].where if key in figures else sess)  # noqa: E731
-    returned_fig = _pick(figures, "returned")
     n = len(deck.rows)
+    returned_fig = _pick(figures, "returned") if figures else None
     if returned_fig is not None and returned_fig != n:
-        problems.append(check_problem("F218_BALLOTS_NOT_RETURNED", f"Phiên '{info.id}': đã nhập {n} phiếu nhưng số phiếu thu về ghi {returned_fig}.", **at("returned")))
-    defects = deck.defects
-    whole = np.not_equal(defects, None) if n else np.zeros(0, dtype=bool)
+        problems.append(check_problem("F218_BALLOTS_NOT_RETURNED", f"Phiên '{info.id}': đã nhập {n} phiếu nhưng số phiếu thu về ghi {returned_fig}.", **figures["returned"].where))
+    # None: the ballots with a defect, which count_decks finds for all sessions at once.
+    whole = None
     not_issued = None
     if info.numbers is not None and n:
         nums = deck.numbers.astype(str)
@@ -638,7 +647,7 @@ def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None) -> 
         extra = int(not_issued.sum()) - 50
         if extra > 0:
             problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': còn {extra} phiếu khác mang số không có trong danh mục.", **sess))
-        whole = whole | not_issued
+        whole = np.not_equal(deck.defects, None) | not_issued
     return problems, sess, deck, whole, not_issued
 
 
