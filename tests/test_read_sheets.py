@@ -108,3 +108,22 @@ def test_header_key_equals_its_definition(value):
     folded = re.sub(r"\s+", " ", strip_marks(nfc(value)).lower()).strip()
     assert _fold(value) == folded
     assert _header_key_text.__wrapped__(value) == _SEPARATORS.sub("", folded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 6), st.lists(st.lists(st.sampled_from(["", "", "", "a", "Phiên", "1", "x y"]), min_size=6, max_size=6),
+                                   min_size=1, max_size=8))
+def test_plain_csv_table_equals_the_blank_mask_way(width, rows):
+    """A CSV without white-space-only fields: finding the blank lines column by column gives
+    the table the full blank mask gives (header, columns kept, rows kept and their numbers)."""
+    import numpy as np
+
+    values = np.array([r[:width] for r in rows], dtype=object)
+    results = []
+    for plain in (True, False):
+        try:
+            t = tables._to_table("a.csv", None, values, plain)
+            results.append((t.header, t.header_row, t.df.index.tolist(), t.df.to_numpy().tolist()))
+        except InputError as exc:
+            results.append([p.code for p in exc.problems])
+    assert results[0] == results[1]

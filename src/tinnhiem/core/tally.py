@@ -568,8 +568,9 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     r = len(names)
     table = np.bincount(owner[reason >= 0] * r + reason[reason >= 0], minlength=len(decks) * r).reshape(len(decks), r)
     session_reasons: list[dict] = [{} for _ in decks]
-    for k, j in zip(*np.nonzero(table)):
-        session_reasons[int(k)][names[int(j)]] = int(table[k, j])
+    counts = table[table != 0].tolist()  # row by row, as np.nonzero lists them
+    for k, j, c in zip(*(x.tolist() for x in np.nonzero(table)), counts):
+        session_reasons[k][names[j]] = c
     open_ballots = ~(whole | not_issued)
     open_cls = np.where(open_ballots[:, None], cls, 0)
     if member is not None:
@@ -577,9 +578,9 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     per_class = np.stack([per_person(open_cls == k) for k in (1, 2, 3)], axis=1)  # (people, 3)
     people = int(first[-1])
     person_reasons: list[dict] = [{} for _ in range(people)]
-    for i in np.flatnonzero(per_class.any(axis=1)).tolist():
-        row = per_class[i]
-        person_reasons[i] = {name: int(row[k]) for name, k in (("blank_row", 0), ("multi_row", 1), ("bad_row", 2)) if row[k]}
+    some = np.flatnonzero(per_class.any(axis=1))
+    for i, row in zip(some.tolist(), per_class[some].tolist()):
+        person_reasons[i] = {name: c for name, c in zip(("blank_row", "multi_row", "bad_row"), row) if c}
     valid_l, cao_l, tn_l, thap_l = valid.tolist(), cao.tolist(), tn.tolist(), thap.tolist()
     valid_ballots = (sizes - np.bincount(owner[ballot_invalid], minlength=len(decks))).tolist()
     out = []

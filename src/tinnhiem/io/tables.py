@@ -467,16 +467,29 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
 
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
-    if blank is None:
-        blank = _blank_mask(values, plain_blanks)
-    nonblank = ~blank.all(axis=1)
+    if blank is None and plain_blanks:
+        # Blank is "": the lines wholly blank, column by column until none is left (usually
+        # after the first column), instead of a mask of every cell (14 million in a national
+        # file); and whether a column has data only where its header is blank.
+        all_blank = np.ones(values.shape[0], dtype=bool)
+        for j in range(values.shape[1]):
+            all_blank &= values[:, j] == ""
+            if not all_blank.any():
+                break
+        nonblank = ~all_blank
+        filled_of = lambda i: bool((values[:, i] != "").any())  # noqa: E731
+    else:
+        if blank is None:
+            blank = _blank_mask(values, plain_blanks)
+        nonblank = ~blank.all(axis=1)
+        filled = (~blank).any(axis=0).tolist()
+        filled_of = filled.__getitem__
     if not nonblank.any():
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     top = int(nonblank.argmax())
     header = [nfc(_cell_text(v)) for v in values[top].tolist()]
     # Drop trailing columns with neither header nor data.
-    filled = (~blank).any(axis=0).tolist()
-    used = [i for i in range(len(header)) if header[i] or filled[i]]
+    used = [i for i in range(len(header)) if header[i] or filled_of(i)]
     width = (max(used) + 1) if used else 0
     keep = nonblank[top + 1:]  # wholly empty lines are skipped
     # Built column by column (the transpose, C-ordered): each column the readers take is then
