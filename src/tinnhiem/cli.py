@@ -119,9 +119,16 @@ def _silence_stdout() -> None:
 
 def main() -> None:
     """Entry point: usage errors (exit 2) are reported in Vietnamese."""
+    import atexit
+    import gc
     import sys
 
     from typer import _click
+
+    # The process ends with the command: the collector's passes over what is still alive at
+    # shutdown free nothing that matters (every file is closed by then) and cost a national
+    # `tally` a quarter of a second.
+    atexit.register(gc.freeze)
 
     try:
         code = app(standalone_mode=False)
