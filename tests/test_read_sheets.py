@@ -120,10 +120,12 @@ def test_plain_csv_table_equals_the_blank_mask_way(width, rows):
 
     values = np.array([r[:width] for r in rows], dtype=object)
     results = []
-    for plain in (True, False):
+    # As a CSV gives them (a list of columns), as a 2-D array, and with the full blank mask.
+    for cells, plain in ((list(values.T.copy()), True), (values, True), (values, False)):
         try:
-            t = tables._to_table("a.csv", None, values, plain)
-            results.append((t.header, t.header_row, t.df.index.tolist(), t.df.to_numpy().tolist()))
+            t = tables._to_table("a.csv", None, cells, plain)
+            results.append((t.header, t.header_row, t.df.index.tolist(), t.df.columns.tolist(), t.df.to_numpy().tolist(),
+                            [str(d) for d in t.df.dtypes]))
         except InputError as exc:
             results.append([p.code for p in exc.problems])
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]

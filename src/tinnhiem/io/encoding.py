@@ -203,7 +203,9 @@ def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     # One array for the whole table, column by column as before, each distinct value judged
     # once: going through pandas cell by cell cost ~1 ms a sheet (seconds for a workbook of
     # 4,000 session sheets), and a column repeats the same few values.
-    values = table.df.to_numpy(dtype=object)[:max_rows]  # a view: the table is one object block
+    # The first rows only, then as one array (a view when the table is one object block; a
+    # CSV's table keeps its columns apart, and all of a national file's would be copied).
+    values = table.df.iloc[:max_rows].to_numpy(dtype=object)
     if not hits and not legacy_values(set(values.ravel().tolist())):
         return []  # the usual case, judged from the sheet's distinct values in one pass
     rows = None

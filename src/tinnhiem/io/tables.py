@@ -303,8 +303,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _parse_csv(data: bytes, display: str):
-    """The cells of UTF-8 CSV `data` as a 2-D object array (row i is the user's line i + 1),
-    and whether no field holds only white space. Raises UnicodeDecodeError if not UTF-8."""
+    """The cells of UTF-8 CSV `data` as a list of columns, each a 1-D object array whose item
+    i is the user's line i + 1 (pandas' own arrays, not copied: a national file has 14 million
+    cells), and whether no field holds only white space. Raises UnicodeDecodeError if not
+    UTF-8."""
     import numpy as np
     import pandas as pd
 
@@ -330,17 +332,11 @@ def _parse_csv(data: bytes, display: str):
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
     plain = _plain_blanks(data)  # after pandas: the bytes are known to be UTF-8
-    # Column by column into one block, given back transposed: row i is still the user's line
-    # i + 1, and each column stays one contiguous run, which _to_table then keeps as it is (a
-    # national file: no second copy of its 14 million cells).
-    block = np.empty((df.shape[1], df.shape[0]), dtype=object)
-    for j in range(df.shape[1]):
-        block[j] = df.iloc[:, j].to_numpy(dtype=object)
+    columns = [df.iloc[:, j].to_numpy(dtype=object) for j in range(df.shape[1])]
     del df
-    values = block.T
     if skipped:
-        values = np.vstack([np.full((skipped, values.shape[1]), "", dtype=object), values])
-    return values, plain
+        columns = [np.concatenate([np.full(skipped, "", dtype=object), c]) for c in columns]
+    return columns, plain
 
 
 def _byte_lines(data: bytes):
@@ -459,25 +455,23 @@ def _formulas_as_text(values, cells: dict) -> None:
 
 def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False, blank=None) -> Table:
     """The table below the first non-blank row (its header), from the file's cells as a 2-D
-    object array whose row i is the user's row i + 1. Works on the array and builds one
-    DataFrame at the end: an entry workbook has thousands of small sheets, where pandas'
-    per-call overheads were most of the time."""
+    object array whose row i is the user's row i + 1, or as a list of such columns (a CSV).
+    Works on the arrays and builds one DataFrame at the end: an entry workbook has thousands of
+    small sheets, where pandas' per-call overheads were most of the time."""
     import numpy as np
     import pandas as pd
 
+    if isinstance(values, list):
+        if not plain_blanks:  # white-space-only fields: the blank mask needs all cells at once
+            values = np.stack(values, axis=1) if values else np.empty((0, 0), dtype=object)
+        elif not values or not len(values[0]):
+            raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+        else:
+            return _columns_table(display, sheet_name, values)
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     if blank is None and plain_blanks:
-        # Blank is "": the lines wholly blank, column by column until none is left (usually
-        # after the first column), instead of a mask of every cell (14 million in a national
-        # file); and whether a column has data only where its header is blank.
-        all_blank = np.ones(values.shape[0], dtype=bool)
-        for j in range(values.shape[1]):
-            all_blank &= values[:, j] == ""
-            if not all_blank.any():
-                break
-        nonblank = ~all_blank
-        filled_of = lambda i: bool((values[:, i] != "").any())  # noqa: E731
+        return _columns_table(display, sheet_name, list(values.T))
     else:
         if blank is None:
             blank = _blank_mask(values, plain_blanks)
@@ -507,6 +501,44 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
         raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
     frame = pd.DataFrame(columns.T, index=index, columns=pd.RangeIndex(width), dtype=object, copy=False)
     return Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1)
+
+
+def _columns_table(display: str, sheet_name: str | None, columns: list) -> Table:
+    """_to_table for cells given as columns where blank is simply "" (a CSV without
+    white-space-only fields). The wholly blank lines are found column by column until none is
+    left (usually after the first column) instead of a mask of every cell, a column's data is
+    looked at only where its header is blank, and the DataFrame holds the columns as they are
+    (a national file: no copy of its 14 million cells)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(columns[0])
+    all_blank = np.ones(n, dtype=bool)
+    for c in columns:
+        all_blank &= c == ""
+        if not all_blank.any():
+            break
+    nonblank = ~all_blank
+    if not nonblank.any():
+        raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
+    top = int(nonblank.argmax())
+    header = [nfc(_cell_text(c[top])) for c in columns]
+    # Drop trailing columns with neither header nor data.
+    used = [i for i in range(len(header)) if header[i] or bool((columns[i] != "").any())]
+    width = (max(used) + 1) if used else 0
+    keep = nonblank[top + 1:]  # wholly empty lines are skipped
+    if len(keep) == 0 or not width:
+        raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
+    if keep.all():
+        data = [c[top + 1:] for c in columns[:width]]
+        index = pd.RangeIndex(top + 2, n + 1)
+    else:
+        data = [c[top + 1:][keep] for c in columns[:width]]
+        index = pd.Index(np.arange(top + 2, n + 1)[keep])
+    if not len(data[0]):
+        raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
+    frame = pd.DataFrame(dict(enumerate(data)), index=index, columns=pd.RangeIndex(width), dtype=object, copy=False)
+    return Table(file=display, sheet=sheet_name, header=header[:width], df=frame, header_row=top + 1)
 
 
 _SMALL = 4096  # cells
