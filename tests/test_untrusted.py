@@ -762,3 +762,36 @@ def test_a_sheet_of_formulas_beyond_the_limit_is_refused_not_collected(tmp_path,
     monkeypatch.setattr(safety, "MAX_FORMULAS", 58)
     result = safety.scan(path, "cong-thuc.xlsx")
     assert result.problems == [] and len(result.formulas["Sheet1"]) == 58
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", " ", "  ", "a", "a b", '" "', "\u00a0", "Tín", "1"]), min_size=1, max_size=4),
+                min_size=1, max_size=5),
+       st.sampled_from([",", ";"]), st.sampled_from([b"", b"\xef\xbb\xbf"]), st.sampled_from([b"", b"\n", b"\r\n\n"]))
+def test_csv_bom_and_blank_top_lines_are_stepped_over(tmp_path_factory, rows, sep, bom, blank_top):
+    """A byte-order mark and blank lines at the top are stepped over in place (not cut off):
+    the same cells as the bare text, rows numbered as the user sees them, and the same verdict
+    on white-space-only fields."""
+    import tinnhiem.io.tables as tables
+    from tinnhiem.core.problems import InputError
+    from tinnhiem.io.tables import read_table
+
+    body = "\n".join(sep.join(r) for r in rows).encode() + b"\n"
+    prefix = bom + blank_top
+    assert tables._plain_blanks(prefix + body, len(prefix)) == tables._plain_blanks(body)
+    folder = tmp_path_factory.mktemp("csv")
+    results = []
+    for data in (body, prefix + body):
+        path = folder / "a.csv"
+        path.write_bytes(data)
+        try:
+            t = read_table(path)
+            results.append((t.header, t.header_row, t.df.index.tolist(), t.df.values.tolist()))
+        except InputError as exc:
+            results.append(sorted(p.code for p in exc.problems))
+    lines = blank_top.count(b"\n")
+    if isinstance(results[0], tuple):
+        header, header_row, index, cells = results[0]
+        assert results[1] == (header, header_row + lines, [i + lines for i in index], cells)
+    else:
+        assert results[1] == results[0]

@@ -274,17 +274,16 @@ def _read_csv(path: Path, display: str):
     # strictly, which both checks the encoding and is twice as fast as parsing a str (which it
     # would encode again). Only a file that is not UTF-8 is decoded here, then re-encoded.
     if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        # A byte-order mark is stepped over, not cut off (which would copy the whole file).
         try:
-            return ([], *_parse_csv(data, display), None)
+            return ([], *_parse_csv(raw, display, 3 if raw.startswith(b"\xef\xbb\xbf") else 0), None)
         except UnicodeDecodeError:
             pass
         except InputError:
             # pandas may stop at a malformed line before the bytes that are not UTF-8: a legacy
-            # file must still be named as such, not as a broken CSV.
-            if _is_utf8(data):
+            # file must still be named as such, not as a broken CSV. (The mark is UTF-8 too.)
+            if _is_utf8(raw):
                 raise
-        del data
     text, problems = decode(raw, display)
     if text is None:
         raise InputError(problems)
@@ -302,28 +301,30 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _parse_csv(data: bytes, display: str):
+def _parse_csv(data: bytes, display: str, start: int = 0):
     """The cells of UTF-8 CSV `data` as a list of columns, each a 1-D object array whose item
     i is the user's line i + 1 (pandas' own arrays, not copied: a national file has 14 million
     cells), and whether no field holds only white space. Raises UnicodeDecodeError if not
-    UTF-8."""
+    UTF-8. The text starts at byte `start` (after a byte-order mark)."""
     import numpy as np
     import pandas as pd
 
     # pandas takes an empty first line for a file without columns (EmptyDataError): empty lines
-    # at the top are cut here and given back as blank rows, so row numbers stay the user's.
-    top = 0
+    # at the top are stepped over here and given back as blank rows, so row numbers stay the
+    # user's.
+    top = start
     while top < len(data) and data[top] in b"\r\n":
         top += 1
-    top = data.rfind(b"\n", 0, top) + 1
-    skipped = data.count(b"\n", 0, top)
-    if top:
-        data = data[top:]
-    first = next((line for line in _byte_lines(data) if line.strip()), "")
+    newline = data.rfind(b"\n", start, top)
+    top = newline + 1 if newline >= 0 else start
+    skipped = data.count(b"\n", start, top)
+    first = next((line for line in _byte_lines(data, top) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
+    stream = io.BytesIO(data)  # shares the bytes: nothing is copied
+    stream.seek(top)
     try:
         # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
-        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
+        df = pd.read_csv(stream, encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
                          na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     except UnicodeDecodeError:
         raise
@@ -331,7 +332,7 @@ def _parse_csv(data: bytes, display: str):
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
-    plain = _plain_blanks(data)  # after pandas: the bytes are known to be UTF-8
+    plain = _plain_blanks(data, top)  # after pandas: the bytes are known to be UTF-8
     columns = [df.iloc[:, j].to_numpy(dtype=object) for j in range(df.shape[1])]
     del df
     if skipped:
@@ -339,10 +340,9 @@ def _parse_csv(data: bytes, display: str):
     return columns, plain
 
 
-def _byte_lines(data: bytes):
-    """Lines of UTF-8 bytes as text, one at a time: sniffing the delimiter must not split or
-    decode a whole large file."""
-    start = 0
+def _byte_lines(data: bytes, start: int = 0):
+    """Lines of UTF-8 bytes (from byte `start`) as text, one at a time: sniffing the delimiter
+    must not split or decode a whole large file."""
     while start < len(data):
         end = data.find(b"\n", start)
         end = len(data) if end < 0 else end
@@ -368,8 +368,9 @@ _FIELD_START = frozenset(b",;\n")
 _WS_POSITIONS = 200_000  # white-space characters looked at one by one; beyond, the regex
 
 
-def _plain_blanks(data: bytes) -> bool:
-    """True when no field of the CSV (UTF-8 `data`) holds only white space.
+def _plain_blanks(data: bytes, start: int = 0) -> bool:
+    """True when no field of the CSV (UTF-8 `data`, its text from byte `start`: nothing before
+    holds white space) holds only white space.
 
     Each white-space character is found with a byte search and judged by what surrounds it: a
     regex over the whole text took a second on a national file whose text marks hold spaces."""
@@ -383,9 +384,9 @@ def _plain_blanks(data: bytes) -> bool:
         while p >= 0:
             seen += 1
             if seen > _WS_POSITIONS:
-                return _SPACE_ONLY_FIELD.search(data.decode("utf-8")) is None
-            q = p - 1 if p and data[p - 1] == 34 else p  # an opening quote
-            if q == 0 or data[q - 1] in _FIELD_START:
+                return _SPACE_ONLY_FIELD.search(data[start:].decode("utf-8")) is None
+            q = p - 1 if p > start and data[p - 1] == 34 else p  # an opening quote
+            if q == start or data[q - 1] in _FIELD_START:
                 e = _WS_RUN.match(data, p).end()
                 if e < n and data[e] == 34:  # a closing quote
                     e += 1
