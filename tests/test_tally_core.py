@@ -348,6 +348,10 @@ def test_people_equal_one_by_one_results(sessions, mode, base, rnd):
     from tinnhiem.core.tally import BAND_NONE, People
 
     items = _random_items(rnd, sessions)
+    # The --json entries made straight from the counts equal those of the results made first.
+    straight = [res.to_json() for res, _ in tally_sessions(items, RULES, mode, base)]
+    made = [(list(res.results), res.to_json())[1] for res, _ in tally_sessions(items, RULES, mode, base)]
+    assert straight == made
     for res, _ in tally_sessions(items, RULES, mode, base):
         assert isinstance(res.results, People) and res.results.codes is not None
         codes = res.results.codes.tolist()  # before the results are made: the summary's view

@@ -369,7 +369,7 @@ class SessionResult:
                 "summoned": self.summoned, "present": self.present, "issued": self.issued,
                 "returned": self.returned, "valid": self.valid, "invalid": self.invalid,
                 "base": self.base, "base_value": self.base_value,
-                "results": [r.to_json() for r in self.results],
+                "results": self.results.to_json() if isinstance(self.results, People) else [r.to_json() for r in self.results],
                 "meeting_date": self.info.meeting_date.isoformat() if self.info.meeting_date else None,
                 "members": self.members, "validity_mode": self.mode, "layout": self.layout,
                 "invalid_reasons": self.reasons}
@@ -663,6 +663,11 @@ class _Context:
         self.min_voters = int(rules.section("secrecy").get("min_voters", 0) or 0)
         self.bands: dict = {}  # (low, base, route) -> band fields: a few thousand over 200,000 people
 
+    def code_fields(self, route: str) -> list[tuple[str | None, str, str]]:
+        """The band fields of each band code + 1 (see band_codes), as band() gives them."""
+        return [(None, "", ""), (BAND_NONE, "Không thuộc mức nào", ""),
+                *((b.id, b.label, b.consequence.get(route, "")) for b in self.rules.bands)]
+
     def band(self, low: int, base: int | None, route: str) -> tuple[str | None, str, str]:
         if base is None or base <= 0:
             return None, "", ""
@@ -829,6 +834,27 @@ class People(Sequence):
                            for pid, valid, cao, tn, thap, why in zip(self.ids, *_ints(c.valid, c.cao, c.tin_nhiem, c.thap),
                                                                      c.person_reasons)]
         return self._items
+
+    def to_json(self) -> list[dict]:
+        """[r.to_json() for r in self], made straight from the counts and band codes: a national
+        --json document has 200,000 of them."""
+        if self._items is not None or self.codes is None:
+            return [r.to_json() for r in self.items()]
+        c, n, people, route, ctx = self.counted, self.n, self.people, self.route, self.ctx
+        named = ctx.code_fields(route)
+        fixed, per_valid = self.base_value, self.per_valid
+        out = []
+        for pid, valid, cao, tn, thap, why, code in zip(self.ids, *_ints(c.valid, c.cao, c.tin_nhiem, c.thap),
+                                                        c.person_reasons, self.codes.tolist()):
+            bv = valid if per_valid else fixed
+            person = people.get(pid) or {}
+            band, label, consequence = named[code + 1]
+            out.append({"id": pid, "name": person.get("name", ""), "post": person.get("post", ""), "valid": valid,
+                        "invalid": n - valid, "cao": cao, "tin_nhiem": tn, "thap": thap, "pct_cao": percent(cao, bv),
+                        "pct_tin_nhiem": percent(tn, bv), "pct_thap": percent(thap, bv), "band": band,
+                        "category": person.get("category"), "base_value": bv, "band_label": label,
+                        "consequence": consequence, "invalid_reasons": why})
+        return out
 
     def __len__(self) -> int:
         return len(self.ids)
