@@ -84,6 +84,60 @@ def _key_table() -> dict[int, str | None]:
     return table
 
 
+# Joins many texts into one for the batch forms below. A NUL is no white space, no separator and
+# no mark, composes with nothing and is no cased letter: every C pass treats the text on either
+# side of it as it treats a text on its own. A text holding a NUL goes the one-by-one way.
+_JOIN = "\x00"
+
+
+def nfc_many(values: list[str]) -> list[str]:
+    """[nfc(v) for v in values] for texts, checked in two C passes over all of them at once:
+    the headers of an entry workbook (50,000 of them nationally) are nearly always clean."""
+    joined = _JOIN.join(values)
+    if (joined.count(_JOIN) == len(values) - 1 and unicodedata.is_normalized("NFC", joined)
+            and not _ODD_SPACE_MANY.search(joined)):
+        return list(values)  # nfc gives each text back as it is
+    return [nfc(v) for v in values]
+
+
+# _ODD_SPACE for every text of a joined batch: a text's start and end are also next to a NUL.
+_ODD_SPACE_MANY = re.compile(r"[^\S ]|  |^ | $|\x00 | \x00")
+
+
+def header_keys(values: list[str]) -> list[str]:
+    """[header_key(v) for v in values] for texts, in three C passes over all of them at once
+    (NFD, translate, lower) instead of three for each: an entry workbook has 40,000 distinct
+    person headers. The translation table covers only the characters present."""
+    if not values:
+        return []
+    joined = _JOIN.join(values)
+    if joined.count(_JOIN) != len(values) - 1:
+        return [header_key(v) for v in values]
+    if joined.isascii():
+        keys = _SEPARATORS.sub("", joined.lower())
+    else:
+        decomposed = unicodedata.normalize("NFD", joined)
+        chars = set(decomposed)
+        if max(chars) > "\uffff":  # as _header_key_text: the long way
+            return [header_key(v) for v in values]
+        dropped = {ch for ch in chars if unicodedata.combining(ch) or ch.isspace()}
+        if all(ch.isascii() or ch in dropped or ch in "đĐ" for ch in chars):
+            # Vietnamese: once đ/Đ are d/D, every other non-ASCII character is one the table
+            # drops; dropping them while encoding to ASCII is a C pass, where str.translate
+            # looks each character up in a dict (70 ms for a national workbook's headers).
+            ascii_ = decomposed.replace("đ", "d").replace("Đ", "D").encode("ascii", "ignore")
+            keys = ascii_.translate(None, _ASCII_SEPARATORS).lower().decode("ascii")
+        else:
+            table: dict[int, str | None] = {ord(ch): None for ch in dropped}
+            table.update({ord("_"): None, ord("-"): None, ord("đ"): "d", ord("Đ"): "D"})
+            keys = decomposed.translate(table).lower()
+    return keys.split(_JOIN)
+
+
+# The ASCII characters _key_table drops: white space, '_' and '-'.
+_ASCII_SEPARATORS = bytes(cp for cp in range(128) if chr(cp).isspace() or chr(cp) in "_-")
+
+
 def slug(value) -> str:
     """ASCII identifier from a Vietnamese name: 'Sở Tài chính' -> 'so-tai-chinh'."""
     text = re.sub(r"[^a-z0-9]+", "-", fold(value))

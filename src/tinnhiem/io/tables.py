@@ -4,6 +4,7 @@ the row number the user sees in the spreadsheet, plus the headers as written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -132,6 +133,20 @@ def _checked_file(path: Path, display: str):
     return key, checked
 
 
+def sheet_names(path: Path, display: str | None = None) -> list[str]:
+    """The names of a workbook's sheets, after the checks of the file as a whole (raises as
+    read_table does: calamine opens no file the pre-flight has not passed); [] when calamine
+    cannot open it (read_table then says why). The open workbook is kept for the reads after."""
+    import python_calamine
+
+    path = Path(path)
+    key, _ = _checked_file(path, display or str(path))
+    try:
+        return list(_open_book(path, python_calamine, key)[1])
+    except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+        return []
+
+
 @dataclass
 class Grid:
     """One sheet's cells as read (a 2-D object array, row i = the user's row i + 1, formulas
@@ -192,16 +207,25 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
         grids.append(Grid(display, name, has_formulas=bool(formulas.get(name))))
     flat = np.empty(len(cells), dtype=object)
     flat[:] = cells  # one copy of the references; each sheet's grid is a view
-    del cells
     start = 0
     for g, (n, width) in zip((g for g in grids if g.error is None), shapes):
         g.values = flat[start:start + n * width].reshape(n, width)
         _formulas_as_text(g.values, formulas.get(g.sheet, {}))
         start += n * width
-    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
-    judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
-    blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
-    del codes
+    # The distinct cells, from a set (a quarter of factorize's time: most cells are the same few
+    # short strings; formulas shown as text are among them). When the only blank-looking one is
+    # "", blank is simply == "" (a C loop); otherwise, or with a value of a type calamine does not
+    # give, each distinct value is judged.
+    uniques = set(flat.tolist() if any(formulas.get(g.sheet) for g in grids if g.error is None) else cells)
+    del cells
+    if all(type(v) in _PLAIN_CELL_TYPES for v in uniques) and not any(
+            v is None or (type(v) is float and v != v) or (type(v) is str and v != "" and not v.strip()) for v in uniques):
+        blank_all = flat == ""
+    else:
+        codes, distinct = pd.factorize(flat, use_na_sentinel=True)
+        judged = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct), dtype=bool, count=len(distinct))
+        blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
+        del codes
     legacy_possible = legacy_values(uniques)
     start = 0
     for g in grids:
@@ -210,6 +234,9 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
             g.legacy_possible = legacy_possible
             start += g.values.size
     return grids
+
+
+_PLAIN_CELL_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
 # The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000
