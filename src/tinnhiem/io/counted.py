@@ -217,18 +217,25 @@ def _index_entries(index: Table, names: frozenset[str]) -> list[tuple[Problems, 
     rows = index.df.index.tolist()
     columns = {key: index.df[pos].tolist() for key, pos in index.columns.items()}
     nothing = [None] * len(rows)
-    titles, sids = columns.get("sheet", nothing), columns.get("session", nothing)
-    units, routes, dates = columns.get("unit", nothing), columns.get("route", nothing), columns.get("meeting_date", nothing)
+
+    def texts(key: str) -> list[str]:  # cell_text of each cell of the column, all at once when all are text
+        values = columns.get(key)
+        if values is None:
+            return [""] * len(rows)
+        return nfc_many(values) if all(type(v) is str for v in values) else [cell_text(v) for v in values]
+
+    titles, sids, units = texts("sheet"), texts("session"), texts("unit")
+    routes = [ROUTE_ALIASES.get(k) if k else None for k in header_keys(texts("route"))]  # as _route
+    dates = columns.get("meeting_date", nothing)
     figures = [(col.key, columns[col.key], index.column_name(col.key)) for col in FIGURE_COLS if col.key in columns]
     file, sheet_name = index.file, index.sheet
     entries: list[tuple[Problems, str, dict, str | None]] = []
     for i, row in enumerate(rows):
-        title = cell_text(titles[i])
-        sid = cell_text(sids[i])
+        title, sid = titles[i], sids[i]
         if not title or not sid:
             continue
         found = Problems()
-        info = {"unit": cell_text(units[i]) or sid, "route": _route(routes[i]), "meeting_date": dates[i], "figures": {},
+        info = {"unit": units[i] or sid, "route": routes[i], "meeting_date": dates[i], "figures": {},
                 "where": {"file": file, "sheet": sheet_name, "row": row, "column": None}}
         for key, values, column in figures:
             value = values[i]
@@ -304,7 +311,7 @@ def _plain_persons(header: list[str], keys: list[str]) -> list[tuple[int, str, s
     keys beside it) is the plain layout: match_columns(BALLOT_META_COLS) must find 'Số phiếu'
     first, 'Lỗi phiếu' last and nothing else (the first and last headers name those columns
     and no other, the rest none at all), and each other header is 'ID - Name'."""
-    if all(not lk.isdisjoint(keys) for lk in _LEVEL_KEYS):
+    if not _LEVEL_ANY.isdisjoint(keys) and all(not lk.isdisjoint(keys) for lk in _LEVEL_KEYS):
         return None  # a per-person totals table
     if _META_OF.get(keys[0]) != "number" or _META_OF.get(keys[-1]) != "defect":
         return None
@@ -368,6 +375,7 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
 
 _LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
 _META_OF = _meta_of()
+_LEVEL_ANY = frozenset().union(*_LEVEL_KEYS)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from tinnhiem.core.problems import InputError, Problem, UsageError
@@ -198,11 +199,11 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
         except InputError as exc:
             grids.append(Grid(display, name, error=exc))
             continue
-        width = max(map(len, rows), default=0)
-        if any(len(r) != width for r in rows):  # ragged rows padded with None, as _grid does
+        widths = set(map(len, rows))
+        width = max(widths, default=0)
+        if len(widths) > 1:  # ragged rows padded with None, as _grid does
             rows = [list(r) + [None] * (width - len(r)) for r in rows]
-        for r in rows:
-            cells.extend(r)
+        cells.extend(chain.from_iterable(rows))
         shapes.append((len(rows), width))
         grids.append(Grid(display, name, has_formulas=bool(formulas.get(name))))
     flat = np.empty(len(cells), dtype=object)
@@ -210,13 +211,14 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
     start = 0
     for g, (n, width) in zip((g for g in grids if g.error is None), shapes):
         g.values = flat[start:start + n * width].reshape(n, width)
-        _formulas_as_text(g.values, formulas.get(g.sheet, {}))
+        if g.has_formulas:
+            _formulas_as_text(g.values, formulas[g.sheet])
         start += n * width
     # The distinct cells, from a set (a quarter of factorize's time: most cells are the same few
     # short strings; formulas shown as text are among them). When the only blank-looking one is
     # "", blank is simply == "" (a C loop); otherwise, or with a value of a type calamine does not
     # give, each distinct value is judged.
-    uniques = set(flat.tolist() if any(formulas.get(g.sheet) for g in grids if g.error is None) else cells)
+    uniques = set(flat.tolist() if any(g.has_formulas for g in grids) else cells)
     del cells
     if all(type(v) in _PLAIN_CELL_TYPES for v in uniques) and not any(
             v is None or (type(v) is float and v != v) or (type(v) is str and v != "" and not v.strip()) for v in uniques):
