@@ -270,61 +270,59 @@ def _fast_sheets(grids: list[Grid], sids: list[str], known: dict[str, str]) -> l
     headers = nfc_many([v for _, raw in chosen for v in raw])
     keys = header_keys(headers)
     # The layout of each chosen sheet, from its header alone.
-    laid: list[tuple[int, list[str], list[tuple[int, str, str]]]] = []  # (grid, header, (position, id, header))
+    laid: list[tuple[int, list[str], list[tuple[int, str, str]]]] = []  # (grid, header, person columns)
     raw_names: list[str] = []
     start = 0
     for i, raw in chosen:
         width = len(raw)
         header, hkeys = headers[start:start + width], keys[start:start + width]
         start += width
-        persons = _plain_persons(header, hkeys)
+        persons = _plain_persons(header, hkeys, raw_names)
         if persons is not None:
             laid.append((i, header, persons))
-            raw_names.extend(name for _, _, name in persons)
-    person_names = iter(nfc_many(raw_names))
-    pid_keys = iter(header_keys([pid for *_, persons in laid for _, pid, _ in persons]) if known else ())
+    person_names = nfc_many(raw_names)
+    pid_keys = header_keys([pid for *_, persons in laid for _, pid, _ in persons]) if known else []
     out: list[FastSheet | None] = [None] * len(grids)
+    start = 0
     for i, header, persons in laid:
-        names: dict[str, str] = {}
-        person_cols: list[tuple[int, str, str]] = []
-        ok = True
-        for pos, pid, _ in persons:
-            name = next(person_names)
-            if known:
-                hk = next(pid_keys)
-                if hk not in known:
-                    ok = False  # F.207 to report: the usual way
-                    continue
-                pid = known[hk]
-            if pid in names:
-                ok = False  # F.226
-                continue
-            names[pid] = name
-            person_cols.append((pos, pid, header[pos]))
-        if ok:
-            out[i] = _fast_cells(grids[i], sids[i], header, person_cols, names)
+        n = len(persons)
+        sheet_names, start = person_names[start:start + n], start + n
+        if known:  # the ids as the working folder spells them
+            ids = [known.get(hk) for hk in pid_keys[start - n:start]]
+            if None in ids:
+                continue  # F.207 (a person no session has) to report: the usual way
+            persons = [(pos, pid, text) for (pos, _, text), pid in zip(persons, ids)]
+        names = dict(zip([pid for _, pid, _ in persons], sheet_names))
+        if len(names) != n:
+            continue  # F.226 (two columns of one person) to report: the usual way
+        out[i] = _fast_cells(grids[i], sids[i], header, persons, names)
     return out
 
 
-def _plain_persons(header: list[str], keys: list[str]) -> list[tuple[int, str, str]] | None:
-    """(position, id, name as written) of each person column when the header (NFC, its folded
-    keys beside it) is the plain layout: match_columns(BALLOT_META_COLS) must find 'Số phiếu'
-    first, 'Lỗi phiếu' last and nothing else (the first and last headers name those columns
-    and no other, the rest none at all), and each other header is 'ID - Name'."""
+def _plain_persons(header: list[str], keys: list[str], names: list[str]) -> list[tuple[int, str, str]] | None:
+    """(position, id, header) of each person column when the header (NFC, its folded keys
+    beside it) is the plain layout, each name as written added to `names`: match_columns(
+    BALLOT_META_COLS) must find 'Số phiếu' first, 'Lỗi phiếu' last and nothing else (the first
+    and last headers name those columns and no other, the rest none at all), and each other
+    header is 'ID - Name'."""
     if not _LEVEL_ANY.isdisjoint(keys) and all(not lk.isdisjoint(keys) for lk in _LEVEL_KEYS):
         return None  # a per-person totals table
     if _META_OF.get(keys[0]) != "number" or _META_OF.get(keys[-1]) != "defect":
         return None
+    if not _META_OR_IGNORED.isdisjoint(keys[1:-1]):
+        return None
     persons = []
+    found = []
     for pos in range(1, len(header) - 1):
-        if keys[pos] in IGNORED or keys[pos] in META_KEYS:
-            return None
         # The header is NFC with single spaces: _person_header's split, without its nfc of the
         # name (done for all names at once).
-        parts = header[pos].split(" ", 2)
-        if len(parts) != 3 or parts[1] not in ("-", "–", "—") or not parts[2]:
+        text = header[pos]
+        parts = text.split(" ", 2)
+        if len(parts) != 3 or parts[1] not in _DASHES or not parts[2]:
             return None
-        persons.append((pos, parts[0], parts[2]))
+        persons.append((pos, parts[0], text))
+        found.append(parts[2])
+    names.extend(found)
     return persons
 
 
@@ -333,11 +331,16 @@ def _fast_cells(grid: Grid, sid: str, header: list[str], persons: list[tuple[int
     (FILE_NO_ROWS: the usual way)."""
     values, blank = grid.values, grid.blank
     width = len(header)
-    keep = ~blank[1:].all(axis=1)  # wholly empty lines are skipped, as read_table does
-    if not keep.any():
-        return None
-    data = values[1:][keep]
-    rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
+    empty = blank[1:].all(axis=1)  # wholly empty lines are skipped, as read_table does
+    if empty.any():
+        keep = ~empty
+        if not keep.any():
+            return None
+        data = values[1:][keep]
+        rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
+    else:  # the usual sheet: every line kept
+        data = values[1:]
+        rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)
     return FastSheet(file=grid.file, sheet=grid.sheet, header=header, session_fixed=sid, person_cols=persons, names=names,
                      columns={"number": 0, "defect": width - 1}, rows=rows, cells=data[:, 1:width - 1],
                      number_values=data[:, 0].copy(), defect_values=data[:, width - 1].copy())
@@ -376,6 +379,8 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
 _LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
 _META_OF = _meta_of()
 _LEVEL_ANY = frozenset().union(*_LEVEL_KEYS)
+_META_OR_IGNORED = frozenset(IGNORED | META_KEYS)
+_DASHES = ("-", "–", "—")
 
 
 @lru_cache(maxsize=1 << 16)
