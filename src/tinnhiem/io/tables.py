@@ -206,8 +206,7 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
         cells.extend(chain.from_iterable(rows))
         shapes.append((len(rows), width))
         grids.append(Grid(display, name, has_formulas=bool(formulas.get(name))))
-    flat = np.empty(len(cells), dtype=object)
-    flat[:] = cells  # one copy of the references; each sheet's grid is a view
+    flat = np.fromiter(cells, dtype=object, count=len(cells))  # each sheet's grid is a view of it
     start = 0
     for g, (n, width) in zip((g for g in grids if g.error is None), shapes):
         g.values = flat[start:start + n * width].reshape(n, width)
