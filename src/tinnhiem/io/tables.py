@@ -219,15 +219,18 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
     # give, each distinct value is judged.
     uniques = set(flat.tolist() if any(g.has_formulas for g in grids) else cells)
     del cells
-    if all(type(v) in _PLAIN_CELL_TYPES for v in uniques) and not any(
-            v is None or (type(v) is float and v != v) or (type(v) is str and v != "" and not v.strip()) for v in uniques):
+    texts = [v for v in uniques if type(v) is str]
+    types = set(map(type, uniques))
+    # (no None: NoneType is not among the types; a text only of white space is what isspace() is)
+    if types <= _PLAIN_CELL_TYPES and not any(map(str.isspace, texts)) and (
+            float not in types or not any(v != v for v in uniques if type(v) is float)):
         blank_all = flat == ""
     else:
         codes, distinct = pd.factorize(flat, use_na_sentinel=True)
         judged = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct), dtype=bool, count=len(distinct))
         blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
         del codes
-    legacy_possible = legacy_values(uniques)
+    legacy_possible = legacy_values(texts)
     start = 0
     for g in grids:
         if g.error is None:
