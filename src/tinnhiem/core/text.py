@@ -111,9 +111,9 @@ _NOT_A_SPACE = re.compile(r"[^\S ]")  # white space other than a plain space
 
 
 def header_keys(values: list[str]) -> list[str]:
-    """[header_key(v) for v in values] for texts, in three C passes over all of them at once
-    (NFD, translate, lower) instead of three for each: an entry workbook has 40,000 distinct
-    person headers. The translation table covers only the characters present."""
+    """[header_key(v) for v in values] for texts, in a few C passes over all of them at once
+    (NFD, marks and separators dropped, lower case) instead of a few for each: an entry workbook
+    has 40,000 distinct person headers."""
     if not values:
         return []
     joined = _JOIN.join(values)

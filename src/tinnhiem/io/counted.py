@@ -155,7 +155,7 @@ def read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> In
 
     The cyclic garbage collector is off while reading, as `tally` has it (commands.common.run,
     keeps_objects): everything read is kept, and an entry workbook's 4,000 sheets made it walk
-    the growing heap again and again (0.2 s of 2.8 s nationally) to free nothing."""
+    the growing heap again and again (0.1 s nationally) to free nothing."""
     import gc
 
     if not gc.isenabled():
@@ -301,13 +301,13 @@ def _fast_sheets(grids: list[Grid], sids: list[str], known: dict[str, str]) -> l
     start = 0
     for i, header, persons in laid:
         n = len(persons)
-        sheet_names, start = person_names[start:start + n], start + n
+        their_names, start = person_names[start:start + n], start + n
         if known:  # the ids as the working folder spells them
             ids = [known.get(hk) for hk in pid_keys[start - n:start]]
             if None in ids:
                 continue  # F.207 (a person no session has) to report: the usual way
             persons = [(pos, pid, text) for (pos, _, text), pid in zip(persons, ids)]
-        names = dict(zip([pid for _, pid, _ in persons], sheet_names))
+        names = dict(zip([pid for _, pid, _ in persons], their_names))
         if len(names) != n:
             continue  # F.226 (two columns of one person) to report: the usual way
         out[i] = _fast_cells(grids[i], sids[i], header, persons, names)
@@ -354,7 +354,7 @@ def _fast_cells(grid: Grid, sid: str, header: list[str], persons: list[tuple[int
             return None
         data = values[1:][keep]
         rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
-    else:  # the usual sheet: every line kept
+    else:  # the usual sheet: every line kept, the cells a view (they are only read)
         data = values[1:]
         rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)
     return FastSheet(file=grid.file, sheet=grid.sheet, header=header, session_fixed=sid, person_cols=persons, names=names,

@@ -219,7 +219,7 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
     # give, each distinct value is judged.
     uniques = set(flat.tolist() if any(g.has_formulas for g in grids) else cells)
     del cells
-    texts = [v for v in uniques if type(v) is str]
+    texts = [v for v in uniques if isinstance(v, str)]
     types = set(map(type, uniques))
     # (no None: NoneType is not among the types; a text only of white space is what isspace() is)
     if types <= _PLAIN_CELL_TYPES and not any(map(str.isspace, texts)) and (
