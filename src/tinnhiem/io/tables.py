@@ -12,7 +12,7 @@ from itertools import chain
 from pathlib import Path
 
 from tinnhiem.core.problems import InputError, Problem, UsageError
-from tinnhiem.core.text import header_key, is_blank, nfc
+from tinnhiem.core.text import header_key, header_keys, is_blank, nfc
 
 SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".txt"}
 
@@ -74,8 +74,11 @@ def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
     problems: list[Problem] = list(table.problems)
     table.problems = []
     by_key: dict[str, int] = {}
-    for pos, name in enumerate(table.header):
-        by_key.setdefault(header_key(name), pos)
+    header = table.header
+    # All headers folded at once when they are text (header_keys equals header_key on each).
+    keys = header_keys(header) if all(type(h) is str for h in header) else [header_key(h) for h in header]
+    for pos, key in enumerate(keys):
+        by_key.setdefault(key, pos)
     for col in columns:
         for k in col.keys():
             if k in by_key:
