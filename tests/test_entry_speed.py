@@ -234,3 +234,49 @@ def test_an_unsafe_entry_workbook_is_refused_before_calamine_opens_it(tmp_path, 
     # The clean workbook is read, its session sheet the fast way.
     inp = counted.read_inputs([path], None, set())
     assert [type(b).__name__ for b in inp.ballots] == ["FastSheet"] and opened
+
+
+# --- the pre-flight still checks every byte of every part --------------------------------------
+
+def _stored_copy(src, dst, edit):
+    """`src` rewritten uncompressed, then `edit(bytes, {name: (data offset, size)})` applied to
+    the archive's bytes (a bad byte, a wrong declared size)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    with zipfile.ZipFile(dst) as z:
+        where = {}
+        raw = dst.read_bytes()
+        for info in z.infolist():
+            o = info.header_offset
+            start = o + 30 + int.from_bytes(raw[o + 26:o + 28], "little") + int.from_bytes(raw[o + 28:o + 30], "little")
+            where[info.filename] = (start, info.file_size)
+    dst.write_bytes(edit(bytearray(raw), where))
+    return dst
+
+
+def test_a_sheet_part_with_a_bad_byte_or_a_wrong_size_is_refused(tmp_path):
+    from tinnhiem.io.safety import scan
+
+    path = _book(tmp_path / "so.xlsx", {"Phiên": [["Trang tính", "Mã phiên"], ["A", "s1"]],
+                                        "A": [["Số phiếu", "CB1 - Trần Văn A", "Lỗi phiếu"], [1, "1", None]]})
+
+    def bad_byte(raw, where):
+        start, size = where["xl/worksheets/sheet2.xml"]
+        raw[start + size // 2] ^= 0x01  # the CRC no longer matches
+        return bytes(raw)
+
+    def shorter(raw, where):
+        # The central directory declares the part a byte shorter than it is (uncompressed: the
+        # compressed size too): zipfile reads the declared bytes, whose CRC is not the part's.
+        size = where["xl/worksheets/sheet2.xml"][1]
+        header = raw.find(b"xl/worksheets/sheet2.xml", raw.find(b"PK\x01\x02")) - 46  # its central directory entry
+        for field in (20, 24):  # compressed and uncompressed sizes
+            raw[header + field:header + field + 4] = (size - 1).to_bytes(4, "little")
+        return bytes(raw)
+
+    for edit in (bad_byte, shorter):
+        bad = _stored_copy(path, tmp_path / f"{edit.__name__}.xlsx", edit)
+        problems = scan(bad, bad.name).problems
+        assert [p.code for p in problems] == ["FILE_CORRUPT"], (edit.__name__, problems)
+    assert scan(_stored_copy(path, tmp_path / "same.xlsx", lambda raw, where: bytes(raw)), "same.xlsx").problems == []
