@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,8 @@ from tinnhiem.io.workdir import SESSIONS, STATE_DIR
 
 MARKS = ["1", "2", "3", "", "", "1", "2", "3", "1,3", "13", "cao", "Tín nhiệm thấp", "x", "4", 2, 3.0, 2.5, " ", None]
 DEFECTS = [None] * 8 + ["gach_ten", "khong_do_ban_kiem_phieu_phat", "rách góc", "Ghi thêm tên"]
-TWEAKS = ["none"] * 6 + ["extra_column", "bare_id", "duplicate_person", "header_row_2", "header_only", "empty_cells", "formula", "unknown_person"]
+TWEAKS = ["none"] * 6 + ["extra_column", "bare_id", "duplicate_person", "header_row_2", "header_only", "empty_cells", "formula", "unknown_person",
+          "nfd_header", "spaced_header"]
 
 
 def _sessions(rnd: random.Random) -> list[Session]:
@@ -64,6 +66,10 @@ def _fill(path, sessions, titles, rnd: random.Random) -> list[str]:
             ws.cell(row=1, column=width).value = " "
         elif tweak == "unknown_person":  # F.207 when the people are known from the working folder
             ws.cell(row=1, column=2).value = "ZZ9 - Người lạ"
+        elif tweak == "nfd_header":  # headers are normalised all at once: one odd header among them
+            ws.cell(row=1, column=2).value = unicodedata.normalize("NFD", ws.cell(row=1, column=2).value)
+        elif tweak == "spaced_header":
+            ws.cell(row=1, column=2).value = "  " + ws.cell(row=1, column=2).value.replace(" - ", " \u00a0-  ") + " "
         elif tweak == "formula":  # openpyxl stores it as a formula with no cached value
             ws.cell(row=2, column=2).value = "=1+1"
     wb.save(path)

@@ -18,8 +18,8 @@ import numpy as np
 from tinnhiem.core.problems import InputError, Problem, Problems
 from tinnhiem.core.tally import (BAD, FIGURES, Deck, Figure, PersonTotal, SessionInfo, check_problem,
                                  marks_from_cells, mark_text, parse_defect)
-from tinnhiem.core.text import _ODD_SPACE, fold, header_key, nfc, slug
-from tinnhiem.io.tables import Column, Grid, Table, cell_int, cell_text, match_columns, read_grids, read_table
+from tinnhiem.core.text import _ODD_SPACE, fold, header_key, header_keys, nfc, nfc_many, slug
+from tinnhiem.io.tables import Column, Grid, Table, cell_int, cell_text, match_columns, read_grids, read_table, sheet_names
 
 INDEX_SHEET = "Phiên"
 GUIDE_SHEET = "Hướng dẫn"
@@ -151,7 +151,23 @@ class Input:
 
 
 def read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> Input:
-    """Read every file; problems of all files at once (InputError only when nothing is usable)."""
+    """Read every file; problems of all files at once (InputError only when nothing is usable).
+
+    The cyclic garbage collector is off while reading, as `tally` has it (commands.common.run,
+    keeps_objects): everything read is kept, and an entry workbook's 4,000 sheets made it walk
+    the growing heap again and again (0.1 s nationally) to free nothing."""
+    import gc
+
+    if not gc.isenabled():
+        return _read_inputs(paths, sheet, known_ids)
+    gc.disable()
+    try:
+        return _read_inputs(paths, sheet, known_ids)
+    finally:
+        gc.enable()
+
+
+def _read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> Input:
     out = Input()
     errors: list[Problem] = []
     known = {header_key(i): i for i in known_ids}  # once, not per sheet: 4,000 sheets x 100,000 people
@@ -170,7 +186,7 @@ def read_inputs(paths: list[Path], sheet: str | None, known_ids: set[str]) -> In
 def _read_one(path: Path, display: str, sheet: str | None, known: dict[str, str], out: Input) -> None:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".ods") and sheet is None and path.is_file():
-        names = _sheet_names(path)
+        names = sheet_names(path, display)
         if names and INDEX_SHEET in names:
             index = read_table(path, INDEX_SHEET, display)
             if not match_columns(index, INDEX_COLS):
@@ -180,48 +196,25 @@ def _read_one(path: Path, display: str, sheet: str | None, known: dict[str, str]
     _classify(table, None, known, out)
 
 
-def _sheet_names(path: Path) -> list[str]:
-    import python_calamine
-
-    try:
-        return list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception:  # noqa: BLE001 - read_table reports a broken file with its own message
-        return []
-
-
 def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str], known: dict[str, str], out: Input) -> None:
     """The workbook from `ballots`: the index sheet "Phiên" and one sheet per session."""
     out.problems.extend(index.problems)
     index.problems = []
     # First the index, then the session sheets it names, read in one batch (read_grids); the
     # problems come out in the same order as reading each sheet after its index line.
-    entries: list[tuple[Problems, str, dict, str | None]] = []
-    for row, rec in index.records():
-        title = cell_text(rec.get("sheet"))
-        sid = cell_text(rec.get("session"))
-        if not title or not sid:
-            continue
-        found = Problems()
-        info = {"unit": cell_text(rec.get("unit")) or sid, "route": _route(rec.get("route")),
-                "meeting_date": rec.get("meeting_date"), "figures": {}, "where": index.where(row)}
-        for col in FIGURE_COLS:
-            value = _count(rec.get(col.key), index, row, col.key, found, optional=True)
-            if value is not None:
-                info["figures"][col.key] = Figure(value, index.where(row, col.key))
-        if title not in names:
-            found.append(check_problem("F216_SESSION_UNDETERMINED", f"Trang 'Phiên' ghi trang tính '{title}' nhưng tệp không có trang đó.", **index.where(row, "sheet")))
-            title = None
-        entries.append((found, sid, info, title))
-    grids = iter(read_grids(path, [title for *_, title in entries if title is not None], display))
+    entries = _index_entries(index, frozenset(names))
+    grids = read_grids(path, [title for *_, title in entries if title is not None], display)
+    fast = iter(_fast_sheets(grids, [sid for _, sid, _, title in entries if title is not None], known)
+                if FAST_ENTRY_SHEETS else [None] * len(grids))
+    grids = iter(grids)
     for found, sid, info, title in entries:
         out.problems.extend(found)
         out.index[sid] = info
         if title is None:
             continue
-        grid = next(grids)
-        fast = _fast_sheet(grid, sid, known) if FAST_ENTRY_SHEETS else None
-        if fast is not None:
-            out.ballots.append(fast)
+        grid, sheet = next(grids), next(fast)
+        if sheet is not None:
+            out.ballots.append(sheet)
             continue
         try:
             table = grid.table()
@@ -233,52 +226,140 @@ def _read_entry_workbook(path: Path, display: str, index: Table, names: list[str
         _classify(table, sid, known, out)
 
 
-def _fast_sheet(grid: Grid, sid: str, known: dict[str, str]) -> FastSheet | None:
-    """The sheet as a FastSheet when it is in the plain layout, with exactly what the usual way
-    (read_table, _classify) would find and no problem to report; else None."""
-    if grid.error is not None or grid.has_formulas or grid.legacy_possible:
-        return None
-    values, blank = grid.values, grid.blank
-    if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 3 or blank[0].any():
-        return None  # the header must fill the first row
-    raw = values[0].tolist()
-    if not all(type(v) is str for v in raw):
-        return None
-    header = [nfc(v) for v in raw]
-    keys = [header_key(h) for h in header]
-    width = len(header)
-    if all(set(keys) & lk for lk in _LEVEL_KEYS):
+def _index_entries(index: Table, names: frozenset[str]) -> list[tuple[Problems, str, dict, str | None]]:
+    """(problems, session id, info, sheet title or None) of each line of the index sheet that
+    names both a sheet and a session: what index.records() gave line by line, walked over the
+    columns as lists (4,000 lines nationally)."""
+    rows = index.df.index.tolist()
+    columns = {key: index.df[pos].tolist() for key, pos in index.columns.items()}
+    nothing = [None] * len(rows)
+
+    def texts(key: str) -> list[str]:  # cell_text of each cell of the column, all at once when all are text
+        values = columns.get(key)
+        if values is None:
+            return [""] * len(rows)
+        return nfc_many(values) if all(type(v) is str for v in values) else [cell_text(v) for v in values]
+
+    titles, sids, units = texts("sheet"), texts("session"), texts("unit")
+    routes = [ROUTE_ALIASES.get(k) if k else None for k in header_keys(texts("route"))]  # as _route
+    dates = columns.get("meeting_date", nothing)
+    figures = [(col.key, columns[col.key], index.column_name(col.key)) for col in FIGURE_COLS if col.key in columns]
+    file, sheet_name = index.file, index.sheet
+    entries: list[tuple[Problems, str, dict, str | None]] = []
+    for i, row in enumerate(rows):
+        title, sid = titles[i], sids[i]
+        if not title or not sid:
+            continue
+        found = Problems()
+        info = {"unit": units[i] or sid, "route": routes[i], "meeting_date": dates[i], "figures": {},
+                "where": {"file": file, "sheet": sheet_name, "row": row, "column": None}}
+        for key, values, column in figures:
+            value = values[i]
+            if type(value) is float and value >= 0 and value.is_integer():
+                value = int(value)  # what _count gives at once, without its arguments
+            else:
+                value = _count(value, index, row, key, found, optional=True)
+            if value is not None:
+                info["figures"][key] = Figure(value, {"file": file, "sheet": sheet_name, "row": row, "column": column})
+        if title not in names:
+            found.append(check_problem("F216_SESSION_UNDETERMINED", f"Trang 'Phiên' ghi trang tính '{title}' nhưng tệp không có trang đó.", **index.where(row, "sheet")))
+            title = None
+        entries.append((found, sid, info, title))
+    return entries
+
+
+def _fast_sheets(grids: list[Grid], sids: list[str], known: dict[str, str]) -> list[FastSheet | None]:
+    """Each sheet as a FastSheet when it is in the plain layout, with exactly what the usual way
+    (read_table, _classify) would find and no problem to report; else None. The headers of all
+    sheets are normalised and folded at once (nfc_many, header_keys): every person's header is
+    new, and doing it header by header was half the time of this step."""
+    chosen: list[tuple[int, list[str]]] = []  # sheets whose first row is all text
+    for i, grid in enumerate(grids):
+        if grid.error is not None or grid.has_formulas or grid.legacy_possible:
+            continue
+        values, blank = grid.values, grid.blank
+        if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 3 or blank[0].any():
+            continue  # the header must fill the first row
+        raw = values[0].tolist()
+        if all(type(v) is str for v in raw):
+            chosen.append((i, raw))
+    headers = nfc_many([v for _, raw in chosen for v in raw])
+    keys = header_keys(headers)
+    # The layout of each chosen sheet, from its header alone.
+    laid: list[tuple[int, list[str], list[tuple[int, str, str]]]] = []  # (grid, header, person columns)
+    person_names: list[str] = []
+    start = 0
+    for i, raw in chosen:
+        width = len(raw)
+        header, hkeys = headers[start:start + width], keys[start:start + width]
+        start += width
+        persons = _plain_persons(header, hkeys, person_names)
+        if persons is not None:
+            laid.append((i, header, persons))
+    pid_keys = header_keys([pid for *_, persons in laid for _, pid, _ in persons]) if known else []
+    out: list[FastSheet | None] = [None] * len(grids)
+    start = 0
+    for i, header, persons in laid:
+        n = len(persons)
+        their_names, start = person_names[start:start + n], start + n
+        if known:  # the ids as the working folder spells them
+            ids = [known.get(hk) for hk in pid_keys[start - n:start]]
+            if None in ids:
+                continue  # F.207 (a person no session has) to report: the usual way
+            persons = [(pos, pid, text) for (pos, _, text), pid in zip(persons, ids)]
+        names = dict(zip([pid for _, pid, _ in persons], their_names))
+        if len(names) != n:
+            continue  # F.226 (two columns of one person) to report: the usual way
+        out[i] = _fast_cells(grids[i], sids[i], header, persons, names)
+    return out
+
+
+def _plain_persons(header: list[str], keys: list[str], names: list[str]) -> list[tuple[int, str, str]] | None:
+    """(position, id, header) of each person column when the header (NFC, its folded keys
+    beside it) is the plain layout, each name added to `names`: match_columns(
+    BALLOT_META_COLS) must find 'Số phiếu' first, 'Lỗi phiếu' last and nothing else (the first
+    and last headers name those columns and no other, the rest none at all), and each other
+    header is 'ID - Name'."""
+    if not _LEVEL_ANY.isdisjoint(keys) and all(not lk.isdisjoint(keys) for lk in _LEVEL_KEYS):
         return None  # a per-person totals table
-    # match_columns(BALLOT_META_COLS) must find 'Số phiếu' first, 'Lỗi phiếu' last and nothing
-    # else: the first and last headers name those columns and no other, the rest none at all.
     if _META_OF.get(keys[0]) != "number" or _META_OF.get(keys[-1]) != "defect":
         return None
-    persons: list[tuple[int, str, str]] = []
-    names: dict[str, str] = {}
-    meta = {"number": 0, "defect": width - 1}
-    for pos in range(1, width - 1):
-        if keys[pos] in IGNORED or keys[pos] in META_KEYS:
+    if not _META_OR_IGNORED.isdisjoint(keys[1:-1]):
+        return None
+    persons = []
+    found = []
+    for pos in range(1, len(header) - 1):
+        # The header is NFC with single spaces: _person_header's split. Its nfc of the name is
+        # moot: text after a space of NFC text is NFC (a space composes with nothing, so
+        # normalising never looks across it), and has single spaces (property-tested).
+        text = header[pos]
+        parts = text.split(" ", 2)
+        if len(parts) != 3 or parts[1] not in _DASHES or not parts[2]:
             return None
-        pid, name, _ = _person_header(header[pos])
-        if name is None:
+        persons.append((pos, parts[0], text))
+        found.append(parts[2])
+    names.extend(found)
+    return persons
+
+
+def _fast_cells(grid: Grid, sid: str, header: list[str], persons: list[tuple[int, str, str]], names: dict[str, str]) -> FastSheet | None:
+    """The FastSheet of a sheet whose header is the plain layout; None when it has no data line
+    (FILE_NO_ROWS: the usual way)."""
+    values, blank = grid.values, grid.blank
+    width = len(header)
+    empty = blank[1:].all(axis=1)  # wholly empty lines are skipped, as read_table does
+    if empty.any():
+        keep = ~empty
+        if not keep.any():
             return None
-        if known:
-            hk = header_key(pid)
-            if hk not in known:
-                return None  # F.207 to report: the usual way
-            pid = known[hk]
-        if pid in names:
-            return None  # F.226
-        names[pid] = name
-        persons.append((pos, pid, header[pos]))
-    keep = ~blank[1:].all(axis=1)  # wholly empty lines are skipped, as read_table does
-    if not keep.any():
-        return None  # header only: FILE_NO_ROWS, the usual way
-    data = values[1:][keep]
-    rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
+        data = values[1:][keep]
+        rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)[keep]
+    else:  # the usual sheet: every line kept, the cells a view (they are only read)
+        data = values[1:]
+        rows = np.arange(2, values.shape[0] + 1, dtype=np.int64)
     return FastSheet(file=grid.file, sheet=grid.sheet, header=header, session_fixed=sid, person_cols=persons, names=names,
-                     columns=meta, rows=rows, cells=data[:, 1:width - 1], number_values=data[:, 0].copy(),
-                     defect_values=data[:, width - 1].copy())
+                     columns={"number": 0, "defect": width - 1}, rows=rows, cells=data[:, 1:width - 1],
+                     number_values=data[:, 0].copy(), defect_values=data[:, width - 1].copy())
 
 
 def _route(value) -> str | None:
@@ -313,6 +394,9 @@ def _count(value, table: Table, row: int, key: str, problems: Problems, optional
 
 _LEVEL_KEYS = [c.keys() for c in TOTALS_COLS if c.key in ("cao", "tin_nhiem", "thap")]
 _META_OF = _meta_of()
+_LEVEL_ANY = frozenset().union(*_LEVEL_KEYS)
+_META_OR_IGNORED = frozenset(IGNORED | META_KEYS)
+_DASHES = ("-", "–", "—")
 
 
 @lru_cache(maxsize=1 << 16)

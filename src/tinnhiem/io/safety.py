@@ -201,6 +201,8 @@ def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: b
                                   "giá trị gõ vào. Hãy sao chép và dán dạng giá trị (Paste Values) rồi lưu lại.",
                                   reason="formulas", part=info.filename)
             tail = data[-OVERLAP:]
+            if read >= info.file_size:
+                break  # zipfile gives nothing beyond the declared size, and has checked the CRC
     return formulas
 
 

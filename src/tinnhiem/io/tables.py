@@ -4,13 +4,15 @@ the row number the user sees in the spreadsheet, plus the headers as written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from tinnhiem.core.problems import InputError, Problem, UsageError
-from tinnhiem.core.text import header_key, is_blank, nfc
+from tinnhiem.core.text import header_key, header_keys, is_blank, nfc
 
 SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".txt"}
 
@@ -72,8 +74,11 @@ def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
     problems: list[Problem] = list(table.problems)
     table.problems = []
     by_key: dict[str, int] = {}
-    for pos, name in enumerate(table.header):
-        by_key.setdefault(header_key(name), pos)
+    header = table.header
+    # All headers folded at once when they are text (header_keys equals header_key on each).
+    keys = header_keys(header) if all(type(h) is str for h in header) else [header_key(h) for h in header]
+    for pos, key in enumerate(keys):
+        by_key.setdefault(key, pos)
     for col in columns:
         for k in col.keys():
             if k in by_key:
@@ -132,6 +137,20 @@ def _checked_file(path: Path, display: str):
     return key, checked
 
 
+def sheet_names(path: Path, display: str | None = None) -> list[str]:
+    """The names of a workbook's sheets, after the checks of the file as a whole (raises as
+    read_table does: calamine opens no file the pre-flight has not passed); [] when calamine
+    cannot open it (read_table then says why). The open workbook is kept for the reads after."""
+    import python_calamine
+
+    path = Path(path)
+    key, _ = _checked_file(path, display or str(path))
+    try:
+        return list(_open_book(path, python_calamine, key)[1])
+    except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+        return []
+
+
 @dataclass
 class Grid:
     """One sheet's cells as read (a 2-D object array, row i = the user's row i + 1, formulas
@@ -183,26 +202,38 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
         except InputError as exc:
             grids.append(Grid(display, name, error=exc))
             continue
-        width = max(map(len, rows), default=0)
-        if any(len(r) != width for r in rows):  # ragged rows padded with None, as _grid does
+        widths = set(map(len, rows))
+        width = max(widths, default=0)
+        if len(widths) > 1:  # ragged rows padded with None, as _grid does
             rows = [list(r) + [None] * (width - len(r)) for r in rows]
-        for r in rows:
-            cells.extend(r)
+        cells.extend(chain.from_iterable(rows))
         shapes.append((len(rows), width))
         grids.append(Grid(display, name, has_formulas=bool(formulas.get(name))))
-    flat = np.empty(len(cells), dtype=object)
-    flat[:] = cells  # one copy of the references; each sheet's grid is a view
-    del cells
+    flat = np.fromiter(cells, dtype=object, count=len(cells))  # each sheet's grid is a view of it
     start = 0
     for g, (n, width) in zip((g for g in grids if g.error is None), shapes):
         g.values = flat[start:start + n * width].reshape(n, width)
-        _formulas_as_text(g.values, formulas.get(g.sheet, {}))
+        if g.has_formulas:
+            _formulas_as_text(g.values, formulas[g.sheet])
         start += n * width
-    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
-    judged = np.fromiter((isinstance(v, str) and not v.strip() for v in uniques), dtype=bool, count=len(uniques))
-    blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
-    del codes
-    legacy_possible = legacy_values(uniques)
+    # The distinct cells, from a set (a quarter of factorize's time: most cells are the same few
+    # short strings; formulas shown as text are among them). When the only blank-looking one is
+    # "", blank is simply == "" (a C loop); otherwise, or with a value of a type calamine does not
+    # give, each distinct value is judged.
+    uniques = set(flat.tolist() if any(g.has_formulas for g in grids) else cells)
+    del cells
+    texts = [v for v in uniques if isinstance(v, str)]
+    types = set(map(type, uniques))
+    # (no None: NoneType is not among the types; a text only of white space is what isspace() is)
+    if types <= _PLAIN_CELL_TYPES and not any(map(str.isspace, texts)) and (
+            float not in types or not any(v != v for v in uniques if type(v) is float)):
+        blank_all = flat == ""
+    else:
+        codes, distinct = pd.factorize(flat, use_na_sentinel=True)
+        judged = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct), dtype=bool, count=len(distinct))
+        blank_all = np.append(judged, True)[codes]  # code -1 (None, NaN, NaT): blank
+        del codes
+    legacy_possible = legacy_values(texts)
     start = 0
     for g in grids:
         if g.error is None:
@@ -210,6 +241,9 @@ def read_grids(path: Path, names: list[str], display: str | None = None) -> list
             g.legacy_possible = legacy_possible
             start += g.values.size
     return grids
+
+
+_PLAIN_CELL_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
 # The last clean pre-flight, keyed by the file's identity: a data-entry workbook of 4,000
