@@ -4,6 +4,7 @@ access) under thin commands; every file format in tinnhiem.io."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,10 @@ def test_core_is_pure(path):
 
 def test_every_command_module_is_thin_at_import():
     """A command module's top level imports only typer, typing, pathlib and tinnhiem.options (the
-    rest inside functions): `tinnhiem --help` must not load pandas or openpyxl."""
-    allowed = {"typer", "typing", "pathlib", "tinnhiem.options", "__future__", "tinnhiem.commands.common"}
+    rest inside functions, the standard library and the problems module aside): `tinnhiem
+    --help` must not load pandas or openpyxl."""
+    allowed = {"typer", "typing", "pathlib", "tinnhiem.options", "__future__", "tinnhiem.commands.common",
+               "tinnhiem.core.problems"}
     for path in sorted((SRC / "commands").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         top = set()
@@ -56,3 +59,5 @@ def test_every_command_module_is_thin_at_import():
                 top.add(node.module)
         heavy = {m for m in top if m.split(".")[0] in ("pandas", "numpy", "openpyxl", "fpdf", "python_calamine", "rich")}
         assert not heavy, f"{path.name} imports {sorted(heavy)} at module level"
+        other = {m for m in top - allowed if m.split(".")[0] not in sys.stdlib_module_names}
+        assert not other, f"{path.name} imports {sorted(other)} at module level"
