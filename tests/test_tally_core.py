@@ -425,3 +425,46 @@ def test_summary_equals_walking_every_person(sessions, limit, rnd):
     assert summary.labels == labels
     assert summary.flagged == len(flagged)
     assert [(res.info.id, r) for res, r in summary.listed] == [(res.info.id, r) for res, r in flagged[:limit]]
+
+
+def _fresh(text: str) -> str:
+    """An equal text held by a new object (as a CSV reader gives for each cell)."""
+    return "".join(list(text))
+
+
+LONG_CELLS = ["1", "2", "3", "", None, float("nan"), True, False, 1, 1.0, 0, 0.0, 2, "x", "1,3", "cao", "Tín nhiệm thấp"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(65, 200), st.integers(1, 3), st.sampled_from(["identity", "value", "auto"]),
+       st.lists(st.sampled_from(LONG_CELLS), min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_long_mark_columns_equal_cell_by_cell(n, p, way, pool, rnd):
+    """Columns longer than an entry sheet's are factorised by object identity, or by value with
+    booleans kept apart from 0 and 1: either way every cell's mark is parse_mark's, and the
+    unreadable cells are listed once each by type and value, in the order met."""
+    import tinnhiem.core.tally as tally_mod
+
+    cells = np.empty((n, p), dtype=object)
+    for i in range(n):
+        for j in range(p):
+            v = rnd.choice(pool)
+            cells[i, j] = _fresh(v) if isinstance(v, str) and rnd.random() < 0.5 else v
+    columns = [np.ascontiguousarray(cells[:, j]) for j in range(p)]
+    saved = tally_mod.IDENTITY_MAX
+    tally_mod.IDENTITY_MAX = {"identity": 10**9, "value": -1, "auto": saved}[way]
+    if way == "value":
+        tally_mod.IDENTITY_MAX, real = saved, tally_mod._by_identity
+        tally_mod._by_identity = lambda column: None
+    try:
+        marks, bad = marks_from_cells(columns, n=n)
+    finally:
+        tally_mod.IDENTITY_MAX = saved
+        if way == "value":
+            tally_mod._by_identity = real
+    assert marks.tolist() == [[parse_mark(v) for v in row] for row in cells.tolist()]
+    expected: dict = {}
+    for j in range(p):
+        for v in cells[:, j].tolist():
+            if parse_mark(v) == BAD:
+                expected.setdefault((type(v), v), v)
+    assert [(type(b), b) for b in bad] == list(expected)

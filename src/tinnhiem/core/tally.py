@@ -189,8 +189,6 @@ def marks_from_cells(values, n: int | None = None) -> tuple[np.ndarray, list]:
 
     values: a 2-D object array, or a list of 1-D columns of n cells each (a table's own columns,
     not copied into one array)."""
-    import pandas as pd
-
     if isinstance(values, np.ndarray):
         columns = list(values.T) if values.ndim == 2 else []
         n = values.shape[0] if values.ndim == 2 else 0
@@ -201,7 +199,7 @@ def marks_from_cells(values, n: int | None = None) -> tuple[np.ndarray, list]:
     bad: list = []
     cache: dict = {}
     for j, column in enumerate(columns):
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes, uniques = _column_codes(column)
         table = np.zeros(len(uniques) + 1, dtype=np.uint8)  # the last: -1, None / NaN: no mark
         for k, u in enumerate(uniques):
             key = (type(u), u)
@@ -213,6 +211,76 @@ def marks_from_cells(values, n: int | None = None) -> tuple[np.ndarray, list]:
             table[k] = bits
         out[:, j] = table[codes]
     return out, bad
+
+
+LOOP_MAX = 64  # cells: a column this short (an entry sheet's) is walked in Python, faster than pandas' call
+IDENTITY_MAX = 1024  # distinct objects (or a 16th of the cells); above, factorised by value after all
+
+
+def _column_codes(column) -> tuple[np.ndarray, list]:
+    """(code of each cell, the distinct cells) of a column of marks, so that each distinct cell
+    is parsed once; code -1 (pandas' NA) is a blank cell. Distinct by type as well as value:
+    pandas takes True for 1 (and a boolean cell would then count as the mark 1)."""
+    import pandas as pd
+
+    column = np.asarray(column, dtype=object) if not isinstance(column, np.ndarray) else column
+    if len(column) > LOOP_MAX:
+        found = _by_identity(column)
+        if found is not None:
+            return found
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        uniques = list(uniques)
+        # Only a number equal to 0 or 1 may have been taken for a boolean, or the other way
+        # round: those cells are split by their type, and the distinct cells put back in the
+        # order first met.
+        split = False
+        for k in [k for k, u in enumerate(uniques) if type(u) is not str and (type(u) is bool or u == 0 or u == 1)]:
+            at = np.flatnonzero(codes == k)
+            kinds = [type(v) for v in column[at].tolist()]
+            if len(set(kinds)) > 1:
+                for kind in dict.fromkeys(kinds):
+                    if kind is not type(uniques[k]):
+                        mine = at[np.array([t is kind for t in kinds])]
+                        codes[mine] = len(uniques)
+                        uniques.append(column[mine[0]])
+                        split = True
+        if split:
+            cells = np.flatnonzero(codes >= 0)
+            first = np.full(len(uniques), len(column), dtype=np.intp)
+            np.minimum.at(first, codes[cells], cells)
+            order = np.argsort(first, kind="stable")
+            rank = np.empty(len(order), dtype=codes.dtype)
+            rank[order] = np.arange(len(order))
+            codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            uniques = [uniques[k] for k in order.tolist()]
+        return codes, uniques
+    seen: dict = {}
+    codes = np.array([seen.setdefault((type(v), v), len(seen)) for v in column.tolist()], dtype=np.intp)
+    return codes, [v for _, v in seen]
+
+
+def _by_identity(column) -> tuple[np.ndarray, list] | None:
+    """A long object column factorised by which object each cell holds rather than by its
+    value: (codes, one object per code), or None. A mark column holds a handful of texts, and
+    the one-character ones ("1", "2", "3", "") are the same object wherever they occur, so
+    hashing the objects' addresses (a column of integers) is twice as fast as hashing their
+    values (20,000 sessions x 10 columns nationally). Cells equal in value but held by distinct
+    objects get distinct codes; the caller judges each object, so the marks are the same."""
+    import ctypes
+
+    import pandas as pd
+
+    if column.dtype != object or column.ndim != 1 or not column.flags.c_contiguous:
+        return None
+    # The array's own memory read as the addresses it holds (a view; the column keeps the
+    # objects alive while it is read).
+    addresses = np.ctypeslib.as_array(ctypes.cast(column.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t)), shape=(len(column),))
+    codes, distinct = pd.factorize(addresses)
+    if len(distinct) > max(IDENTITY_MAX, len(column) // 16):
+        return None
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(column) - 1, -1, -1)  # the last write is each code's first cell
+    return codes, column[first].tolist()
 
 
 def parse_defect(value) -> str | None:
