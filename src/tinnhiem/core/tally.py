@@ -585,7 +585,10 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         ballot_invalid = whole | void.any(axis=1)
     else:  # all() of no cell is True: a session with nobody has no valid ballot, as count_deck
         ballot_invalid = whole | (void if member is None else void | ~member).all(axis=1)
-    person_valid = ~void & ~ballot_invalid[:, None]
+    # In place where an array is not needed again: each new 10 MB array is fresh memory to
+    # fault in (a national file's 10 million cells).
+    person_valid = np.logical_not(void, out=void)
+    person_valid &= ~ballot_invalid[:, None]
     if member is not None:
         person_valid &= member
     # Each session's people numbered one after the other: person g = first[session] + column.
@@ -597,6 +600,8 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     runs = np.flatnonzero(sizes)  # reduceat cannot sum an empty run: those sessions count 0
     own = (np.arange(p_max)[None, :] < widths[:, None])  # (sessions, p_max)
 
+    test = np.empty(marks.shape, dtype=bool)  # one buffer for every cell test below
+
     def per_person(hit: np.ndarray) -> np.ndarray:
         out = np.zeros((len(decks), p_max), dtype=np.int64)
         if len(runs) and p_max:
@@ -604,13 +609,13 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
             out[runs] = np.add.reduceat(hit.view(np.uint8), starts[runs], axis=0, dtype=np.int32)
         return out[own]
 
-    kept = np.where(person_valid, marks, 0)
-    cao, tn, thap = (per_person(kept == level) for level in (CAO, TN, THAP))
+    kept = np.multiply(marks, person_valid, out=marks)  # marks is this function's own copy
+    cao, tn, thap = (per_person(np.equal(kept, level, out=test)) for level in (CAO, TN, THAP))
     valid = cao + tn + thap
     # Each invalid ballot under its first reason, as in count_deck: not issued, its defect, then
     # its rows; counted per (session, reason).
     names: list[str] = ["not_issued"]
-    reason = np.full(n_all, -1, dtype=np.int64)
+    reason = np.full(n_all, -1, dtype=np.int16)  # a few dozen reasons at most
     remaining = ballot_invalid.copy()
     hit = remaining & not_issued
     reason[hit] = 0
@@ -625,7 +630,9 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     tail = len(names)
     names += list(_REASON_TAIL)
     if mode == "whole_ballot":
-        flag = _CLASS_FLAG[cls] if member is None else np.where(member, _CLASS_FLAG[cls], 0)
+        flag = np.take(_CLASS_FLAG, cls, out=kept)  # the levels are counted: kept is free
+        if member is not None:
+            flag *= member
         flags = np.bitwise_or.reduce(flag, axis=1) if p_max else np.zeros(n_all, dtype=np.uint8)
         for offset, bit in ((0, 4), (1, 2), (2, 1)):
             hit = remaining & ((flags & bit) != 0)
@@ -640,10 +647,10 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     for k, j, c in zip(*(x.tolist() for x in np.nonzero(table)), counts):
         session_reasons[k][names[j]] = c
     open_ballots = ~(whole | not_issued)
-    open_cls = np.where(open_ballots[:, None], cls, 0)
+    open_cls = np.multiply(cls, open_ballots[:, None], out=cls)  # cls is not needed again
     if member is not None:
-        open_cls = np.where(member, open_cls, 0)
-    per_class = np.stack([per_person(open_cls == k) for k in (1, 2, 3)], axis=1)  # (people, 3)
+        open_cls *= member
+    per_class = np.stack([per_person(np.equal(open_cls, k, out=test)) for k in (1, 2, 3)], axis=1)  # (people, 3)
     people = int(first[-1])
     person_reasons: list[dict] = [{} for _ in range(people)]
     some = np.flatnonzero(per_class.any(axis=1))
