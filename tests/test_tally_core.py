@@ -387,7 +387,7 @@ def test_band_codes_beyond_int64_use_python_integers():
 
     big = 2**62
     ctx = _Context(RULES, "whole_ballot", None)
-    counted = Counted(np.zeros(0, bool), np.zeros((0, 2), bool), [big, big], [0, 0], [0, big // 2], [big, big // 2], {}, [{}, {}])
+    counted = Counted(np.zeros(0, bool), np.zeros((0, 2), bool), [big, big], [0, 0], [0, big // 2], [big, big // 2], {}, np.zeros((2, 3), int))
     group = People(["A", "B"], {}, counted, big, False, big, "workplace", ctx)
     _set_bands([group], RULES)
     assert group.codes.tolist() == [1, 0]  # all low: two thirds or more; half exactly: no band
