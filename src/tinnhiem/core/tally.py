@@ -638,14 +638,18 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     tail = len(names)
     names += list(_REASON_TAIL)
     if mode == "whole_ballot":
-        flag = np.take(_CLASS_FLAG, cls, out=kept)  # the levels are counted: kept is free
+        # Only the ballots still without a reason are looked at row by row (a reduction along
+        # each ballot's ten cells is slow per ballot; these are a small share of them).
+        rows = np.flatnonzero(remaining)
+        flag = _CLASS_FLAG[cls[rows]] if p_max else np.zeros((len(rows), 0), dtype=np.uint8)
         if member is not None:
-            flag *= member
-        flags = np.bitwise_or.reduce(flag, axis=1) if p_max else np.zeros(n_all, dtype=np.uint8)
+            flag *= member[rows]
+        flags = np.bitwise_or.reduce(flag, axis=1) if p_max else np.zeros(len(rows), dtype=np.uint8)
+        left = np.ones(len(rows), dtype=bool)
         for offset, bit in ((0, 4), (1, 2), (2, 1)):
-            hit = remaining & ((flags & bit) != 0)
-            reason[hit] = tail + offset
-            remaining &= ~hit
+            hit = left & ((flags & bit) != 0)
+            reason[rows[hit]] = tail + offset
+            left &= ~hit
     else:
         reason[remaining] = tail + 3
     r = len(names)
