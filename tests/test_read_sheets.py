@@ -129,3 +129,12 @@ def test_plain_csv_table_equals_the_blank_mask_way(width, rows):
         except InputError as exc:
             results.append([p.code for p in exc.problems])
     assert results[0] == results[1] == results[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HEADER_TEXT | st.text(alphabet=st.sampled_from(list("abc-_ \t1Z\x00")), max_size=10), max_size=8))
+def test_folds_equal_fold_one_by_one(values):
+    """The batch fold (a file's session ids at once) equals fold on each."""
+    from tinnhiem.core.text import fold, folds
+
+    assert folds(values) == [fold(v) for v in values]

@@ -128,6 +128,16 @@ def _odd_spaces(joined: str) -> bool:
 _NOT_A_SPACE = re.compile(r"[^\S ]")  # white space other than a plain space
 
 
+def folds(values: list[str]) -> list[str]:
+    """[fold(v) for v in values] for texts: ASCII ones (session ids) in a few C passes over all
+    of them at once."""
+    joined = _JOIN.join(values)
+    if values and joined.isascii() and joined.count(_JOIN) == len(values) - 1:
+        normal = nfc_many(values)  # for ASCII text, fold is nfc then lower case
+        return (joined if normal == values else _JOIN.join(normal)).lower().split(_JOIN)
+    return [fold(v) for v in values]
+
+
 def header_keys(values: list[str]) -> list[str]:
     """[header_key(v) for v in values] for texts, in a few C passes over all of them at once
     (NFD, marks and separators dropped, lower case) instead of a few for each: an entry workbook

@@ -18,7 +18,7 @@ import numpy as np
 from tinnhiem.core.problems import InputError, Problem, Problems
 from tinnhiem.core.tally import (BAD, FIGURES, Deck, Figure, PersonTotal, SessionInfo, check_problem,
                                  marks_from_cells, mark_text, parse_defect)
-from tinnhiem.core.text import _ODD_SPACE, fold, header_key, header_keys, nfc, nfc_many, slug
+from tinnhiem.core.text import _ODD_SPACE, fold, folds, header_key, header_keys, nfc, nfc_many, slug
 from tinnhiem.io.tables import Column, Grid, Table, cell_int, cell_text, match_columns, read_grids, read_table, sheet_names
 
 INDEX_SHEET = "Phiên"
@@ -496,30 +496,34 @@ class SessionIndex:
         for sid in self.sessions:
             self._index(sid)
 
-    def _index(self, sid: str) -> None:
+    def _index(self, sid: str, key: str | None = None, folded: str | None = None) -> None:
         self.position[sid] = len(self.position)
-        self.by_key.setdefault(header_key(sid), []).append(sid)
-        self.noted(sid)
+        self.by_key.setdefault(header_key(sid) if key is None else key, []).append(sid)
+        self.noted(sid, folded)
 
-    def add(self, info: SessionInfo) -> SessionInfo:
-        """sessions.setdefault(info.id, info), indexed."""
+    def add(self, info: SessionInfo, key: str | None = None, folded: str | None = None) -> SessionInfo:
+        """sessions.setdefault(info.id, info), indexed. key, folded: header_key(info.id) and
+        fold(info.unit), when known."""
         if info.id not in self.sessions:
             self.sessions[info.id] = info
-            self._index(info.id)
+            self._index(info.id, key, folded)
         return self.sessions[info.id]
 
-    def noted(self, sid: str) -> None:
-        """The session's unit was set or changed."""
+    def noted(self, sid: str, folded: str | None = None) -> None:
+        """The session's unit was set or changed. folded: fold(unit), when known."""
         unit = self.sessions[sid].unit
         if unit:
-            self.by_unit.setdefault(fold(unit), []).append(sid)
+            self.by_unit.setdefault(fold(unit) if folded is None else folded, []).append(sid)
 
-    def resolve(self, value: str) -> str | None:
+    def resolve(self, value: str, key: str | None = None, folded: str | None = None) -> str | None:
+        """The session `value` names; key and folded: header_key(value) and fold(value), when
+        known (found for all of a file's values at once)."""
         if value in self.sessions:
             return value
         if len(self.position) != len(self.sessions):  # added behind the index's back
             self._build()
-        key, folded = header_key(value), fold(value)
+        key = header_key(value) if key is None else key
+        folded = fold(value) if folded is None else folded
         hits = list(self.by_key.get(key, ()))
         # Checked against the live records: a unit may have changed since it was indexed.
         hits += [sid for sid in self.by_unit.get(folded, ()) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
@@ -670,7 +674,10 @@ def _session_codes(series) -> tuple[np.ndarray, list[str]]:
     import pandas as pd
 
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    uniques = list(uniques)
+    # cell_text of text is nfc: all of a file's session ids at once (20,000 nationally).
+    found = nfc_many(uniques) if all(type(u) is str for u in uniques) else [cell_text(u) for u in uniques]
+    texts = np.array(found + [""], dtype=object)
     merged, values = pd.factorize(texts)
     return merged[codes], list(values)  # code -1 (None, NaN) indexes the last text: ""
 
@@ -719,19 +726,20 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
         sids: list[str] = []
         slot: dict[str, int] = {}
         target = np.full(len(values) + 1, -1, dtype=np.int64)
+        keys, folded = header_keys(values), folds(values)  # all at once: 20,000 session ids nationally
         for k, value in enumerate(values):
             if not counts[k]:
                 continue
             if not value:
                 problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{int(counts[k])} dòng không ghi mã phiên.", **table.where(int(rows[first[k]]), "session")))
                 continue
-            sid = index.resolve(value)
+            sid = index.resolve(value, keys[k], folded[k])
             if sid is None:
                 if knowledge:
                     problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(int(rows[first[k]]), "session")))
                     continue
                 sid = value
-                index.add(SessionInfo(id=sid, unit=sid))
+                index.add(SessionInfo(id=sid, unit=sid), keys[k], folded[k])
             if sid not in slot:
                 slot[sid] = len(sids)
                 sids.append(sid)
