@@ -81,13 +81,32 @@ def tinnhiem(args: list[str], cwd: Path, timeout: float | None = None) -> dict:
     out = cwd / f"stdout-{args[0]}.json"
     m = measure([PY, "-m", "tinnhiem", *args], cwd=cwd, stdout=out, timeout=timeout)
     m["stdout_bytes"] = out.stat().st_size if out.exists() else 0
-    try:
-        doc = json.loads(out.read_text(encoding="utf-8"))
-        m["problems"] = len(doc.get("problems", []))
-        m["doc"] = doc
-    except (OSError, ValueError):
-        m["doc"] = None
+    m["counts"] = list_lengths(out)
+    m["problems"] = (m["counts"] or {}).get("problems")
     return m
+
+
+COUNT_LISTS = """
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1], encoding="utf-8"))
+except (OSError, ValueError):
+    doc = None
+print(json.dumps({k: len(v) for k, v in doc.items() if isinstance(v, list)} if isinstance(doc, dict) else None))
+"""
+
+
+def list_lengths(path: Path) -> dict | None:
+    """The length of each top-level list of a JSON document, read in a child process: loading a
+    95 MB document here would raise this process's peak memory, and Linux counts a parent's
+    peak in the peak of every child it starts later (exec keeps the old high-water mark)."""
+    if not path.exists():
+        return None
+    r = subprocess.run([PY, "-c", COUNT_LISTS, str(path)], capture_output=True, text=True)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
 
 
 def judged(m: dict) -> float:
@@ -261,32 +280,41 @@ def bench_help(rep: Report, runs: int) -> None:
 def bench_tally_csv(rep: Report, data: Path, tmp: Path, repeat: int, timeout: float) -> None:
     csv = data / "phieu.csv"
     base = py_snippet(READ_CSV.format(path=str(csv), repeat=repeat), timeout)
-    # The plain read as a whole program too (start-up, `import pandas`, one read_csv), best of
-    # `repeat`: what a command is compared with when both are processes.
-    once = min((py_snippet(READ_CSV.format(path=str(csv), repeat=1), timeout)["process"] for _ in range(repeat)),
-               key=lambda m: m["wall"])
-    rep.add("read_csv(dtype=str) phieu.csv", {"read_s": base["read"], "read_cpu_s": base["read_cpu"], "rows": base["rows"],
-                                                "process_s": once["wall"], "process_cpu_s": once["cpu"],
-                                                "peak_mb": once["peak_mb"], "size_mb": csv.stat().st_size / 1e6})
     if not has_command("tally"):
         rep.add("tally phieu.csv", {}, note="SKIPPED: no `tally` command yet")
         return
+    # The plain read as a whole program too (start-up, `import pandas`, one read_csv): what a
+    # command is compared with when both are processes. Each side runs `repeat` times, turn
+    # about (this VM's speed drifts by 10-20 % within a minute), and the best of each is kept.
     # --dry-run: the target is counting (read, check, count); writing 60,000 per-session files
     # is timed apart (benchmarks/tally_phases.py). Without --json the terminal gets a summary;
     # with it, a 90 MB document of 200,000 results and 40,000 warnings.
+    plain: list[dict] = []
+    results = []
     for label, extra in (("tally --dry-run phieu.csv", []), ("tally --dry-run --json phieu.csv", ["--json"])):
         wd = tmp / ("tally-json" if extra else "tally")
         wd.mkdir()
-        m = tinnhiem(["tally", str(csv), *extra, "--dry-run", "--workdir", str(wd)], wd, timeout)
+        runs = []
+        for _ in range(repeat):
+            plain.append(py_snippet(READ_CSV.format(path=str(csv), repeat=1), timeout)["process"])
+            runs.append(tinnhiem(["tally", str(csv), *extra, "--dry-run", "--workdir", str(wd)], wd, timeout))
+        results.append((label, min(runs, key=judged), runs))
+    once = min(plain, key=lambda m: m["wall"])
+    rep.add("read_csv(dtype=str) phieu.csv", {"read_s": base["read"], "read_cpu_s": base["read_cpu"], "rows": base["rows"],
+                                                "process_s": once["wall"], "process_cpu_s": once["cpu"],
+                                                "peak_mb": once["peak_mb"], "size_mb": csv.stat().st_size / 1e6,
+                                                "process_runs": len(plain)})
+    for label, m, runs in results:
         ratio_process = judged(m) / once["wall"]
         ratio_call = m["cpu"] / base["read_cpu"]
-        ok = m["rc"] in (0, 1) and ratio_process <= 3 and m["peak_mb"] < 1536
-        figures = {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
-                   "x_read_csv_process": ratio_process, "x_read_csv_call_cpu": ratio_call}
-        if m.get("doc"):
-            figures.update(sessions=len(m["doc"]["sessions"]), problems=m.get("problems"), json_mb=m["stdout_bytes"] / 1e6)
+        ok = all(r["rc"] in (0, 1) for r in runs) and ratio_process <= 3 and max(r["peak_mb"] for r in runs) < 1536
+        figures = {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": max(r["peak_mb"] for r in runs), "rc": m["rc"],
+                   "x_read_csv_process": ratio_process, "x_read_csv_call_cpu": ratio_call,
+                   "runs_wall_s": "/".join(f"{r['wall']:.2f}" for r in runs)}
+        if m.get("counts"):
+            figures.update(sessions=m["counts"].get("sessions"), problems=m.get("problems"), json_mb=m["stdout_bytes"] / 1e6)
         rep.add(label, figures, "<= 3x read_csv (process) and < 1536 MB", ok, _err(m))
-        rep.tally_peak_mb = max(rep.tally_peak_mb or 0, m["peak_mb"])
+        rep.tally_peak_mb = max(rep.tally_peak_mb or 0, figures["peak_mb"])
     rep.tally_ballots = base["rows"]
 
 
@@ -338,7 +366,7 @@ def bench_consolidate(rep: Report, data: Path, tmp: Path, timeout: float) -> Non
     if (data / "don-vi.xlsx").is_file():
         args += ["--expected", str(data / "don-vi.xlsx")]
     m = tinnhiem(args, wd, timeout)
-    units = len(m["doc"].get("units", [])) if m.get("doc") else None
+    units = m["counts"].get("units") if m.get("counts") else None
     ok = m["rc"] in (0, 1) and judged(m) < 60
     rep.add(f"consolidate {n} workbooks", {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
                                             "units": units, "problems": m.get("problems")}, "< 60 s", ok, _err(m))
@@ -355,8 +383,8 @@ def bench_roster(rep: Report, data: Path, tmp: Path, timeout: float) -> None:
             continue
         m = tinnhiem([cmd, str(roster), "--schedule", str(sched), "--json", "--force", "--workdir", str(wd), "--out", str(wd / out)], wd, timeout)
         extra = {}
-        if m.get("doc"):
-            extra = {"people": len(m["doc"]["people"])} if cmd == "eligible" else {"sessions": len(m["doc"].get("sessions", []))}
+        if m.get("counts"):
+            extra = {"people": m["counts"].get("people")} if cmd == "eligible" else {"sessions": m["counts"].get("sessions")}
         rep.add(f"{cmd} {roster.name}", {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
                                           **extra, "problems": m.get("problems")}, note=_err(m))
         total += m["wall"]
@@ -395,8 +423,8 @@ def bench_ballots(rep: Report, data: Path, tmp: Path, timeout: float, scale: flo
     m = tinnhiem(["ballots", str(roster), "--schedule", str(sched), "--numbered", "--seed", "1", "--json", "--force",
                   "--workdir", str(wd), "--out", str(wd / "phieu")], wd, timeout)
     sessions = None
-    if m.get("doc"):
-        sessions = len(m["doc"].get("sessions", []))
+    if m.get("counts"):
+        sessions = m["counts"].get("sessions")
     ok = m["rc"] in (0, 1) and judged(m) < 120
     rep.add(f"ballots ({sessions} sessions)", {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": m["peak_mb"], "rc": m["rc"],
                                                "problems": m.get("problems")}, "< 120 s", ok, _err(m))
