@@ -597,3 +597,50 @@ def test_bracketed_names_print_as_written(cli, tmp_path, sessions):
     assert r.exit_code == 0, r.stderr
     out = " ".join(r.stdout.split())
     assert "phien-01[/b]" in out and "Sở [cũ] 0" in out and "[b]V" in out
+
+
+def test_interleaved_sessions_count_as_each_alone(cli, tmp_path):
+    """Rows of many sessions in any order (as a merged file has them) count, per session, what
+    that session's rows count in a file of their own: grouping reorders the rows once and takes
+    each session as a run of them."""
+    import random
+
+    rnd = random.Random(11)
+    header = ["Phiên", "Số phiếu", "CB01", "CB02", "CB03", "Lỗi phiếu"]
+    marks = ["1", "2", "3", "", "1,3", "x"][:5]
+    by_session: dict[str, list] = {}
+    for i in range(12):
+        sid = f"phien-{i:02d}"
+        size = rnd.choice([1, 5, 40, 300])  # 300: over 255 ballots of one level is possible
+        by_session[sid] = [[sid, str(k + 1), *(rnd.choice(marks) for _ in range(3)), rnd.choice([""] * 9 + ["gach_ten"])]
+                           for k in range(size)]
+    rows = [row for rows in by_session.values() for row in rows]
+    rnd.shuffle(rows)
+    merged = write_csv(tmp_path / "tron.csv", header, rows)
+    (tmp_path / "wd").mkdir()
+    r = cli("tally", merged, "--json", "--dry-run", "--workdir", tmp_path / "wd", "--report-date", "18/01/2019")
+    assert r.exit_code == 0, r.stderr
+    together = {s["id"]: s for s in r.json["sessions"]}
+    assert set(together) == set(by_session)
+    for sid, own in by_session.items():
+        alone_file = write_csv(tmp_path / f"{sid}.csv", header, own)
+        r = cli("tally", alone_file, "--json", "--dry-run", "--workdir", tmp_path / "wd", "--report-date", "18/01/2019")
+        assert r.exit_code == 0, r.stderr
+        (alone,) = r.json["sessions"]
+        assert together[sid] == alone
+
+
+def test_an_error_building_the_json_document_gives_a_json_document(cli, tmp_path, monkeypatch):
+    """The --json document's parts built after counting (results made from the counts) fail
+    like the rest of the command: one JSON document naming the error, no traceback."""
+    from tinnhiem.core import tally as core_tally
+
+    def broken(self):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(core_tally.People, "to_json", broken)
+    f = _many_sessions_csv(tmp_path / "phieu.csv", sessions=3)
+    r = cli("tally", f, "--json", "--dry-run", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    assert [p["code"] for p in r.json["problems"]] == ["INTERNAL_ERROR"]
+    assert "hỏng" in r.json["problems"][0]["message"]

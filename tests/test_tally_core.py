@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -228,6 +229,23 @@ def test_count_deck_equals_reference(n, p, mode, numbered, rnd):
     assert c.person_reasons == person_reasons
 
 
+def test_count_decks_sums_past_a_byte():
+    """A session with more than 255 ballots of one level (summed as bytes into int32)."""
+    rnd = np.random.default_rng(5)
+    decks = [(np.full((600, 3), CAO, dtype=np.uint8), None, np.full(600, None, dtype=object), None)]
+    for n in (0, 300, 7, 1000, 2, 0, 256, 3, 255):
+        marks = rnd.choice(np.array([CAO, TN, THAP, 0, CAO | THAP], dtype=np.uint8), size=(n, 3))
+        decks.append((marks, None, np.full(n, None, dtype=object), None))
+    for mode in ("whole_ballot", "per_person"):
+        together = count_decks(decks, mode)
+        assert together[0].cao == [600, 600, 600]
+        for d, c in zip(decks, together):
+            alone = count_deck(d[0], None, mode, d[2], d[3])
+            assert [list(map(int, x)) for x in (c.valid, c.cao, c.tin_nhiem, c.thap)] == \
+                [x.tolist() for x in (alone.valid, alone.cao, alone.tin_nhiem, alone.thap)]
+            assert c.person_reasons == alone.person_reasons and c.reasons == alone.reasons
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 4), st.booleans()), min_size=8, max_size=20),
        st.sampled_from(["whole_ballot", "per_person"]), st.booleans(), st.randoms(use_true_random=False))
@@ -428,11 +446,13 @@ def test_summary_equals_walking_every_person(sessions, limit, rnd):
 
 
 def _fresh(text: str) -> str:
-    """An equal text held by a new object (as a CSV reader gives for each cell)."""
+    """An equal text held by a new object, as a CSV reader gives for each cell (one-character
+    texts and "" are shared objects in CPython whatever one does, as they are in a real file)."""
     return "".join(list(text))
 
 
-LONG_CELLS = ["1", "2", "3", "", None, float("nan"), True, False, 1, 1.0, 0, 0.0, 2, "x", "1,3", "cao", "Tín nhiệm thấp"]
+LONG_CELLS = ["1", "2", "3", "", None, float("nan"), True, False, 1, 1.0, 0, 0.0, 2, "x", "1,3", "cao", "Tín nhiệm thấp",
+              pd.NA, pd.NaT]
 
 
 @settings(max_examples=60, deadline=None)

@@ -67,6 +67,13 @@ class Later:
         self.compute = compute
 
 
+def _computed(doc: dict) -> dict:
+    """The document with its Later values computed."""
+    if not any(isinstance(v, Later) for v in doc.values()):
+        return doc
+    return {k: v.compute() if isinstance(v, Later) else v for k, v in doc.items()}
+
+
 def stderr_console():
     from rich.console import Console
 
@@ -181,6 +188,8 @@ def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> N
     try:
         try:
             outcome = body()
+            if common.json:  # the document's deferred parts, while errors are still caught here
+                outcome.doc = _computed(outcome.doc)
         finally:
             if frozen:
                 import gc
@@ -225,7 +234,7 @@ def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            doc = {k: v.compute() if isinstance(v, Later) else v for k, v in doc.items()}
+            doc = _computed(doc)
             doc["problems"] = problems.to_json()
             emit_json(doc)
         finally:

@@ -123,6 +123,8 @@ def parse_mark(value) -> int:
     """One cell to a mark bit set: '1'/'cao'/'Tín nhiệm cao' -> 1, '1,3'/'13' -> 5, '' -> 0."""
     if value is None or isinstance(value, bool):
         return 0 if value is None else BAD
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values: blank, as NaN
+        return 0
     if isinstance(value, float):
         if value != value:
             return 0
@@ -219,8 +221,9 @@ IDENTITY_MAX = 1024  # distinct objects (or a 16th of the cells); above, factori
 
 def _column_codes(column) -> tuple[np.ndarray, list]:
     """(code of each cell, the distinct cells) of a column of marks, so that each distinct cell
-    is parsed once; code -1 (pandas' NA) is a blank cell. Distinct by type as well as value:
-    pandas takes True for 1 (and a boolean cell would then count as the mark 1)."""
+    is parsed once; code -1 (the pandas way's missing values) is a blank cell, the other ways
+    give None and NaN a code of their own. Distinct by type as well as value: pandas takes True
+    for 1 (and a boolean cell would then count as the mark 1)."""
     import pandas as pd
 
     column = np.asarray(column, dtype=object) if not isinstance(column, np.ndarray) else column
@@ -456,8 +459,8 @@ class Counted:
     tin_nhiem: np.ndarray
     thap: np.ndarray
     reasons: dict  # session-level: reason -> number of ballots
-    # Per person, the rows of open ballots (not voided whole) left blank, marked several times,
-    # unreadable: (p, 3). As dicts (person_reasons) only when asked: a national file has
+    # Per person, the rows left blank, marked several times, unreadable on the open ballots
+    # (those without a whole-ballot defect, and issued): (p, 3). As dicts (person_reasons) only when asked: a national file has
     # 200,000 people, and a terminal summary never asks.
     person_classes: np.ndarray
     valid_ballots: int | None = None  # ballots not invalid as a whole, when counted with others
@@ -623,7 +626,7 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     # Each invalid ballot under its first reason, as in count_deck: not issued, its defect, then
     # its rows; counted per (session, reason).
     names: list[str] = ["not_issued"]
-    reason = np.full(n_all, -1, dtype=np.int16)  # a few dozen reasons at most
+    reason = np.full(n_all, -1, dtype=np.int32)  # an index into `names`
     remaining = ballot_invalid.copy()
     hit = remaining & not_issued
     reason[hit] = 0

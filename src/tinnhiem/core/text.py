@@ -49,10 +49,7 @@ def _fold(value) -> str:
         # file resolves 20,000 session ids like "so-tai-chinh-an-giang" through this.
         return text.lower()
     decomposed = unicodedata.normalize("NFD", text)
-    if max(decomposed) > "\uffff":  # a mark beyond the table's plane: the long way
-        bare = strip_marks(text)
-    else:
-        bare = decomposed.translate(_mark_table())
+    bare = decomposed.translate(_mark_table())
     return _SPACES.sub(" ", bare.lower()).strip()
 
 
