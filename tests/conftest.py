@@ -33,6 +33,20 @@ def write_xlsx(path: Path, header: list, rows: list[list], sheet: str = "Sheet1"
     return path
 
 
+def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook with these sheets, in this order, each row appended as given."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
 def write_csv(path: Path, header: list, rows: list[list], delimiter: str = ",", bom: bool = True) -> Path:
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter=delimiter)

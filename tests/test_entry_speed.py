@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import write_book
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.text import header_key, header_keys, nfc, nfc_many
 from tinnhiem.io import counted, encoding, tables
@@ -79,25 +80,12 @@ def test_legacy_values_still_finds_legacy_names():
     assert not encoding.legacy_values(["Số phiếu", "Nguyễn Văn Hùng", "Trương Thị Hường", ""])
 
 
-def _book(path, sheets: dict[str, list[list]]):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 def test_blank_mask_from_the_set_of_cells_equals_read_table(tmp_path, monkeypatch):
     """With "" as the only blank-looking cell (what calamine gives for an empty cell), blank is
     == "" and factorize is not called; the sheets equal read_table sheet by sheet."""
     sheets = {"A": [["Số phiếu", "CB1 - Trần Văn A", "Lỗi phiếu"], [1, "1", None], [None, None, None], [2, "3", "gach_ten"]],
               "B": [[None, None], ["Số phiếu", "CB2"], [dt.date(2019, 1, 15), 2.5]]}
-    path = _book(tmp_path / "b.xlsx", sheets)
+    path = write_book(tmp_path / "b.xlsx", sheets)
     calls = []
     real = pd.factorize
     monkeypatch.setattr(pd, "factorize", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -123,7 +111,7 @@ RAW_CELLS = st.one_of(st.none(), st.sampled_from(["", "", " ", "\t", "\u00a0", "
 def test_blank_mask_and_legacy_flag_equal_their_definitions(tmp_path_factory, sheets):
     """Whatever cells calamine gives (None, NaN, white space, dates...): the blank mask is
     _blank_mask's, the legacy flag is classify's over the distinct texts."""
-    path = _book(tmp_path_factory.mktemp("g") / "g.xlsx", {"S": [["a"]]})
+    path = write_book(tmp_path_factory.mktemp("g") / "g.xlsx", {"S": [["a"]]})
     by_name = {f"S{i}": rows for i, rows in enumerate(sheets)}
     real = tables._sheet_rows
     tables._sheet_rows = lambda path, display, name, key=None: (name, by_name[name])
@@ -198,7 +186,7 @@ def test_index_entries_equal_the_records_loop(headers, rows, skip_a_line):
 def test_an_unsafe_entry_workbook_is_refused_before_calamine_opens_it(tmp_path, monkeypatch):
     import python_calamine
 
-    path = _book(tmp_path / "so-nhap-phieu.xlsx", {"Phiên": [["Trang tính", "Mã phiên"], ["A", "s1"]],
+    path = write_book(tmp_path / "so-nhap-phieu.xlsx", {"Phiên": [["Trang tính", "Mã phiên"], ["A", "s1"]],
                                                   "A": [["Số phiếu", "CB1 - Trần Văn A", "Lỗi phiếu"], [1, "1", None]]})
     bad = tmp_path / "bad.xlsx"
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -258,7 +246,7 @@ def _stored_copy(src, dst, edit):
 def test_a_sheet_part_with_a_bad_byte_or_a_wrong_size_is_refused(tmp_path):
     from tinnhiem.io.safety import scan
 
-    path = _book(tmp_path / "so.xlsx", {"Phiên": [["Trang tính", "Mã phiên"], ["A", "s1"]],
+    path = write_book(tmp_path / "so.xlsx", {"Phiên": [["Trang tính", "Mã phiên"], ["A", "s1"]],
                                         "A": [["Số phiếu", "CB1 - Trần Văn A", "Lỗi phiếu"], [1, "1", None]]})
 
     def bad_byte(raw, where):

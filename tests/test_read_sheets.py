@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import write_book
 from tinnhiem.core.problems import InputError
 from tinnhiem.io import tables
 from tinnhiem.core.text import nfc
@@ -19,19 +20,6 @@ from tinnhiem.io.tables import read_grids, read_table
 # "Nguyễn Văn Hùng" typed in TCVN3 and shown as Windows-1252: what a legacy workbook holds.
 LEGACY = "NguyÔn V¨n Hïng"
 assert tcvn3_to_unicode(LEGACY) == "Nguyễn Văn Hùng"
-
-
-def _book(path, sheets: dict[str, list[list]]):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
 
 
 def _same(path, names):
@@ -60,7 +48,7 @@ def _same(path, names):
 
 
 def test_every_kind_of_sheet(tmp_path):
-    path = _book(tmp_path / "so-nhap.xlsx", {
+    path = write_book(tmp_path / "so-nhap.xlsx", {
         "Phiên": [["Mã phiên", "Trang tính"], ["s1", "01 A"]],
         "01 A": [["Số phiếu", "CB01 - Trần Văn A", "Lỗi phiếu"], ["1", "1", None], [None, None, None], ["2", " ", "gach_ten"]],
         "02 trống ở giữa": [[None, None], ["Số phiếu", "CB02"], ["  ", "\t"], [3, 2.0], [dt.date(2019, 1, 15), "=1+1"]],
@@ -83,7 +71,7 @@ CELLS = st.one_of(st.none(), st.sampled_from(["", " ", "\t", "1", "2", "3", "1,3
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.lists(st.lists(CELLS, min_size=0, max_size=4), min_size=0, max_size=5), min_size=1, max_size=4))
 def test_batch_equals_one_by_one(tmp_path_factory, sheets):
-    path = _book(tmp_path_factory.mktemp("b") / "b.xlsx", {f"S{i}": rows for i, rows in enumerate(sheets)})
+    path = write_book(tmp_path_factory.mktemp("b") / "b.xlsx", {f"S{i}": rows for i, rows in enumerate(sheets)})
     _same(path, [f"S{i}" for i in range(len(sheets))])
 
 
