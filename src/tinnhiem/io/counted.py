@@ -557,11 +557,6 @@ class SessionIndex:
         return min(hits, key=self.position.__getitem__) if hits else None
 
 
-def resolve_session(value: str, sessions: dict[str, SessionInfo]) -> str | None:
-    """The session `value` names (see SessionIndex); for one lookup."""
-    return SessionIndex(sessions).resolve(value)
-
-
 def group(inp: Input, sessions: dict[str, SessionInfo], problems: Problems) -> Grouped:
     """Split the sheets into sessions; new SessionInfo entries are added for sessions the input
     alone reveals. Reports unknown sessions, people, marks outside a session, duplicates."""
