@@ -93,10 +93,14 @@ def classify(text: str) -> str | None:
     """'tcvn3' or 'vni' when `text` looks like that legacy form shown as Unicode; else None."""
     if not _HIGH.search(text):
         return None
+    # Valid Unicode is never legacy, whatever its form: decomposed (NFD) marks are odd only
+    # until composed, and a non-breaking space is just a space.
+    text = unicodedata.normalize("NFC", text)
     bad = oddities(text)
-    if bad == 0:
+    if bad == 0 or not _HIGH.search(text):
         return None
-    if oddities(tcvn3_to_unicode(text)) == 0:
+    converted = tcvn3_to_unicode(text)
+    if converted != text and oddities(converted) == 0:
         return "tcvn3"
     high = [ch for ch in text if 0x80 <= ord(ch) <= 0xFF]
     explained = sum(ch in _VNI_CHARS for ch in high)
@@ -156,7 +160,10 @@ def legacy_problem(kind: str, display: str, sample: str = "", **where) -> Proble
     if kind == "tcvn3":
         what = "bảng mã TCVN3 (ABC, phông chữ .VnTime...)"
         src = "'TCVN3 (ABC)'"
-        preview = f" Ví dụ: '{sample}' có lẽ là '{tcvn3_to_unicode(sample)}'." if sample else ""
+        converted = tcvn3_to_unicode(sample) if sample else ""
+        # The conversion is shown only when it changes the text (else it suggests nothing).
+        preview = (f" Ví dụ: '{sample}' có lẽ là '{converted}'." if converted != unicodedata.normalize("NFC", sample)
+                   else f" Ví dụ: '{sample}'.") if sample else ""
         code = "FILE_LEGACY_TCVN3"
     else:
         what = "bảng mã VNI (phông chữ VNI-Times...)"
