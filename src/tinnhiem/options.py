@@ -14,6 +14,7 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Coi mọi cảnh báo
 WorkdirOpt = Annotated[Optional[Path], typer.Option("--workdir", metavar="THƯ_MỤC", help="Thư mục làm việc chung của các lệnh (mặc định: thư mục hiện tại).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi thay tệp kết quả đã có.")]
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", metavar="TRANG", help="Trang tính cần đọc (mặc định: trang đầu tiên).")]
+HeaderRowOpt = Annotated[Optional[int], typer.Option("--header-row", metavar="N", min=1, help="Dòng tiêu đề của danh sách (mặc định: tự tìm, kể cả khi phía trên có tên cơ quan, quốc hiệu, tên văn bản).")]
 MeetingDateOpt = Annotated[Optional[str], typer.Option("--meeting-date", metavar="NGÀY", help="Ngày lấy phiếu chung cho mọi đơn vị, dạng dd/mm/yyyy.")]
 ScheduleOpt = Annotated[Optional[Path], typer.Option("--schedule", metavar="TỆP", help="Lịch lấy phiếu từng đơn vị (Đơn vị, Ngày lấy phiếu, ...).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="NGÀY", help="Ngày dùng để xét thời hạn (mặc định: hôm nay), dạng dd/mm/yyyy.")]

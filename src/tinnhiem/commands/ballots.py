@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
+from tinnhiem.options import (HeaderRowOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """In phiếu tín nhiệm cho từng phiên lấy phiếu (PDF khổ A4 và bảng tính để sửa trước khi in),
 biên bản kiểm phiếu (để trống số liệu), sổ nhập phiếu cho Ban Kiểm phiếu (so-nhap-phieu.xlsx) và
@@ -45,6 +45,7 @@ def ballots(
     seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Hạt giống cho số phiếu (để in lại đúng các số cũ); mặc định: ngẫu nhiên an toàn.")] = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -53,7 +54,7 @@ def ballots(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
     run(common, lambda: _body(common, roster, meeting_date, schedule, out, spares, numbered, seed))
 
 

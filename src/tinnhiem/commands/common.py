@@ -27,6 +27,7 @@ class Common:
     workdir: Path | None = None
     force: bool = False
     sheet: str | None = None
+    header_row: int | None = None
     _rules_obj: object = field(default=None, repr=False)
     _wd: object = field(default=None, repr=False)
 
@@ -49,7 +50,7 @@ class Common:
 
     def blocking(self, problems: list[Problem]) -> bool:
         """Do these problems stop the command from writing its outputs?"""
-        return any(p.severity == "error" or self.strict for p in problems)
+        return any(p.severity == "error" or (self.strict and p.severity == "warning") for p in problems)
 
 
 @dataclass
@@ -101,10 +102,11 @@ def print_problems(problems: list[Problem], limit: int = 200) -> None:
         return
     con = stderr_console()
     errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    con.print(f"[bold]{errors} lỗi, {warnings} cảnh báo:[/bold]")
+    notes = sum(1 for p in problems if p.severity == "note")
+    warnings = len(problems) - errors - notes
+    con.print(f"[bold]{errors} lỗi, {warnings} cảnh báo" + (f", {notes} ghi chú" if notes else "") + ":[/bold]")
     for p in problems[:limit]:
-        style = "red" if p.severity == "error" else "yellow"
+        style = "red" if p.severity == "error" else "cyan" if p.severity == "note" else "yellow"
         con.print(f"[{style}]•[/{style}] {_escape(p.text())}", markup=True, highlight=False)
     if len(problems) > limit:
         con.print(f"... và {len(problems) - limit} vấn đề khác (xem --json hoặc tệp kết quả).")
@@ -319,7 +321,7 @@ def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meet
     errors: list[Problem] = []
     ros = sch = None
     try:
-        ros, p = read_roster(roster, rules, common.sheet)
+        ros, p = read_roster(roster, rules, common.sheet, header_row=common.header_row)
         problems.extend(p)
     except InputError as exc:
         errors.extend(exc.problems)

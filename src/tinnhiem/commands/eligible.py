@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
+from tinnhiem.options import (HeaderRowOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Xác định ai được lấy phiếu tín nhiệm (nhóm a-d, mục II.1), theo tuyến nào (HĐND, nơi
 công tác, công ty), ai không và vì sao (chưa đủ 9 tháng, đã lấy phiếu ở chức vụ cao hơn,
@@ -27,6 +27,7 @@ def eligible(
     out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -35,7 +36,7 @@ def eligible(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
     # keeps_objects: a national roster makes ~100,000 posts, decisions, sessions and voters.
     run(common, lambda: _body(common, roster, meeting_date, schedule, out), keeps_objects=True)
 

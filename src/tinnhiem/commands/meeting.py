@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
+from tinnhiem.options import (HeaderRowOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
                               StrictOpt, WorkdirOpt)
 
 OUT_MEETING = Path("tinnhiem-hoi-nghi")
@@ -37,6 +37,7 @@ def meeting(
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-hoi-nghi).")] = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -45,7 +46,7 @@ def meeting(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
     run(common, lambda: _body(common, roster, schedule, meeting_date, register, as_of, out))
 
 

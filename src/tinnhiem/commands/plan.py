@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from tinnhiem.options import (AsOfOpt, DebugOpt, ForceOpt, JsonOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
+from tinnhiem.options import (HeaderRowOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Theo dõi thời hạn của từng hội nghị lấy phiếu: thông báo thời gian, địa điểm (chậm nhất 05
 ngày trước ngày lấy phiếu), trả lời yêu cầu cung cấp thông tin (chậm nhất 03 ngày trước), báo cáo
@@ -32,6 +32,7 @@ def plan(
     out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -40,7 +41,7 @@ def plan(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
     run(common, lambda: _body(common, roster, schedule, as_of, out))
 
 
@@ -65,7 +66,7 @@ def _body(common, roster, schedule, as_of, out):
     # The schedule check every command runs reports missed deadlines as warnings; here they are
     # errors, computed per session, so the warnings would only repeat them.
     problems = Problems([p for p in problems if p.code not in DEADLINE_CODES])
-    input_errors = bool(problems.errors) or (common.strict and bool(problems))
+    input_errors = bool(problems.errors) or (common.strict and bool(problems.warnings))
     problems.extend(found)
     rules = inputs.rules
     city_by = latest_day(rules.deadline("city_report_before"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
+from tinnhiem.options import (HeaderRowOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, OutFileOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """Lập danh sách người ghi phiếu (người được triệu tập) của từng hội nghị lấy phiếu theo
 mục II.3 của Kế hoạch: tập thể lãnh đạo, ủy viên cấp ủy cơ sở, trưởng đoàn thể, cấp trưởng đơn vị
@@ -75,6 +75,7 @@ def voters(
     out: OutFileOpt = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -83,7 +84,7 @@ def voters(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
     # keeps_objects: a national roster makes ~100,000 posts, decisions, sessions and voters.
     run(common, lambda: _body(common, roster, meeting_date, schedule, out), keeps_objects=True)
 

@@ -32,6 +32,9 @@ class Roster:
     posts: list[Post]
     file: str | None = None
     sha256: str | None = None
+    # Rows of the table that are not posts (totals, signatures, section rows, STT padding), as
+    # the user numbers them: left out by the reader, counted in the rows accounting.
+    left_out_rows: list[int] = field(default_factory=list)
 
     def people(self) -> dict[str, list[Post]]:
         out: dict[str, list[Post]] = {}

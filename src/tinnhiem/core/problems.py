@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# What the reader did that the user may want to know (the header taken from row 7, footer rows
+# left out): never blocks, not even under --strict.
+NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Problem:
         return ", ".join(parts)
 
     def text(self) -> str:
-        label = "Lỗi" if self.severity == ERROR else "Cảnh báo"
+        label = "Lỗi" if self.severity == ERROR else "Ghi chú" if self.severity == NOTE else "Cảnh báo"
         where = self.where()
         return f"{label} [{self.code}] {where + ': ' if where else ''}{self.message}"
 
@@ -71,6 +74,9 @@ class Problems(list):
     def warn(self, code: str, message: str, **where) -> Problem:
         return self.add(code, message, WARNING, **where)
 
+    def note(self, code: str, message: str, **where) -> Problem:
+        return self.add(code, message, NOTE, **where)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self if p.severity == ERROR]
@@ -80,7 +86,7 @@ class Problems(list):
         return [p for p in self if p.severity == WARNING]
 
     def has_errors(self, strict: bool = False) -> bool:
-        return any(p.severity == ERROR or strict for p in self)
+        return any(p.severity == ERROR or (strict and p.severity == WARNING) for p in self)
 
     def to_json(self) -> list[dict]:
         return [p.to_json() for p in self]

@@ -8,7 +8,7 @@ from pathlib import Path
 from tinnhiem.core.dates import DateError, parse_date
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.requests import LABELS, InfoRequest
-from tinnhiem.io.tables import Column, cell_text, match_columns, read_table
+from tinnhiem.io.tables import Column, cell_text, read_known_table
 
 REGISTER_COLUMNS = [
     Column("id", LABELS["id"], ("ma_can_bo", "ma cb", "mã cb", "id"), required=True),
@@ -32,8 +32,8 @@ def read_register(path: str | Path, sheet: str | None = None, display: str | Non
     """The requests and the problems of the file itself (blank cells, impossible dates).
 
     Raises InputError when the file cannot be used at all (missing required column, empty)."""
-    table = read_table(path, sheet, display)
-    problems = Problems(match_columns(table, REGISTER_COLUMNS))
+    table, found = read_known_table(path, REGISTER_COLUMNS, sheet, display, core=("id", "content"), what="sổ yêu cầu cung cấp thông tin")
+    problems = Problems(found)
     if problems.errors:
         raise InputError(problems)
     headers = {c.key: table.column_name(c.key) for c in REGISTER_COLUMNS if c.key in table.columns}

@@ -11,7 +11,7 @@ from tinnhiem.core.models import Post, Roster
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.rules import RuleSet
 from tinnhiem.core.text import fold, is_blank, parse_flag
-from tinnhiem.io.tables import Column, cell_text, match_columns, read_table
+from tinnhiem.io.tables import Column, Table, cell_text, read_known_table
 
 ROSTER_COLUMNS = [
     Column("id", "Mã cán bộ", ("ma_can_bo", "ma cb", "mã cb", "id", "ma"), required=True),
@@ -19,8 +19,13 @@ ROSTER_COLUMNS = [
     Column("unit", "Đơn vị", ("don_vi", "unit", "cơ quan, đơn vị", "co quan"), required=True),
     Column("unit_kind", "Loại đơn vị", ("loai_don_vi", "unit_kind", "loại"), required=True),
     Column("title", "Chức vụ", ("chuc_vu", "post", "chức danh", "title"), required=True),
-    Column("since", "Ngày giữ chức vụ", ("ngay_giu_chuc_vu", "ngay_bo_nhiem", "since", "ngày bổ nhiệm", "từ ngày")),
-    Column("ubnd_member", "Ủy viên UBND", ("uy_vien_ubnd", "ủy viên ubnd", "uỷ viên ubnd", "uv ubnd")),
+    Column("since", "Ngày giữ chức vụ", ("ngay_giu_chuc_vu", "ngay_bo_nhiem", "since", "ngày bổ nhiệm", "từ ngày",
+                                         "thời điểm bổ nhiệm", "ngày được bổ nhiệm", "thời gian bổ nhiệm",
+                                         "thời điểm giữ chức vụ", "giữ chức vụ từ ngày", "ngày giữ chức vụ hiện tại",
+                                         "ngày bổ nhiệm chức vụ hiện tại", "ngày nhận chức")),
+    Column("ubnd_member", "Ủy viên UBND", ("uy_vien_ubnd", "ủy viên ubnd", "uỷ viên ubnd", "uv ubnd", "là ủy viên ubnd",
+                                           "ủy viên ubnd tp", "ủy viên ubnd thành phố", "ủy viên ủy ban nhân dân",
+                                           "thành viên ubnd")),
     Column("roles", "Vai trò", ("vai_tro", "roles")),
     Column("retirement", "Nghỉ hưu", ("nghi_huu", "thông báo nghỉ hưu")),
     Column("sick_from", "Nghỉ ốm từ", ("nghi_om_tu", "nghỉ ốm")),
@@ -43,10 +48,19 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, display: str | None = None) -> tuple[Roster, Problems]:
+# The unit and its kind may come from section rows ("I. CÁC SỞ, BAN, NGÀNH", "1. SỞ TÀI
+# CHÍNH") instead of columns: their columns are looked for as optional, and required after.
+_LAYOUT_COLUMNS = [Column(c.key, c.label, c.aliases, required=c.required and c.key not in ("unit", "unit_kind")) for c in ROSTER_COLUMNS]
+
+
+def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, display: str | None = None,
+                header_row: int | None = None) -> tuple[Roster, Problems]:
     """The roster and its problems. Raises InputError when the file cannot be used at all."""
-    table = read_table(path, sheet, display)
-    problems = Problems(match_columns(table, ROSTER_COLUMNS))
+    table, found = read_known_table(path, _LAYOUT_COLUMNS, sheet, display, header_row=header_row,
+                                    core=("id", "name", "title"), stored_values=("since", "sick_from", "retirement", "ubnd_member"),
+                                    what="danh sách cán bộ")
+    problems = Problems(found)
+    problems.extend(_units_from_layout(table, rules))
     if problems.errors:
         raise InputError(problems)
     posts: list[Post] = []
@@ -161,5 +175,108 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         else:
             seen[key] = p.row
     posts = [p for p in posts if seen.get((p.person_id, fold(p.unit), fold(p.title))) == p.row]
-    roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path))
+    roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path), left_out_rows=list(table.left_out_rows))
     return roster, problems
+
+
+_GROUP_WORDS = ("các ", "khối ", "cac ", "khoi ")
+
+
+def _units_from_layout(table: Table, rules: RuleSet) -> list:
+    """Units and unit kinds as the layout gives them: from section rows when there is no such
+    column, and carried down where a unit (or kind) is written only on the first row of its
+    block (one warning per column naming the rows filled). Missing columns that the layout
+    cannot stand in for are errors."""
+    from tinnhiem.core.problems import Problem
+    from tinnhiem.io.layout import row_ranges
+
+    problems: list = []
+    df = table.df
+    rows = [int(r) for r in df.index.tolist()]
+    events = sorted(table.sections.items())
+    unit_of: dict[int, str | None] = {}
+    group_of: dict[int, str | None] = {}
+    block_of: dict[int, int] = {}
+    i, unit, group, block = 0, None, None, 0
+    for r in rows:
+        while i < len(events) and events[i][0] < r:
+            level, title = events[i][1]
+            group, unit = (title, None) if level == 1 else (group, title)
+            block = events[i][0]
+            i += 1
+        unit_of[r], group_of[r], block_of[r] = unit, group, block
+    where = dict(file=table.file, sheet=table.sheet)
+
+    def add_column(key: str, label: str, values: list) -> None:
+        pos = len(table.header)
+        table.header.append(label)
+        df[pos] = values
+        table.columns[key] = pos
+
+    labels = {c.key: c for c in ROSTER_COLUMNS}
+    if "unit" not in table.columns:
+        if any(unit_of.values()):
+            add_column("unit", "Đơn vị (theo dòng đề mục)", [unit_of[r] or "" for r in rows])
+            problems.append(Problem(code="ROSTER_UNIT_FROM_SECTION", severity="note", **where, row=rows[0] if rows else None,
+                                    message="Bảng không có cột Đơn vị: đơn vị của mỗi người lấy theo dòng đề mục phía trên "
+                                            "(như '1. Sở Tài chính')."))
+        else:
+            problems.append(_missing(labels["unit"], table))
+    if "unit_kind" not in table.columns:
+        def kind_of(title):
+            if not title:
+                return None
+            text = title.strip()
+            for w in _GROUP_WORDS:
+                if text.lower().startswith(w):
+                    text = text[len(w):]
+            return rules.unit_kind(text) and text
+
+        kinds = [kind_of(group_of[r]) or kind_of(unit_of[r]) for r in rows]
+        if rows and all(kinds):
+            add_column("unit_kind", "Loại đơn vị (theo dòng đề mục)", kinds)
+            problems.append(Problem(code="ROSTER_KIND_FROM_SECTION", severity="note", **where, row=rows[0],
+                                    message="Bảng không có cột Loại đơn vị: loại đơn vị lấy theo dòng đề mục nhóm phía trên "
+                                            "(như 'I. Các sở, ban, ngành')."))
+        else:
+            problems.append(_missing(labels["unit_kind"], table))
+    if any(p.severity == "error" for p in problems):
+        return problems
+    # Carried down: a blank unit (or kind) under a filled one in the same block of rows, on a
+    # row that is a post (it has an id or a name).
+    ids = [table.columns.get("id"), table.columns.get("name")]
+    for key in ("unit", "unit_kind"):
+        pos = table.columns[key]
+        column = df[pos].tolist()
+        others = [df[p].tolist() if p is not None else [None] * len(rows) for p in ids]
+        filled: list[int] = []
+        last: dict[int, object] = {}
+        for n, r in enumerate(rows):
+            value = column[n]
+            if not is_blank(value):
+                last[block_of[r]] = value
+                continue
+            if all(is_blank(o[n]) for o in others):
+                continue
+            above = last.get(block_of[r])
+            if above is None and key == "unit" and unit_of[r]:
+                above = unit_of[r]
+            if above is not None:
+                column[n] = above
+                filled.append(r)
+        if filled:
+            df[pos] = column
+            problems.append(Problem(code="ROSTER_CARRIED_DOWN", severity="warning", **where, row=filled[0], column=table.header[pos], message=(
+                f'Cột "{table.header[pos]}" để trống ở {len(filled)} dòng (dòng {row_ranges(filled)}): đã lấy theo dòng phía trên '
+                "cùng khối (ghi một lần ở dòng đầu mỗi khối). Hãy kiểm tra; nếu không đúng, điền đủ các ô."),
+                detail={"rows": filled}))
+    return problems
+
+
+def _missing(col: Column, table: Table):
+    from tinnhiem.core.problems import Problem
+
+    return Problem(code="MISSING_COLUMN", file=table.file, sheet=table.sheet, row=table.header_row, message=(
+        f'Thiếu cột bắt buộc "{col.label}" (có thể ghi: {", ".join([col.label, *col.aliases])}). '
+        f"Dòng tiêu đề đã đọc là dòng {table.header_row}: {', '.join(h for h in table.header if h) or '(trống)'}. "
+        "Nếu tiêu đề ở dòng khác, dùng --header-row N; nếu bảng ở trang khác, dùng --sheet TÊN_TRANG."))

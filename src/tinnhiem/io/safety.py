@@ -18,7 +18,10 @@ from pathlib import Path
 from tinnhiem.core.problems import Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
-TEXT_SUFFIXES = {".csv", ".txt"}
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+# A legacy .xls (one OLE file, no zip to look into): its size is bounded here and its declared
+# sheet size where it is read (tables._check_xls_size). Excel 97-2003 holds 65,536 rows.
+MAX_XLS_BYTES = 50 * 1024 * 1024
 
 # Limits. A city roster has a few thousand rows; these leave room for a hundred times that, and
 # keep a crafted file far from the memory a 2 GB machine has.
@@ -51,6 +54,7 @@ _SST_COUNTS = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
 _ATTR_NUM = re.compile(rb"\b(count|uniqueCount)=\"(\d+)\"")
 # A cell whose first child is a formula: <c r="B5" ...><f>SUM(B2:B4)</f> or <f t="shared" si="0"/>.
 _FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]{0,8192})</(?:\w+:)?f>)")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*?\br=\"(\d{1,7})\"")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
@@ -65,6 +69,8 @@ class Scan:
     problems: list[Problem] = field(default_factory=list)
     # sheet name -> {(row, column), both 1-based: formula text without '='}
     formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    # sheet name -> rows (1-based) hidden or filtered out
+    hidden: dict[str, set[int]] = field(default_factory=dict)
 
 
 class _Refuse(Exception):
@@ -89,6 +95,8 @@ def scan(path: Path, display: str) -> Scan:
             if size > MAX_FILE_BYTES:
                 raise _Refuse("FILE_TOO_LARGE", f"Tệp quá lớn ({size // (1024 * 1024)} MB); một bảng tính danh sách không lớn đến vậy.", reason="file_size")
             _check_zip(path, suffix, result)
+        elif suffix == ".xls":
+            _check_xls(path, size)
         elif suffix in TEXT_SUFFIXES:
             _check_text(path, size)
     except _Refuse as exc:
@@ -114,6 +122,20 @@ def _reason(exc: Exception) -> str:
 def _head(path: Path, n: int = 512) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(n)
+
+
+def _check_xls(path: Path, size: int) -> None:
+    """A legacy .xls: not too large, and really an Excel 97-2003 file."""
+    if size > MAX_XLS_BYTES:
+        raise _Refuse("FILE_TOO_LARGE", f"Tệp quá lớn ({size // (1024 * 1024)} MB); một bảng tính danh sách không lớn đến vậy.", reason="file_size")
+    head = _head(path)
+    if not head:
+        raise _Refuse("FILE_NOT_SPREADSHEET", "Tệp .xls trống (0 byte), không phải bảng tính.", reason="empty")
+    if head.startswith(ZIP_MAGIC):
+        raise _Refuse("FILE_NOT_SPREADSHEET", "Tệp có đuôi .xls nhưng là bảng tính .xlsx đổi tên; hãy đổi lại đuôi .xlsx.", reason="zip")
+    if not head.startswith(OLE_MAGIC):
+        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi .xls nhưng không phải bảng tính: {_guess_text_kind(head)}. "
+                      "Hãy mở bằng Excel và lưu lại dạng .xlsx.", reason="not_ole")
 
 
 def _check_zip(path: Path, suffix: str, result: Scan) -> None:
@@ -145,19 +167,26 @@ def _check_zip(path: Path, suffix: str, result: Scan) -> None:
         if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" not in names:
             raise _Refuse("FILE_NOT_SPREADSHEET", "Tệp nén này không phải bảng tính Excel (thiếu xl/workbook.xml). Hãy mở bằng Excel và lưu lại dạng .xlsx.", reason="no_workbook")
         formulas_by_part: dict[str, dict[tuple[int, int], str]] = {}
+        hidden_by_part: dict[str, set[int]] = {}
         for info in infos:
             if info.is_dir():
                 continue
             xml = info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.filename in ("content.xml", "styles.xml")
             sheet = bool(_SHEET_PART.match(info.filename))
-            found = _stream_part(zf, info, xml, sheet)
+            hidden: set[int] = set()
+            found = _stream_part(zf, info, xml, sheet, hidden)
             if found:
                 formulas_by_part[info.filename] = found
+            if hidden:
+                hidden_by_part[info.filename] = hidden
         if formulas_by_part:
             result.formulas = _by_sheet_name(zf, formulas_by_part)
+        if hidden_by_part:
+            result.hidden = _by_sheet_name(zf, hidden_by_part)
 
 
-def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: bool) -> dict[tuple[int, int], str]:
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: bool,
+                 hidden: set[int] | None = None) -> dict[tuple[int, int], str]:
     """Read one part in bounded chunks (this also verifies its CRC and real size); for XML,
     refuse DTDs, absurd declared sizes and over-long text runs; collect formula cells.
 
@@ -190,6 +219,12 @@ def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: b
                 _check_declared(info.filename, chunk[:OVERLAP * 4], info.file_size)
                 first = False
             run = _text_runs(chunk, run, _XML_SEPARATORS, MAX_TEXT_BYTES, lambda: _too_long(info.filename))
+            if sheet and hidden is not None and b'hidden="' in data:
+                # Hidden or filtered-out rows (<row r="9" hidden="1">): read like any other,
+                # and counted in a note.
+                for m in _HIDDEN_ROW.finditer(data):
+                    if len(hidden) < MAX_ROWS:
+                        hidden.add(int(m.group(1)))
             if sheet and _has_f_element(data):
                 for m in _FORMULA.finditer(data):
                     ref = _REF.search(m.group(1))

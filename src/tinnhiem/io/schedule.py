@@ -9,7 +9,7 @@ from tinnhiem.core.models import PLACE_PARTY, PLACE_WORKPLACE, Schedule, Schedul
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.text import header_key
 from tinnhiem.io.roster import sha256_file
-from tinnhiem.io.tables import Column, cell_int, cell_text, match_columns, read_table
+from tinnhiem.io.tables import Column, cell_int, cell_text, read_known_table
 
 SCHEDULE_COLUMNS = [
     Column("unit", "Đơn vị", ("don_vi", "unit", "hội đồng", "hoi_dong"), required=True),
@@ -37,8 +37,8 @@ def _names(value) -> tuple[str, ...]:
 
 
 def read_schedule(path: str | Path, sheet: str | None = None, display: str | None = None) -> tuple[Schedule, Problems]:
-    table = read_table(path, sheet, display)
-    problems = Problems(match_columns(table, SCHEDULE_COLUMNS))
+    table, found = read_known_table(path, SCHEDULE_COLUMNS, sheet, display, core=("unit", "meeting_date"), what="lịch lấy phiếu")
+    problems = Problems(found)
     if problems.errors:
         raise InputError(problems)
     entries = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from tinnhiem.core.problems import InputError, Problem, UsageError
 from tinnhiem.core.text import header_key, header_keys, is_blank, nfc
 
-SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".txt"}
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
 
 @dataclass
@@ -28,6 +28,18 @@ class Table:
     # Warnings found while reading (a legacy encoding converted, ...): reported once, by the
     # first match_columns() on this table, so that every reader passes them on unchanged.
     problems: list = field(default_factory=list)
+    # What the layout reading found (read_table with columns; see io/layout.py): the header's
+    # last row, notes for the user, the rows left out as not data (totals, signatures, section
+    # rows, STT padding), the section titles above rows, hidden rows, and the cells filled from
+    # a vertically merged cell or holding a formula with no stored value (column position ->
+    # rows).
+    header_last: int | None = None
+    notes: list = field(default_factory=list)
+    left_out_rows: list = field(default_factory=list)
+    sections: dict = field(default_factory=dict)
+    hidden_rows: list = field(default_factory=list)
+    merged_rows: dict = field(default_factory=dict)
+    uncached: dict = field(default_factory=dict)
 
     def column_name(self, key: str) -> str | None:
         pos = self.columns.get(key)
@@ -58,6 +70,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
 
+    def __post_init__(self):
+        _ALL_COLUMNS.setdefault(self, None)  # what a table without named columns is searched by
+
     def keys(self) -> frozenset[str]:
         # Computed once per column: a workbook of thousands of sheets matches headers per sheet.
         cached = _COLUMN_KEYS.get(self)
@@ -67,6 +82,7 @@ class Column:
 
 
 _COLUMN_KEYS: dict[Column, frozenset[str]] = {}
+_ALL_COLUMNS: dict[Column, None] = {}
 
 
 def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
@@ -94,8 +110,15 @@ def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
     return problems
 
 
-def read_table(path: str | Path, sheet: str | None = None, display: str | None = None) -> Table:
+def read_table(path: str | Path, sheet: str | None = None, display: str | None = None, *,
+               columns: list[Column] | None = None, header_row: int | None = None,
+               stored_values: bool = False) -> Table:
     """Read the first sheet (or `sheet`) of a spreadsheet or a CSV file.
+
+    The header is found where it stands (io/layout.py): by `columns`, the columns the reader
+    wants, or else by every known column (then only past a title block). `header_row` (the
+    user's row number, --header-row) says where it is. `stored_values`: a formula cell gives
+    its stored value (else a number or date computed by a formula shows as its formula).
 
     Raises UsageError for a missing file, InputError for an unreadable or empty one."""
     path = Path(path)
@@ -104,17 +127,51 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     key, checked = _checked_file(path, display)
     from tinnhiem.io.encoding import legacy_cells
 
-    if suffix in (".csv", ".txt"):
+    extra = _Extra()
+    if suffix in (".csv", ".txt", ".tsv"):
         warnings, values, plain, sheet_name = _read_csv(path, display)
     else:
-        warnings, values, plain, sheet_name = _read_sheet(path, display, sheet, checked.formulas, key)
-    table = _to_table(display, sheet_name, values, plain)
+        warnings, values, plain, sheet_name = _read_sheet(path, display, sheet, checked.formulas, key, extra, stored_values)
+        extra.hidden = set((getattr(checked, "hidden", None) or {}).get(sheet_name, ()))
+    by_key = _by_key(columns if columns is not None else list(_ALL_COLUMNS))
+    finder = (by_key, header_row, columns is None)
+    table = _to_table(display, sheet_name, values, plain, finder=finder)
     del values
     legacy = legacy_cells(table)
     if legacy:
         raise InputError(legacy)
     table.problems = list(warnings or [])
+    _attach_extra(table, extra)
     return table
+
+
+class _Extra:
+    """What the sheet reader saw besides the values: cells filled from vertical merges and
+    formulas with no stored value ((row, column) 1-based), hidden rows (1-based)."""
+
+    def __init__(self):
+        self.merged: list[tuple[int, int]] = []
+        self.uncached: list[tuple[int, int]] = []
+        self.hidden: set[int] = set()
+
+
+def _by_key(columns: list[Column]) -> dict[str, str]:
+    by_key: dict[str, str] = {}
+    for col in columns:
+        for k in col.keys():
+            by_key.setdefault(k, col.key)
+    return by_key
+
+
+def _attach_extra(table: Table, extra: _Extra) -> None:
+    rows = set(table.df.index.tolist()) if (extra.merged or extra.uncached or extra.hidden) else set()
+    for attr, cells in (("merged_rows", extra.merged), ("uncached", extra.uncached)):
+        found: dict[int, list[int]] = {}
+        for r, c in cells:
+            if r in rows and c - 1 < len(table.header):
+                found.setdefault(c - 1, []).append(r)
+        setattr(table, attr, found)
+    table.hidden_rows = sorted(r for r in extra.hidden if r in rows)
 
 
 def _checked_file(path: Path, display: str):
@@ -128,7 +185,7 @@ def _checked_file(path: Path, display: str):
     key = key[:-1]
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .ods hoặc .csv.", file=display)])
+        raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .xls, .ods, .csv hoặc .txt (Unicode Text).", file=display)])
     from tinnhiem.io.safety import scan
 
     checked = _scan_once(path, display, scan, key)
@@ -430,16 +487,54 @@ def _plain_blanks(data: bytes, start: int = 0) -> bool:
     return True
 
 
-def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None, key=None):
-    name, rows = _sheet_rows(path, display, sheet, key)
+def _read_sheet(path: Path, display: str, sheet: str | None, formulas: dict | None = None, key=None,
+                extra: "_Extra | None" = None, stored_values: bool = False):
+    name, rows, merges = _sheet_rows(path, display, sheet, key, merges=True)
     values = _grid(rows)
     del rows
-    _formulas_as_text(values, (formulas or {}).get(name, {}))
+    cells = (formulas or {}).get(name, {})
+    if stored_values:
+        if extra is not None:
+            extra.uncached = _uncached(values, cells)
+        cells = {rc: f for rc, f in cells.items() if rc in set(extra.uncached if extra is not None else ())}
+    _formulas_as_text(values, cells)
+    if merges and extra is not None:
+        extra.merged = _fill_merged(values, merges)
     return None, values, False, name
 
 
-def _sheet_rows(path: Path, display: str, sheet: str | None, key=None) -> tuple[str, list]:
-    """(sheet name, rows of cells as calamine gives them) of `sheet` or the first visible one."""
+def _uncached(values, cells: dict) -> list[tuple[int, int]]:
+    """Formula cells with no stored value (openpyxl and some exporters write none)."""
+    out = []
+    for (row, col) in cells:
+        if 0 <= row - 1 < values.shape[0] and 0 <= col - 1 < values.shape[1]:
+            value = values[row - 1, col - 1]
+            if value is None or value == "":
+                out.append((row, col))
+    return sorted(out)
+
+
+def _fill_merged(values, merges) -> list[tuple[int, int]]:
+    """A vertically merged cell applies to every row it covers: its value is copied down into
+    them (a unit merged over its people). Horizontal merges are left alone (a title or a total
+    spread across columns is one cell). Returns the cells filled, (row, column) 1-based."""
+    filled = []
+    for (r1, c1), (r2, _c2) in merges:
+        if r2 <= r1 or not (0 <= r1 < values.shape[0]) or not (0 <= c1 < values.shape[1]):
+            continue
+        value = values[r1, c1]
+        if value is None or value == "":
+            continue
+        for r in range(r1 + 1, min(r2, values.shape[0] - 1) + 1):
+            if values[r, c1] is None or values[r, c1] == "":
+                values[r, c1] = value
+                filled.append((r + 1, c1 + 1))
+    return filled
+
+
+def _sheet_rows(path: Path, display: str, sheet: str | None, key=None, merges: bool = False):
+    """(sheet name, rows of cells as calamine gives them) of `sheet` or the first visible one;
+    with merges=True also its merged ranges ((row, col), (row, col)), 0-based, or None."""
     import python_calamine
 
     try:
@@ -451,12 +546,27 @@ def _sheet_rows(path: Path, display: str, sheet: str | None, key=None) -> tuple[
         else:
             visible = [s.name for s in wb.sheets_metadata if str(s.visible).lower().endswith("visible") and "hidden" not in str(s.visible).lower()]
             name = visible[0] if visible else names[0]
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except UsageError:
+        ws = wb.get_sheet_by_name(name)
+        if path.suffix.lower() == ".xls":
+            _check_xls_size(ws, display, name)
+        rows = ws.to_python(skip_empty_area=False)
+        ranges = (ws.merged_cell_ranges or None) if merges else None
+    except (UsageError, InputError):
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise InputError([Problem(code="FILE_CORRUPT", message=f"Không đọc được bảng tính: {exc}", file=display)]) from None
-    return name, rows
+    return (name, rows, ranges) if merges else (name, rows)
+
+
+def _check_xls_size(ws, display: str, name: str) -> None:
+    """A legacy .xls has no zip to pre-flight: its declared sheet size is checked before the
+    cells are taken, with the limits of .xlsx."""
+    from tinnhiem.io.safety import MAX_CELLS, MAX_COLS, MAX_ROWS
+
+    height, width = int(ws.height or 0), int(ws.width or 0)
+    if height > MAX_ROWS or width > MAX_COLS or height * width > MAX_CELLS:
+        raise InputError([Problem(code="FILE_TOO_LARGE", file=display, sheet=name,
+                                  message=f"Trang tính khai báo {height:,} dòng × {width:,} cột, quá lớn để là một danh sách; không mở vì lý do an toàn.")])
 
 
 def _grid(rows: list) -> "object":
@@ -485,10 +595,20 @@ def _formulas_as_text(values, cells: dict) -> None:
             value = values[row - 1, col - 1]
             if value is None or value == "" or (isinstance(value, (int, float, dt.date, dt.datetime, dt.time, dt.timedelta))
                                                  and not isinstance(value, bool)):
-                values[row - 1, col - 1] = "=" + (formula or "…")
+                values[row - 1, col - 1] = "=" + (_xml_text(formula) or "…")
 
 
-def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False, blank=None) -> Table:
+def _xml_text(text: str) -> str:
+    """A formula as the pre-flight found it in the sheet's XML, with its entities (&quot;, &amp;)
+    turned back into characters."""
+    if "&" not in text:
+        return text
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+
+def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool = False, blank=None, finder=None) -> Table:
     """The table below the first non-blank row (its header), from the file's cells as a 2-D
     object array whose row i is the user's row i + 1, or as a list of such columns (a CSV).
     Works on the arrays and builds one DataFrame at the end: an entry workbook has thousands of
@@ -502,11 +622,11 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
         elif not values or not len(values[0]):
             raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
         else:
-            return _columns_table(display, sheet_name, values)
+            return _columns_table(display, sheet_name, values, finder)
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     if blank is None and plain_blanks:
-        return _columns_table(display, sheet_name, list(values.T))
+        return _columns_table(display, sheet_name, list(values.T), finder)
     else:
         if blank is None:
             blank = _blank_mask(values, plain_blanks)
@@ -517,6 +637,13 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     top = int(nonblank.argmax())
     header = [nfc(_cell_text(v)) for v in values[top].tolist()]
+    first = top
+    pick = _pick_header(finder, lambda a, b: values[a:b].tolist(), values.shape[0], top, display, sheet_name)
+    if pick is not None:
+        top, header = pick.bottom, [nfc(h) for h in pick.header]
+        if pick.number_row is not None:
+            nonblank = nonblank.copy()
+            nonblank[pick.number_row] = False
     # Drop trailing columns with neither header nor data.
     used = [i for i in range(len(header)) if header[i] or filled_of(i)]
     width = (max(used) + 1) if used else 0
@@ -535,10 +662,10 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
     if columns.shape[1] == 0:
         raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
     frame = pd.DataFrame(columns.T, index=index, columns=pd.RangeIndex(width), dtype=object, copy=False)
-    return Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1)
+    return _picked(Table(file=display, sheet=sheet_name, header=header, df=frame, header_row=top + 1), pick, first)
 
 
-def _columns_table(display: str, sheet_name: str | None, columns: list) -> Table:
+def _columns_table(display: str, sheet_name: str | None, columns: list, finder=None) -> Table:
     """_to_table for cells given as columns where blank is simply "" (a CSV without
     white-space-only fields). The wholly blank lines are found column by column until none is
     left (usually after the first column) instead of a mask of every cell, a column's data is
@@ -558,6 +685,13 @@ def _columns_table(display: str, sheet_name: str | None, columns: list) -> Table
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     top = int(nonblank.argmax())
     header = [nfc(_cell_text(c[top])) for c in columns]
+    first = top
+    pick = _pick_header(finder, lambda a, b: [list(r) for r in zip(*(c[a:b].tolist() for c in columns))], n, top, display, sheet_name)
+    if pick is not None:
+        top, header = pick.bottom, [nfc(h) for h in pick.header]
+        if pick.number_row is not None:
+            nonblank = nonblank.copy()
+            nonblank[pick.number_row] = False
     # Drop trailing columns with neither header nor data.
     used = [i for i in range(len(header)) if header[i] or bool((columns[i] != "").any())]
     width = (max(used) + 1) if used else 0
@@ -573,7 +707,48 @@ def _columns_table(display: str, sheet_name: str | None, columns: list) -> Table
     if not len(data[0]):
         raise InputError([Problem(code="FILE_NO_ROWS", message="Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", file=display, sheet=sheet_name, row=top + 1)])
     frame = pd.DataFrame(dict(enumerate(data)), index=index, columns=pd.RangeIndex(width), dtype=object, copy=False)
-    return Table(file=display, sheet=sheet_name, header=header[:width], df=frame, header_row=top + 1)
+    return _picked(Table(file=display, sheet=sheet_name, header=header[:width], df=frame, header_row=top + 1), pick, first)
+
+
+def _pick_header(finder, rows_between, n_rows: int, first: int, display: str, sheet_name: str | None):
+    """Where the header stands (layout.find_header), or None to keep the first non-blank row.
+    finder: (known header keys, the user's --header-row, guarded); rows_between(a, b): the
+    sheet's rows a..b-1 as lists of cells."""
+    if finder is None:
+        return None
+    from tinnhiem.io import layout
+
+    by_key, forced, guarded = finder
+    if forced is not None:
+        if not 1 <= forced < n_rows:
+            raise InputError([Problem(code="HEADER_ROW", file=display, sheet=sheet_name, row=forced,
+                                      message=f"--header-row {forced}: trang tính chỉ có {n_rows} dòng và dòng tiêu đề phải có dòng dữ liệu bên dưới.")])
+        forced -= 1
+    end = min(n_rows, max(first, forced or 0) + layout.SCAN_ROWS)
+    pick = layout.find_header(rows_between(0, end), first, by_key, forced, guarded)
+    if forced is None and pick.top == first and pick.bottom == first and pick.number_row is None:
+        return None
+    return pick
+
+
+def _picked(table: Table, pick, first: int) -> Table:
+    """The table with what the header search found: the header's rows, and a note when it is
+    not simply the first non-blank row."""
+    if pick is None:
+        return table
+    from tinnhiem.core.problems import Problem as P
+
+    table.header_row, table.header_last = pick.top + 1, pick.bottom + 1
+    rows = f"dòng {pick.top + 1}" if pick.top == pick.bottom else f"dòng {pick.top + 1}–{pick.bottom + 1} (tiêu đề hai tầng)"
+    parts = [f"Dòng tiêu đề của bảng: {rows}"]
+    if pick.top > first:
+        parts.append(f"bỏ qua {pick.top - first} dòng phía trên (tên cơ quan, quốc hiệu, tên văn bản)")
+    if pick.number_row is not None:
+        parts.append(f"bỏ qua dòng {pick.number_row + 1} đánh số cột")
+    text = "; ".join(parts) + ". Nếu không đúng, chỉ rõ bằng --header-row N."
+    table.notes.append(P(code="TABLE_HEADER_ROW", message=text, severity="note", file=table.file, sheet=table.sheet,
+                         row=pick.top + 1, detail={"header_row": pick.top + 1, "header_last": pick.bottom + 1}))
+    return table
 
 
 _SMALL = 4096  # cells
@@ -641,3 +816,158 @@ def cell_int(value) -> int | None:
     if text.endswith(".0"):
         text = text[:-2]
     return int(text)
+
+
+# --- a table of known columns, read as offices lay it out -----------------------------------------
+
+
+def read_known_table(path: str | Path, columns: list[Column], sheet: str | None = None, display: str | None = None,
+                     header_row: int | None = None, core: tuple[str, ...] = (), stored_values: tuple[str, ...] = (),
+                     what: str = "bảng") -> tuple[Table, list[Problem]]:
+    """A table of these columns, wherever it stands (layout.find_header), with the rows that
+    are not data left out (layout.classify_rows): (table, problems: notes, warnings, errors).
+
+    When the first sheet does not hold the table and no sheet was named, the first sheet that
+    does is taken (with a note); when none does, the error lists the sheets. `core`: the keys
+    every data row fills. `stored_values`: the keys of columns (dates, flags) whose formula
+    cells give their stored value; one that has none is an error (in other columns a formula
+    shows as its text, as read_table shows it). Raises InputError when a required column is
+    missing."""
+    path = Path(path)
+    display = display or str(path)
+    book = path.suffix.lower() not in (".csv", ".txt", ".tsv")
+    try:
+        table = read_table(path, sheet, display, columns=columns, header_row=header_row, stored_values=bool(stored_values))
+    except InputError as exc:
+        # An empty first sheet (a cover page, "Sheet1" left blank) when the table is further on.
+        if sheet is not None or not book or not all(p.code in ("FILE_EMPTY", "FILE_NO_ROWS") for p in exc.problems):
+            raise
+        table = None
+        problems = list(exc.problems)
+    else:
+        problems = _match_known(table, columns)
+    if (table is None or any(p.code == "MISSING_COLUMN" for p in problems)) and sheet is None and book:
+        names = sheet_names(path, display)
+        first = table.sheet if table is not None else (names[0] if names else "")
+        for name in names:
+            if name == first:
+                continue
+            try:
+                other = read_table(path, name, display, columns=columns, header_row=header_row, stored_values=bool(stored_values))
+            except InputError:
+                continue
+            found = _match_known(other, columns)
+            if not any(p.code == "MISSING_COLUMN" for p in found):
+                other.notes.insert(0, Problem(code="TABLE_SHEET", severity="note", file=display, sheet=name, message=(
+                    f"Trang tính đầu '{first}' không có {what}; đã đọc trang '{name}'. "
+                    f"Muốn đọc trang khác, dùng --sheet TÊN_TRANG.")))
+                table, problems = other, found
+                break
+        else:
+            if len(names) > 1:
+                problems.append(Problem(code="TABLE_NO_SHEET", file=display, message=(
+                    f"Không trang tính nào có đủ các cột của {what}. Các trang trong tệp: {', '.join(names)}. "
+                    f"Chỉ rõ trang bằng --sheet TÊN_TRANG (và dòng tiêu đề bằng --header-row N nếu cần).")))
+    if table is None or any(p.severity == "error" for p in problems):
+        raise InputError((table.notes if table is not None else []) + problems)
+    problems = table.notes + problems
+    problems.extend(_layout_rows(table, core, stored_values))
+    return table, problems
+
+
+def _match_known(table: Table, columns: list[Column]) -> list[Problem]:
+    """match_columns, forgiving the words offices add to a header ('Là Ủy viên UBND', 'Ủy viên
+    UBND (đánh dấu x)'); a header that matches nothing but looks like a known column is named in
+    a warning."""
+    from tinnhiem.io import layout
+
+    problems: list[Problem] = list(table.problems)
+    table.problems = []
+    table.columns = {}
+    by_key = _by_key(columns)
+    taken: dict[str, int] = {}
+    for pos, h in enumerate(table.header):
+        hit = layout.match_header(h, by_key) if h else None
+        if hit is not None:
+            taken.setdefault(hit, pos)
+    labels = {}
+    for col in columns:
+        if col.key in taken:
+            table.columns[col.key] = taken[col.key]
+        for k in col.keys():
+            labels.setdefault(k, col.label)
+    missing = [c for c in columns if c.required and c.key not in table.columns]
+    used = set(table.columns.values())
+    for pos, h in enumerate(table.header):
+        if pos in used or not h or header_key(h) in layout.STT_KEYS:
+            continue
+        near = layout.nearest_column(h, labels)
+        if near is not None:
+            near_col = next(c for c in columns if c.label == near)
+            taken_by = table.column_name(near_col.key)
+            also = f" (bảng đã có cột \"{taken_by}\" cho nội dung này)" if taken_by else ""
+            problems.append(Problem(code="UNKNOWN_COLUMN", severity="warning", file=table.file, sheet=table.sheet,
+                                    row=table.header_row, column=h, message=(
+                f'Không nhận ra cột "{h}"; có phải là cột "{near}"?{also} Nếu đúng, đổi tiêu đề thành "{near}"; '
+                "nếu không, cột này được bỏ qua.")))
+    header_at = table.header_row if table.header_last in (None, table.header_row) else f"{table.header_row}–{table.header_last}"
+    for col in missing:
+        problems.append(Problem(
+            code="MISSING_COLUMN",
+            message=(f'Thiếu cột bắt buộc "{col.label}" (có thể ghi: {", ".join([col.label, *col.aliases])}). '
+                     f"Dòng tiêu đề đã đọc là dòng {header_at}: {', '.join(h for h in table.header if h) or '(trống)'}. "
+                     "Nếu tiêu đề ở dòng khác, dùng --header-row N; nếu bảng ở trang khác, dùng --sheet TÊN_TRANG."),
+            file=table.file, sheet=table.sheet, row=table.header_row,
+        ))
+    return problems
+
+
+def _layout_rows(table: Table, core: tuple[str, ...], valued: tuple[str, ...] = ()) -> list[Problem]:
+    """Leave out the rows that are not data, and note what was done around the table."""
+    from tinnhiem.io import layout
+
+    problems: list[Problem] = []
+    where = dict(file=table.file, sheet=table.sheet)
+    stt = next((i for i, h in enumerate(table.header) if header_key(h) in layout.STT_KEYS), None)
+    core_pos = [table.columns[k] for k in core if k in table.columns]
+    rows = [int(r) for r in table.df.index.tolist()]
+    if rows:
+        kinds = layout.classify_rows(rows, table.df.to_numpy(dtype=object).tolist(), table.header, core_pos, stt)
+        if kinds.left_out:
+            gone = sorted(kinds.left_out)
+            table.df = table.df.drop(index=gone)
+            table.left_out_rows = gone
+            table.sections = kinds.sections
+            counts: dict[str, int] = {}
+            for k in kinds.left_out.values():
+                counts[k] = counts.get(k, 0) + 1
+            what = ", ".join(f"{n} {layout.LEFT_OUT_KINDS[k]}" for k, n in counts.items())
+            problems.append(Problem(code="TABLE_ROWS_LEFT_OUT", severity="note", **where, row=gone[0], message=(
+                f"Bỏ qua {len(gone)} dòng không phải dữ liệu ({what}): dòng {layout.row_ranges(gone)}."),
+                detail={"rows": gone, "kinds": {str(r): k for r, k in kinds.left_out.items()}}))
+            if not len(table.df):
+                raise InputError(problems + [Problem(code="FILE_NO_ROWS", **where, row=table.header_row,
+                                                     message="Bảng không có dòng dữ liệu nào dưới dòng tiêu đề.")])
+    kept = set(int(r) for r in table.df.index.tolist())
+    hidden = [r for r in table.hidden_rows if r in kept]
+    if hidden:
+        problems.append(Problem(code="TABLE_HIDDEN_ROWS", severity="note", **where, row=hidden[0], message=(
+            f"{len(hidden)} dòng đang bị ẩn hoặc bị lọc (dòng {layout.row_ranges(hidden)}) vẫn được đọc như mọi dòng khác."),
+            detail={"rows": hidden}))
+    merged = {pos: [r for r in rs if r in kept] for pos, rs in table.merged_rows.items()}
+    merged = {pos: rs for pos, rs in merged.items() if rs}
+    if merged:
+        cols = "; ".join(f'"{table.header[pos]}" dòng {layout.row_ranges(rs)}' for pos, rs in merged.items())
+        problems.append(Problem(code="TABLE_MERGED_CELLS", severity="note", **where, row=min(min(rs) for rs in merged.values()),
+                                message=f"Ô gộp theo chiều dọc được áp dụng cho mọi dòng nó phủ: {cols}."))
+    used = {table.columns[k] for k in valued if k in table.columns}
+    for pos, rs in table.uncached.items():
+        rs = [r for r in rs if r in kept]
+        if pos in used and rs:
+            problems.append(Problem(code="FORMULA_NO_VALUE", **where, row=rs[0], column=table.header[pos], message=(
+                f"{len(rs)} ô là công thức chưa có giá trị được lưu (dòng {layout.row_ranges(rs)}): tệp do một phần mềm "
+                "không tính công thức tạo ra. Cách sửa: mở tệp bằng Excel rồi lưu lại (Excel tính và lưu giá trị), "
+                "hoặc chép cột đó và Dán giá trị (Paste Values).")))
+    if any(p.code == "FORMULA_NO_VALUE" for p in problems):
+        raise InputError(problems)  # one message per column, not one per cell
+    return problems
