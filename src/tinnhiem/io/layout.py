@@ -185,7 +185,10 @@ def find_header(rows: list[list], first: int, by_key: dict[str, str], forced: in
                 continue
             merged = combine_header(padded(a), padded(b), by_key)
             score = len(_row_matches(merged, by_key))
-            if score > base:
+            # The row above is the header's first row when it names known columns itself (cells
+            # merged down over both rows show in each of them once read).
+            above = a < best and len(_row_matches(padded(a), by_key)) >= 2
+            if score > base or (above and score >= base):
                 top, bottom, header, base = a, b, merged, score
     number_row = None
     if bottom + 1 < len(rows) and is_number_row(rows[bottom + 1], loose=not guarded):
@@ -198,7 +201,7 @@ def find_header(rows: list[list], first: int, by_key: dict[str, str], forced: in
 
 LEFT_OUT_KINDS = {
     "total": "dòng tổng cộng",
-    "signature": "khối chữ ký",
+    "signature": "dòng chữ ký",
     "date": "dòng địa danh, ngày tháng",
     "stt": "dòng chỉ có số thứ tự",
     "section": "dòng đề mục",
@@ -254,6 +257,8 @@ def classify_rows(rows: list[int], cells: list[list], header: list[str], core: l
     last = max((r for r, c in zip(rows, complete) if c), default=0)
     for row, values, whole in zip(rows, cells, complete):
         if whole:
+            if _repeats_header(values, keys):
+                out.left_out[row] = "header"
             continue
         texts = [cell_str(v) for v in values]
         filled = [(i, t) for i, t in enumerate(texts) if t]
@@ -261,7 +266,7 @@ def classify_rows(rows: list[int], cells: list[list], header: list[str], core: l
             continue
         words = [t for _, t in filled]
         kind = None
-        if len(filled) >= 2 and sum(1 for i, t in filled if i < len(keys) and header_key(t) == keys[i]) >= len(filled) - 1:
+        if _repeats_header(values, keys):
             kind = "header"
         elif any(_TOTAL.match(t) for t in words):
             kind = "total"
@@ -292,6 +297,16 @@ def classify_rows(rows: list[int], cells: list[list], header: list[str], core: l
             in_footer = True
         out.left_out[row] = kind
     return out
+
+
+def _repeats_header(values: list, keys: list[str]) -> bool:
+    """The header written again (a list pasted from a printout of several pages): each filled
+    cell is its column's header, but one at most."""
+    filled = [(i, v) for i, v in enumerate(values) if not _blank(v)]
+    if len(filled) < 2 or not all(isinstance(v, str) for _, v in filled):
+        return False
+    same = sum(1 for i, v in filled if i < len(keys) and keys[i] and header_key(v) == keys[i])
+    return same >= max(2, len(filled) - 1)
 
 
 _SECTION_NUM = re.compile(r"^(?:[IVXLCDM]{1,6}|\d{1,3}|[A-Za-z])\.?$")

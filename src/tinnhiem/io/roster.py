@@ -16,7 +16,8 @@ from tinnhiem.io.tables import Column, Table, cell_text, read_known_table
 ROSTER_COLUMNS = [
     Column("id", "Mã cán bộ", ("ma_can_bo", "ma cb", "mã cb", "id", "ma"), required=True),
     Column("name", "Họ và tên", ("ho_ten", "ho ten", "name", "họ tên"), required=True),
-    Column("unit", "Đơn vị", ("don_vi", "unit", "cơ quan, đơn vị", "co quan"), required=True),
+    Column("unit", "Đơn vị", ("don_vi", "unit", "cơ quan, đơn vị", "co quan", "tên đơn vị", "đơn vị công tác",
+                              "cơ quan, đơn vị công tác", "nơi công tác", "tên cơ quan, đơn vị"), required=True),
     Column("unit_kind", "Loại đơn vị", ("loai_don_vi", "unit_kind", "loại"), required=True),
     Column("title", "Chức vụ", ("chuc_vu", "post", "chức danh", "title"), required=True),
     Column("since", "Ngày giữ chức vụ", ("ngay_giu_chuc_vu", "ngay_bo_nhiem", "since", "ngày bổ nhiệm", "từ ngày",

@@ -409,8 +409,7 @@ def _parse_csv(data: bytes, display: str, start: int = 0):
     newline = data.rfind(b"\n", start, top)
     top = newline + 1 if newline >= 0 else start
     skipped = data.count(b"\n", start, top)
-    first = next((line for line in _byte_lines(data, top) if line.strip()), "")
-    delim = ";" if first.count(";") > first.count(",") else ","
+    delim = _sniff_delimiter(data, top)
     stream = io.BytesIO(data)  # shares the bytes: nothing is copied
     stream.seek(top)
     try:
@@ -422,13 +421,49 @@ def _parse_csv(data: bytes, display: str, start: int = 0):
     except pd.errors.EmptyDataError:
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display)]) from None
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError([Problem(code="FILE_CSV", message=f"Tệp CSV không đúng định dạng: {exc}", file=display)]) from None
-    plain = _plain_blanks(data, top)  # after pandas: the bytes are known to be UTF-8
+        raise InputError([_csv_problem(exc, display, skipped)]) from None
+    # After pandas: the bytes are known to be UTF-8. (Its field test knows , and ; only: a
+    # tab-separated file has each cell judged.)
+    plain = delim != "\t" and _plain_blanks(data, top)
     columns = [df.iloc[:, j].to_numpy(dtype=object) for j in range(df.shape[1])]
     del df
     if skipped:
         columns = [np.concatenate([np.full(skipped, "", dtype=object), c]) for c in columns]
     return columns, plain
+
+
+def _sniff_delimiter(data: bytes, start: int) -> str:
+    """The field separator: tab (Excel's "Unicode Text" and tab-separated exports), semicolon
+    (Excel in a Vietnamese locale) or comma, whichever the first non-blank lines hold most of
+    (a title line above the table may hold none)."""
+    counts = {"\t": 0, ";": 0, ",": 0}
+    seen = 0
+    for line in _byte_lines(data, start):
+        if not line.strip():
+            continue
+        for d in counts:
+            counts[d] += line.count(d)
+        seen += 1
+        if seen >= 20:
+            break
+    best = max(counts.values())
+    if best == 0 or counts[","] == best:
+        return ","
+    return ";" if counts[";"] == best else "\t"
+
+
+def _csv_problem(exc: Exception, display: str, skipped: int) -> Problem:
+    """pandas' parser error, in Vietnamese, with the line where it stopped."""
+    text = str(exc)
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if m:
+        expected, line, saw = int(m.group(1)), int(m.group(2)) + skipped, int(m.group(3))
+        return Problem(code="FILE_CSV", file=display, row=line, message=(
+            f"Tệp CSV không đúng định dạng: dòng {line} có {saw} ô trong khi các dòng trên có {expected}. "
+            "Hãy mở bằng Excel, kiểm tra dòng đó (dấu phân cách, dấu ngoặc kép) rồi lưu lại dạng 'CSV UTF-8'."))
+    return Problem(code="FILE_CSV", file=display, message=(
+        "Tệp CSV không đúng định dạng (dấu ngoặc kép không đóng, hoặc số ô mỗi dòng khác nhau). "
+        "Hãy mở bằng Excel rồi lưu lại dạng 'CSV UTF-8'."), detail={"parser": text[:200]})
 
 
 def _byte_lines(data: bytes, start: int = 0):
