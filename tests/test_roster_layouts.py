@@ -242,3 +242,63 @@ def test_strict_does_not_turn_notes_into_errors(cli, tmp_path):
     assert code == 1
     assert {p["code"] for p in e["problems"] if p["severity"] == "error"} == {"TITLE_NEEDS_REVIEW"}
     assert any(p["code"] == "TABLE_HEADER_ROW" and p["severity"] == "note" for p in e["problems"])
+
+
+# --- the other inputs, under the same official header block ------------------------------------
+
+BLOCK = [["UBND THÀNH PHỐ SÔNG HẬU", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+         ["SỞ NỘI VỤ", None, None, "Độc lập - Tự do - Hạnh phúc"],
+         [],
+         ["LỊCH LẤY PHIẾU TÍN NHIỆM NĂM 2019"],
+         []]
+
+
+def _with_block(src: Path, dest: Path, footer: bool = False) -> Path:
+    """The table of `src` (its first sheet) under the official header block, merged title and
+    all, with a place-and-date line and a signature under it when `footer`."""
+    from openpyxl import Workbook, load_workbook
+
+    table = [list(r) for r in load_workbook(src).active.iter_rows(values_only=True)]
+    wb = Workbook()
+    ws = wb.active
+    for r in BLOCK + table:
+        ws.append(r)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(table[0]))
+    if footer:
+        ws.append([])
+        ws.append([None, None, None, "Sông Hậu, ngày 02 tháng 01 năm 2019"])
+        ws.append([None, None, None, "GIÁM ĐỐC"])
+    wb.save(dest)
+    return dest
+
+
+def test_schedule_with_a_header_block(cli, tmp_path):
+    samples = HERE.parent / "samples"
+    roster = samples / "danh-sach-can-bo.xlsx"
+    (tmp_path / "a").mkdir()
+    plain = cli("eligible", roster, "--schedule", samples / "lich-lay-phieu.xlsx", "--json", "--workdir", tmp_path / "a",
+                "--out", tmp_path / "a.xlsx")
+    official = _with_block(samples / "lich-lay-phieu.xlsx", tmp_path / "lich.xlsx", footer=True)
+    (tmp_path / "b").mkdir()
+    r = cli("eligible", roster, "--schedule", official, "--json", "--workdir", tmp_path / "b", "--out", tmp_path / "b.xlsx")
+    assert plain.exit_code == r.exit_code == 0, r.stderr
+    assert [(p["id"], p["meeting_date"], p["rated"]) for p in r.json["people"]] == \
+        [(p["id"], p["meeting_date"], p["rated"]) for p in plain.json["people"]]
+    notes = {p["code"]: p for p in r.json["problems"] if p["file"] and p["file"].endswith("lich.xlsx")}
+    assert notes["TABLE_HEADER_ROW"]["row"] == 6 and notes["TABLE_ROWS_LEFT_OUT"]["detail"]["rows"] == [19, 20]
+
+
+def test_per_person_totals_with_a_header_block(cli, tmp_path):
+    from conftest import write_xlsx
+
+    header = ["Phiên", "Tuyến", "Mã cán bộ", "Họ và tên", "Chức vụ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp",
+              "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Tổng số đại biểu"]
+    rows = [["hdnd-q1", "hdnd", "Q01", "Lê Văn C", "Chủ tịch UBND quận", 300, 179, 6, 500, 485, 485, 485, 500],
+            ["so-x", "workplace", "X1", "Hồ E", "Giám đốc Sở", 20, 5, 5, 30, 30, 30, 30, None]]
+    plain = write_xlsx(tmp_path / "tong-hop.xlsx", header, rows)
+    official = _with_block(plain, tmp_path / "tong-hop-cq.xlsx")
+    a = cli("tally", plain, "--json", "--workdir", tmp_path, "--out", tmp_path / "a")
+    b = cli("tally", official, "--json", "--workdir", tmp_path, "--out", tmp_path / "b")
+    assert a.exit_code == b.exit_code == 0, b.stderr
+    strip = lambda doc: [{k: v for k, v in s.items() if k not in ("files",)} for s in doc["sessions"]]  # noqa: E731
+    assert strip(a.json) == strip(b.json) and a.json["sessions"]
