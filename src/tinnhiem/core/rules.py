@@ -66,7 +66,7 @@ def _words_regex(words) -> re.Pattern | None:
     words = sorted({w for w in words if w}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class TitleRules:
         ignore = tuple(fold(w) for w in ignore)
         # Joiners are matched with their diacritics: "kiêm" joins two posts, "kiểm" (soát) does not.
         joiners = tuple(nfc(w).lower() for w in joiners)
-        leader_words = tuple(fold(w) for w in leader_words)
+        leader_words = tuple(dict.fromkeys(leader_words))  # as written, for messages
         prefix_re = None
         if prefixes:
             keys = sorted(prefixes, key=len, reverse=True)
@@ -103,7 +103,7 @@ class TitleRules:
             # "kiêm nhiệm" (concurrently) qualifies the post before it; it joins nothing.
             joiner_re = re.compile(r"\s+(?:" + "|".join(re.escape(j) for j in joiners) + r")\s+(?!nhiệm(?!\w))")
         return cls(prefixes, abbreviations, ignore, joiners, leader_words, tuple(others), prefix_re,
-                   _words_regex(abbreviations), _words_regex(ignore), joiner_re, _words_regex(leader_words))
+                   _words_regex(abbreviations), _words_regex(ignore), joiner_re, _words_regex(fold(w) for w in leader_words))
 
     def expand(self, folded: str) -> str:
         """The folded title in its long form: stray characters around it dropped, abbreviations
@@ -115,7 +115,8 @@ class TitleRules:
         if self._prefix_re is not None:
             title = self._prefix_re.sub(lambda m: self.prefixes[m.group(0)], title, count=1)
         if self._abbr_re is not None:
-            title = self._abbr_re.sub(lambda m: self.abbreviations[m.group(0)], title)
+            title = self._abbr_re.sub(lambda m: self.abbreviations[m.group(1)], title)
+            title = title.replace(". ", " ") if "." in title else title
         if self._ignore_re is not None:
             title = self._ignore_re.sub(" ", title)
         return " ".join(title.split())
@@ -133,7 +134,9 @@ class TitleRules:
         if self._leader_re is None:
             return None
         m = self._leader_re.search(title)
-        return m.group(0) if m else None
+        if not m:
+            return None
+        return next((w for w in self.leader_words if fold(w) == m.group(1)), m.group(1))
 
     def known_other(self, title: str) -> bool:
         """A post the rule set knows is not rated (mass organisations, Party, sub-units)."""
