@@ -242,7 +242,12 @@ def test_workbook_contents_and_print_setup(cli, tmp_path):
     out = tmp_path / "tinnhiem-danh-sach" / "danh-sach-lay-phieu.xlsx"
     assert r.json["output"] == str(out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Tổng hợp", "Được lấy phiếu", "Không lấy phiếu", "Vấn đề"]
+    assert wb.sheetnames == ["Tổng hợp", "Được lấy phiếu", "Không lấy phiếu", "Chức vụ khác", "Vấn đề"]
+    other = wb["Chức vụ khác"]  # every row that is not an a-d post, with the rows' sum in the heading
+    listed = [other.cell(row=r, column=2).value for r in range(4, other.max_row + 1)]
+    assert sorted(listed) == sorted(o["row"] for o in r.json["other_posts"])
+    rows = r.json["rows"]
+    assert f"có {rows['read']} dòng" in other.cell(row=1, column=1).value
     ws = wb["Được lấy phiếu"]
     names = {ws.cell(row=r, column=4).value for r in range(4, ws.max_row + 1)}
     assert "Bùi Thị Hoa" in names and "Kiều Thị Quyên" not in names

@@ -283,6 +283,7 @@ class Inputs:
     problems: Problems
     roster_path: Path
     schedule_path: Path | None
+    accounting: object | None = None  # core.eligibility.Accounting: what became of every row
 
 
 def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meeting_date: str | None,
@@ -291,7 +292,7 @@ def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meet
 
     Without a roster argument, the one that `eligible` recorded in the working folder is used;
     explicit inputs always win."""
-    from tinnhiem.core.eligibility import decide
+    from tinnhiem.core.eligibility import account_rows, decide
     from tinnhiem.core.schedule import check_schedule
     from tinnhiem.io.roster import read_roster
     from tinnhiem.io.schedule import read_schedule
@@ -336,6 +337,8 @@ def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meet
         raise InputError(errors + list(problems))
     decisions, p = decide(ros, rules, date, sch)
     problems.extend(p)
+    accounting, p = account_rows(ros, decisions, rules)
+    problems.extend(p)
     if record:
         wd.write(INPUTS, {
             "roster": _rel(wd.root, roster), "roster_sha256": ros.sha256,
@@ -344,7 +347,7 @@ def load_inputs(common: Common, roster: Path | None, schedule: Path | None, meet
             "meeting_date": date.isoformat() if date else None,
             "rules": rules.source, "rules_sha256": rules.sha256,
         })
-    return Inputs(rules, ros, sch, date, decisions, problems, Path(roster), Path(schedule) if schedule else None)
+    return Inputs(rules, ros, sch, date, decisions, problems, Path(roster), Path(schedule) if schedule else None, accounting)
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -47,12 +47,13 @@ def _body(common, roster, meeting_date, schedule, out):
 
     target = output_path(common, out, OUT_ELIGIBLE, inputs=(roster, schedule))
     inp = load_inputs(common, roster, schedule, meeting_date)
-    doc = {"rules": inp.rules.name, "people": [d.to_json() for d in inp.decisions]}
+    doc = {"rules": inp.rules.name, "people": [d.to_json() for d in inp.decisions],
+           "rows": inp.accounting.rows, "other_posts": [o.to_json() for o in inp.accounting.others]}
     written = None
     if not common.blocking(inp.problems):
         from tinnhiem.io.eligible_xlsx import write_eligible
 
-        write_eligible(target, inp.decisions, inp.problems, inp.rules)
+        write_eligible(target, inp.decisions, inp.problems, inp.rules, inp.accounting)
         written = target
         common.wd.write(ELIGIBLE, {**doc, "problems": inp.problems.to_json()})
     doc["output"] = str(written) if written else None
@@ -80,6 +81,12 @@ def render(inp, written) -> None:
     con.print(table)
     rated = sum(d.rated for d in inp.decisions)
     con.print(f"Tổng: {len(inp.decisions)} chức danh thuộc diện, {rated} người được lấy phiếu.")
+    rows = inp.accounting.rows
+    con.print(f"Các dòng của danh sách: {rows['read']} dòng = {rows['a_to_d']} thuộc diện a-d + {rows['not_a_to_d']} không thuộc diện"
+              f" + {rows['to_review']} cần xem xét + {rows['left_out']} dòng không phải chức vụ (tổng cộng, tiêu đề mục, chữ ký...).")
+    for o in inp.accounting.others:
+        if o.status == "to_review":
+            con.print(f"Cần xem xét: dòng {o.row}, {o.name} — {o.post} ({o.unit}): {o.detail}", style="yellow")
     if written:
         con.print(f"Đã ghi: {written}")
     else:

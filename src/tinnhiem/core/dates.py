@@ -55,6 +55,49 @@ def parse_date(value) -> dt.date | None:
     )
 
 
+# Looser forms that offices write for a start date, tried only where parse_date fails:
+# a month without its day ("4/2018", "tháng 12/2016", "Tháng 6 năm 2017") and a two-digit year
+# ("15/4/18"). Matched on the folded text (lower case, no diacritics).
+_MONTH_ONLY = re.compile(r"^(?:thang\s*|t\.?\s*)?(\d{1,2})\s*(?:[/.\-]|\s+nam\s+|\s)\s*(\d{4})$")
+_DMY2 = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
+# Two-digit years as Excel reads them: 00-29 are 2000-2029, 30-99 are 1930-1999.
+TWO_DIGIT_PIVOT = 29
+
+
+def two_digit_year(yy: int) -> int:
+    return 2000 + yy if yy <= TWO_DIGIT_PIVOT else 1900 + yy
+
+
+def parse_loose_date(value) -> tuple[dt.date, dt.date | None, str]:
+    """A start date written loosely, as (first possible day, last possible day or None, form):
+    form "month" for a month without its day (the two days are the month's first and last),
+    "two_digit_year" for dd/mm/yy. Raises DateError otherwise."""
+    from tinnhiem.core.text import fold
+
+    text = fold(value)
+    m = _MONTH_ONLY.match(text)
+    if m:
+        month, year = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise DateError(f"'{nfc(value)}' không phải là tháng có thật")
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), "month"
+    m = _DMY2.match(text)
+    if m:
+        return _make(two_digit_year(int(m.group(3))), int(m.group(2)), int(m.group(1)), nfc(value)), None, "two_digit_year"
+    raise DateError(
+        f"'{nfc(value)}' không phải là ngày hợp lệ (dùng dạng dd/mm/yyyy, ví dụ 03/04/2018 là ngày 3 tháng 4)"
+    )
+
+
+def dmy_text(value) -> tuple[int, int, int] | None:
+    """(day, month, year) of a text written dd/mm/yyyy, else None: to tell, in one column, text
+    dates from real ones (dates swapped by an English-locale Excel)."""
+    if not isinstance(value, str):
+        return None
+    m = _DMY.match(nfc(value))
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
 def _make(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)

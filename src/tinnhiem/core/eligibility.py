@@ -79,31 +79,55 @@ class Decision:
 
 
 def classify(post: Post, rules: RuleSet, unit_post_ids: set[str] | None = None) -> tuple[PostRule | None, list[str]]:
-    """The rated post this row holds (or None), and the reasons a person must review it."""
+    """The highest rated post this row holds (or None), and the reasons a person must review it."""
+    found = post_rules(post, rules, unit_post_ids)
+    if not found:
+        return None, [r for _, review in title_parts(post.title, rules) for r in review]
+    return min(found, key=lambda f: f[0].rank)
+
+
+def post_rules(post: Post, rules: RuleSet, unit_post_ids: set[str] | None = None) -> list[tuple[PostRule, list[str]]]:
+    """The rated posts (a-d) this row holds, one per post its title names ("Chủ tịch kiêm Giám
+    đốc Công ty" names two), each with the reasons a person must review it."""
+    out: list[tuple[PostRule, list[str]]] = []
+    for title, review in title_parts(post.title, rules):
+        matches, _ = _part_matches(title, post, rules, unit_post_ids)
+        if not matches:
+            continue
+        reasons = list(review)
+        if len({m.category for m in matches}) > 1:
+            reasons.append("Chức vụ khớp nhiều nhóm chức danh (" + ", ".join(m.label for m in matches) + ")")
+        if all(rule.id != matches[0].id for rule, _ in out):
+            out.append((matches[0], reasons))
+    return out
+
+
+def _part_matches(title: str, post: Post, rules: RuleSet, unit_post_ids: set[str] | None) -> tuple[list[PostRule], list[tuple[PostRule, str]]]:
+    """Rules one (long-form) title matches in this row's unit, and the rules its title matches
+    but the row's unit or flags rule out, each with why."""
     memo = _memo(rules)
-    title, review = _title(post.title, rules, memo)
-    review = list(review)
     key = (title, post.unit_kind)
     matches = memo["kind"].get(key)
     if matches is None:
         # Rules that match the title and the kind of unit; the unit's own name is checked
         # below, so that one entry serves every unit of a roster (100,000 posts: few titles).
-        # PostRule.matches without its unit-name test, which is applied below.
         matches = memo["kind"][key] = [p for p in rules.posts if post.unit_kind in p.unit_kinds
                                        and any(x.search(title) for x in p.patterns)]
     if not matches:  # most posts of a roster: nothing below can add a match
-        return None, review
-    if any(p.unit_patterns for p in matches):
-        unit = fold(post.unit)
-        matches = [p for p in matches if not p.unit_patterns or any(x.search(unit) for x in p.unit_patterns)]
-    matches = [p for p in matches if not (p.requires_ubnd_member and not post.ubnd_member)]
-    if unit_post_ids is not None:
-        matches = [p for p in matches if not (p.unless_unit_has and p.unless_unit_has in unit_post_ids)]
-    if not matches:
-        return None, review
-    if len({m.category for m in matches}) > 1:
-        review.append("Chức vụ khớp nhiều nhóm chức danh (" + ", ".join(m.label for m in matches) + ")")
-    return matches[0], review
+        return [], []
+    out: list[PostRule] = []
+    ruled_out: list[tuple[PostRule, str]] = []
+    unit = fold(post.unit) if any(p.unit_patterns for p in matches) else ""
+    for p in matches:
+        if p.unit_patterns and not any(x.search(unit) for x in p.unit_patterns):
+            ruled_out.append((p, "unit"))
+        elif p.requires_ubnd_member and not post.ubnd_member:
+            ruled_out.append((p, "ubnd_member"))
+        elif unit_post_ids is not None and p.unless_unit_has and p.unless_unit_has in unit_post_ids:
+            ruled_out.append((p, "unless"))
+        else:
+            out.append(p)
+    return out, ruled_out
 
 
 # What classify derives from a title or a (title, kind of unit) pair, for one rule set at a time:
@@ -119,18 +143,24 @@ def _memo(rules: RuleSet) -> dict:
     return _MEMO
 
 
-def _title(raw: str, rules: RuleSet, memo: dict) -> tuple[str, tuple[str, ...]]:
-    """The folded title without its review markers, and the reasons those markers give."""
+def title_parts(raw: str, rules: RuleSet) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each post a title names, in long form ([titles] of the rule set: abbreviations written
+    out, stray characters and ignored words left out), folded, without its review markers,
+    with the reasons those markers give: "P. GĐ (kiêm)" -> (("pho giam doc", (kiêm reason,)),)."""
+    memo = _memo(rules)
     hit = memo["title"].get(raw)
     if hit is None:
-        title = fold(raw)
-        review: list[str] = []
-        for rr in rules.review:
-            if rr.pattern.search(title):
-                review.append(rr.reason)
-                title = rr.pattern.sub(" ", title).strip()
-                title = " ".join(title.split())
-        hit = memo["title"][raw] = (title, tuple(review))
+        parts = []
+        for part in rules.titles.split(raw):
+            title = rules.titles.expand(fold(part))
+            review: list[str] = []
+            for rr in rules.review:
+                if rr.pattern.search(title):
+                    review.append(rr.reason)
+                    title = rr.pattern.sub(" ", title).strip()
+                    title = " ".join(title.split())
+            parts.append((title, tuple(review)))
+        hit = memo["title"][raw] = tuple(parts)
     return hit
 
 
@@ -141,15 +171,12 @@ def decide(roster: Roster, rules: RuleSet, meeting_date: dt.date | None = None,
     # Which posts each unit has, for rules such as "Kiểm soát viên only where no board".
     unit_posts: dict[str, set[str]] = {}
     for post in roster.posts:
-        rule, _ = classify(post, rules)
-        if rule:
+        for rule, _ in post_rules(post, rules):
             unit_posts.setdefault(fold(post.unit), set()).add(rule.id)
 
     decisions: list[Decision] = []
-    for post in roster.posts:
-        rule, review = classify(post, rules, unit_posts.get(fold(post.unit), set()))
-        if rule is None:
-            continue
+    for post, rule, review in ((post, rule, review) for post in roster.posts
+                               for rule, review in post_rules(post, rules, unit_posts.get(fold(post.unit), set()))):
         route = rule.route_for(post.ubnd_member)
         council = None
         if route == "hdnd":
@@ -171,7 +198,8 @@ def decide(roster: Roster, rules: RuleSet, meeting_date: dt.date | None = None,
         decisions.append(d)
     if rules.highest_post_only:
         _keep_highest(decisions)
-    return decisions, problems
+    # A row naming two rated posts ("... kiêm ...") is one row: its problems are told once.
+    return decisions, Problems({(p.code, p.file, p.sheet, p.row, p.message): p for p in problems}.values())
 
 
 def _meeting_date(d: Decision, schedule: Schedule | None, default: dt.date | None) -> dt.date | None:
@@ -191,6 +219,9 @@ def _excluded(d: Decision, rules: RuleSet, problems: Problems, where: dict) -> b
         if post.retirement_date:
             d.detail = f"thông báo ngày {vn(post.retirement_date)}"
         return True
+    if ex.get("elected_this_year") and post.since is None and post.since_doubt:
+        d.rated, d.reason, d.detail = False, "needs_review", post.since_doubt
+        return True
     if ex.get("elected_this_year") and post.since and D and post.since.year == D.year:
         d.rated, d.reason, d.detail = False, "elected_this_year", f"giữ chức vụ từ {vn(post.since)}"
         return True
@@ -209,6 +240,9 @@ def _excluded(d: Decision, rules: RuleSet, problems: Problems, where: dict) -> b
             d.rated, d.reason, d.detail = False, "needs_review", "chưa có ngày lấy phiếu"
             return True
     if rules.tenure_enabled:
+        if post.since is None and post.since_doubt:
+            d.rated, d.reason, d.detail = False, "needs_review", post.since_doubt
+            return True
         if post.since is None:
             d.rated, d.reason, d.detail = False, "needs_review", "thiếu ngày giữ chức vụ"
             problems.add("ROSTER_NO_SINCE", f"Thiếu ngày giữ chức vụ của {post.name} ({post.title}): bắt buộc với chức danh được lấy phiếu.", column="Ngày giữ chức vụ", **where)
@@ -216,7 +250,17 @@ def _excluded(d: Decision, rules: RuleSet, problems: Problems, where: dict) -> b
         if D is None:
             d.rated, d.reason, d.detail = False, "needs_review", "chưa có ngày lấy phiếu"
             return True
-        if not period_complete(post.since, rules.tenure_months, D, rules.tenure_strict):
+        complete = period_complete(post.since, rules.tenure_months, D, rules.tenure_strict)
+        if post.since_latest is not None:
+            # Only the month is known: decided when its first and last day give the same answer.
+            d.tenure_complete_on = add_months(post.since_latest, rules.tenure_months)
+            if complete != period_complete(post.since_latest, rules.tenure_months, D, rules.tenure_strict):
+                d.rated, d.reason = False, "needs_review"
+                d.detail = (f"ngày giữ chức vụ chỉ ghi tháng {post.since.month}/{post.since.year}: từ ngày "
+                            f"{vn(post.since)} thì đủ {rules.tenure_months} tháng vào {vn(add_months(post.since, rules.tenure_months))}, "
+                            f"từ ngày {vn(post.since_latest)} thì vào {vn(d.tenure_complete_on)}; cần ghi đủ ngày")
+                return True
+        if not complete:
             d.rated, d.reason = False, "tenure_under_9_months"
             d.detail = f"từ {vn(post.since)}, đủ {rules.tenure_months} tháng vào {vn(d.tenure_complete_on)}"
             return True
@@ -237,3 +281,107 @@ def _keep_highest(decisions: list[Decision]) -> None:
             if d is not top:
                 d.rated, d.reason = False, "rated_for_higher_post"
                 d.detail = f"{top.post.title} ({top.post.unit})"
+
+
+# -- every row accounted for --------------------------------------------------------------------
+
+STATUS_VI = {"a_to_d": "Thuộc diện a-d", "not_a_to_d": "Không thuộc diện a-d", "to_review": "Cần xem xét"}
+
+
+@dataclass
+class OtherPost:
+    """A roster row that is not in the list of a-d posts: not an a-d post, or one to review."""
+
+    id: str
+    name: str
+    unit: str
+    post: str
+    row: int | None
+    status: str  # not_a_to_d | to_review
+    detail: str | None = None
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "name": self.name, "unit": self.unit, "post": self.post, "row": self.row,
+               "status": self.status, "detail": self.detail}
+        if self.status == "to_review":
+            out["reason"] = "needs_review"
+        return out
+
+
+@dataclass
+class Accounting:
+    rows: dict  # read, a_to_d, not_a_to_d, to_review, left_out
+    others: list[OtherPost]
+
+
+def account_rows(roster: Roster, decisions: list[Decision], rules: RuleSet) -> tuple[Accounting, Problems]:
+    """What became of every row of the roster table: a post of categories a-d (in the
+    decisions), not one, or one a person must review because its title looks like a leader's
+    but matches no rule; plus the rows the reader left out and the rows it could not use."""
+    problems = Problems()
+    in_people = {(d.post.file, d.post.sheet, d.post.row) for d in decisions}
+    unit_posts: dict[str, set[str]] = {}
+    for d in decisions:
+        unit_posts.setdefault(fold(d.post.unit), set()).add(d.rule.id)
+    status_of_row: dict[int | None, str] = {}
+    others: list[OtherPost] = []
+    a_to_d = 0
+    for post in roster.posts:
+        if (post.file, post.sheet, post.row) in in_people:
+            a_to_d += 1
+            status_of_row[post.row] = "a_to_d"
+            continue
+        status, detail = _other_status(post, rules, unit_posts.get(fold(post.unit), set()))
+        status_of_row[post.row] = status
+        others.append(OtherPost(post.person_id, post.name, post.unit, post.title, post.row, status, detail))
+        if status == "to_review":
+            problems.warn("TITLE_TO_REVIEW", f"Chức vụ '{post.title}' của {post.name}: {detail}. Sửa chức vụ cho đúng, hoặc thêm cách ghi này vào [titles] của bộ quy tắc.",
+                          file=post.file, sheet=post.sheet, row=post.row, column="Chức vụ", unit=post.unit)
+    for row, twin in sorted(roster.duplicates.items()):
+        status = status_of_row.get(twin, "not_a_to_d")
+        if status == "a_to_d":
+            a_to_d += 1
+            continue
+        twin_post = next((p for p in roster.posts if p.row == twin), None)
+        if twin_post is not None:
+            others.append(OtherPost(twin_post.person_id, twin_post.name, twin_post.unit, twin_post.title, row, status,
+                                    f"dòng trùng với dòng {twin}, chỉ tính một lần"))
+    for skipped in roster.skipped:
+        others.append(OtherPost(skipped.get("id", ""), skipped.get("name", ""), skipped.get("unit", ""), skipped.get("post", ""),
+                                skipped.get("row"), "to_review", skipped.get("detail") or "dòng có lỗi, chưa xét được"))
+    others.sort(key=lambda o: (o.row is None, o.row or 0))
+    left_out = len(roster.left_out)
+    rows = {"read": a_to_d + len(others) + left_out, "a_to_d": a_to_d,
+            "not_a_to_d": sum(o.status == "not_a_to_d" for o in others),
+            "to_review": sum(o.status == "to_review" for o in others), "left_out": left_out}
+    return Accounting(rows, others), problems
+
+
+_KIND_OUT = {"unit": "tên đơn vị không khớp chức danh", "ubnd_member": "không là Ủy viên UBND",
+             "unless": "đơn vị đã có"}
+
+
+def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str, str | None]:
+    """(status, detail) of a row that holds no a-d post."""
+    details: list[str] = []
+    for title, _ in title_parts(post.title, rules):
+        _, ruled_out = _part_matches(title, post, rules, unit_posts)
+        decided = False
+        for rule, why in ruled_out:
+            if why == "unit":  # a head's title in a unit of another name: the leader test below
+                details.append(f"{rule.label}: tên đơn vị '{post.unit}' không khớp")
+            elif why == "ubnd_member":
+                details.append(f"{rule.label}: không là Ủy viên UBND")
+                decided = True
+            else:
+                other = rules.post(rule.unless_unit_has)
+                details.append(f"{rule.label}: đơn vị đã có {other.label if other else rule.unless_unit_has}")
+                decided = True
+        if decided:
+            continue
+        word = rules.titles.leader_word(title)
+        if word and not rules.titles.known_other(title):
+            return "to_review", (f"chức vụ có từ '{word}' của chức danh lãnh đạo nhưng không khớp chức danh nào được "
+                                 f"lấy phiếu của bộ quy tắc {rules.name} (loại đơn vị: {rules.unit_kind_label(post.unit_kind)})"
+                                 + "".join(f"; {d}" for d in details))
+    return "not_a_to_d", "; ".join(details) or None

@@ -21,6 +21,10 @@ class Post:
     retirement: bool = False  # national-2023: retirement announced
     retirement_date: dt.date | None = None
     sick_from: dt.date | None = None
+    # Month-only start ("4/2018"): since is the month's first day, since_latest its last.
+    since_latest: dt.date | None = None
+    # Why the start date cannot be trusted (dates swapped by Excel): since is None then.
+    since_doubt: str | None = None
     row: int | None = None  # where it came from, for messages
     file: str | None = None
     sheet: str | None = None
@@ -32,9 +36,12 @@ class Roster:
     posts: list[Post]
     file: str | None = None
     sha256: str | None = None
-    # Rows of the table that are not posts (totals, signatures, section rows, STT padding), as
-    # the user numbers them: left out by the reader, counted in the rows accounting.
-    left_out_rows: list[int] = field(default_factory=list)
+    # Every row of the table accounted for: rows the reader left out (footers, sections,
+    # padding), rows it could not use (each {row, id, name, unit, post, detail}), and rows that
+    # repeat an earlier one (row -> that row).
+    left_out: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    duplicates: dict = field(default_factory=dict)
 
     def people(self) -> dict[str, list[Post]]:
         out: dict[str, list[Post]] = {}

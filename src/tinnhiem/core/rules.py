@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from tinnhiem.core.problems import InputError, Problem
-from tinnhiem.core.text import fold, header_key
+from tinnhiem.core.text import fold, header_key, nfc
 
 BUILTIN = ("cantho-2019", "national-2023")
 DEFAULT = "cantho-2019"
@@ -55,6 +55,94 @@ class ReviewRule:
     reason: str
 
 
+# A word of the folded title: letters and digits, or an abbreviation ending in a dot ("p.").
+_DOT_SPACE = re.compile(r"\.(?=[^\s.])")
+_LEADING_JUNK = re.compile(r"^[\W_]+")
+_TRAILING_JUNK = re.compile(r"[\s.,;:*]+$")
+
+
+def _words_regex(words) -> re.Pattern | None:
+    """One pattern matching any of the (folded) words or phrases as whole words."""
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class TitleRules:
+    """How offices write titles ([titles] of the rule set): abbreviations, words left out,
+    joiners of two posts ("kiêm"), and the words that make a title look like a leader's."""
+
+    prefixes: dict[str, str] = field(default_factory=dict)  # folded -> folded, first word only
+    abbreviations: dict[str, str] = field(default_factory=dict)  # folded -> folded, any word
+    ignore: tuple[str, ...] = ()
+    joiners: tuple[str, ...] = ()
+    leader_words: tuple[str, ...] = ()
+    others: tuple[re.Pattern, ...] = ()
+    _prefix_re: re.Pattern | None = None
+    _abbr_re: re.Pattern | None = None
+    _ignore_re: re.Pattern | None = None
+    _joiner_re: re.Pattern | None = None
+    _leader_re: re.Pattern | None = None
+
+    @classmethod
+    def build(cls, prefixes: dict, abbreviations: dict, ignore, joiners, leader_words, others) -> "TitleRules":
+        prefixes = {fold(k): fold(v) for k, v in prefixes.items()}
+        abbreviations = {fold(k): fold(v) for k, v in abbreviations.items()}
+        ignore = tuple(fold(w) for w in ignore)
+        # Joiners are matched with their diacritics: "kiêm" joins two posts, "kiểm" (soát) does not.
+        joiners = tuple(nfc(w).lower() for w in joiners)
+        leader_words = tuple(dict.fromkeys(leader_words))  # as written, for messages
+        prefix_re = None
+        if prefixes:
+            keys = sorted(prefixes, key=len, reverse=True)
+            prefix_re = re.compile(r"^(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+        joiner_re = None
+        if joiners:
+            # "kiêm nhiệm" (concurrently) qualifies the post before it; it joins nothing.
+            joiner_re = re.compile(r"\s+(?:" + "|".join(re.escape(j) for j in joiners) + r")\s+(?!nhiệm(?!\w))")
+        return cls(prefixes, abbreviations, ignore, joiners, leader_words, tuple(others), prefix_re,
+                   _words_regex(abbreviations), _words_regex(ignore), joiner_re, _words_regex(fold(w) for w in leader_words))
+
+    def expand(self, folded: str) -> str:
+        """The folded title in its long form: stray characters around it dropped, abbreviations
+        written out ("pgd so" -> "pho giam doc so", "p. hieu truong" -> "pho hieu truong"),
+        words that change nothing left out ("thuong truc")."""
+        title = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", folded))
+        if "." in title:
+            title = _DOT_SPACE.sub(". ", title)
+        if self._prefix_re is not None:
+            title = self._prefix_re.sub(lambda m: self.prefixes[m.group(0)], title, count=1)
+        if self._abbr_re is not None:
+            title = self._abbr_re.sub(lambda m: self.abbreviations[m.group(1)], title)
+            title = title.replace(". ", " ") if "." in title else title
+        if self._ignore_re is not None:
+            title = self._ignore_re.sub(" ", title)
+        return " ".join(title.split())
+
+    def split(self, title: str) -> list[str]:
+        """The posts a title (as written, not folded) names: "Chủ tịch kiêm Giám đốc Công ty"
+        -> two; "Trưởng Ban kiểm soát" and "Giám đốc (kiêm)" -> one."""
+        if self._joiner_re is None:
+            return [title]
+        parts = [p for p in (x.strip() for x in self._joiner_re.split(nfc(title).lower())) if p]
+        return parts or [title]
+
+    def leader_word(self, title: str) -> str | None:
+        """The first leadership word of a (long-form) title, if any."""
+        if self._leader_re is None:
+            return None
+        m = self._leader_re.search(title)
+        if not m:
+            return None
+        return next((w for w in self.leader_words if fold(w) == m.group(1)), m.group(1))
+
+    def known_other(self, title: str) -> bool:
+        """A post the rule set knows is not rated (mass organisations, Party, sub-units)."""
+        return any(p.search(title) for p in self.others)
+
+
 @dataclass(frozen=True)
 class Band:
     id: str
@@ -94,6 +182,7 @@ class RuleSet:
     bands: list[Band]
     roles: dict[str, RoleRule]
     voters: dict[str, list[str]]
+    titles: TitleRules = field(default_factory=TitleRules)
     _kind_aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- sections with defaults -------------------------------------------------------------
@@ -149,6 +238,19 @@ class RuleSet:
                 return band
         return None
 
+    def unit_name(self, unit: str, kind: str | None) -> str:
+        """The unit's name with its kind word when the roster left it out: "Tài chính" of kind
+        "so" is "Sở Tài chính" when the kind has unit_word = "Sở" and the name matches none of
+        the unit patterns of that kind's posts (a Ban, Thanh tra or Văn phòng keeps its name)."""
+        word = self.unit_kinds.get(kind, {}).get("unit_word") if kind else None
+        if not word or not unit:
+            return unit
+        folded = fold(unit)
+        pats = [p for rule in self.posts if kind in rule.unit_kinds for p in rule.unit_patterns]
+        if not pats or any(p.search(folded) for p in pats):
+            return unit
+        return f"{word} {unit[:1].upper()}{unit[1:]}" if unit[:1].islower() else f"{word} {unit}"
+
     def post(self, post_id: str) -> PostRule | None:
         return next((p for p in self.posts if p.id == post_id), None)
 
@@ -168,7 +270,8 @@ class RuleSet:
 _SCHEMA: dict[str, set[str]] = {
     "": {"schema", "name", "title", "year", "tenure", "exclusions", "rating", "validity", "quorum",
          "secrecy", "base", "bands", "deadlines", "hdnd", "unit_kinds", "posts", "review", "roles",
-         "voters", "requests", "tally", "description"},
+         "voters", "requests", "tally", "description", "titles"},
+    "titles": {"prefixes", "abbreviations", "ignore", "joiners", "leader_words", "other_posts"},
     "tenure": {"enabled", "months", "strict"},
     "exclusions": {"retirement_announced", "elected_this_year", "long_sick_leave_months"},
     "rating": {"max_places", "highest_post_only", "levels"},
@@ -180,7 +283,7 @@ _SCHEMA: dict[str, set[str]] = {
     "deadlines": {"notice_days_before", "answers_days_before", "unit_report_before",
                   "city_report_before", "unit_report_days_after", "city_report_days_after"},
     "hdnd": {"city_council", "unit_prefixes"},
-    "unit_kinds.*": {"label", "aliases", "level"},
+    "unit_kinds.*": {"label", "aliases", "level", "unit_word"},
     "posts": {"id", "label", "category", "unit_kinds", "patterns", "rank", "route",
               "route_if_ubnd_member", "requires_ubnd_member", "unless_unit_has", "unit_patterns"},
     "review": {"pattern", "reason"},
@@ -196,7 +299,9 @@ _TYPES: dict[str, str] = {
     "schema": "pos_int", "name": "str", "title": "str", "year": "pos_int", "description": "str",
     "tenure": "table", "exclusions": "table", "rating": "table", "validity": "table", "quorum": "table",
     "secrecy": "table", "base": "table", "deadlines": "table", "hdnd": "table", "unit_kinds": "table",
-    "roles": "table", "voters": "table", "requests": "table", "tally": "table",
+    "roles": "table", "voters": "table", "requests": "table", "tally": "table", "titles": "table",
+    "titles.prefixes": "str_table", "titles.abbreviations": "str_table", "titles.ignore": "str_list",
+    "titles.joiners": "str_list", "titles.leader_words": "str_list", "titles.other_posts": "str_or_list",
     "posts": "table_list", "bands": "table_list", "review": "table_list",
     "tenure.enabled": "bool", "tenure.months": "pos_int", "tenure.strict": "bool",
     "exclusions.retirement_announced": "bool", "exclusions.elected_this_year": "bool",
@@ -213,7 +318,7 @@ _TYPES: dict[str, str] = {
     "deadlines.unit_report_days_after": "nonneg_int", "deadlines.city_report_days_after": "nonneg_int",
     "hdnd.city_council": "str", "hdnd.unit_prefixes": "str_list",
     "unit_kinds.*": "table", "unit_kinds.*.label": "str", "unit_kinds.*.aliases": "str_list",
-    "unit_kinds.*.level": "str",
+    "unit_kinds.*.level": "str", "unit_kinds.*.unit_word": "str",
     "posts.id": "str", "posts.label": "str", "posts.category": "str", "posts.unit_kinds": "str_list",
     "posts.patterns": "str_or_list", "posts.rank": "int", "posts.route": "str",
     "posts.route_if_ubnd_member": "str", "posts.requires_ubnd_member": "bool",
@@ -465,7 +570,7 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
     check_keys(data, "", ())
     if data.get("schema", 1) != 1 and isinstance(data.get("schema"), int) and not isinstance(data.get("schema"), bool):
         err("RULES_BAD_VALUE", f"schema = {data['schema']}: phiên bản này chỉ đọc được schema = 1.", ("schema",))
-    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally"):
+    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally", "titles"):
         if sec in data and ok((sec,)):
             check_keys(data[sec], sec, (sec,))
     for req, what in (("name", "tên bộ quy tắc: name = \"...\""), ("unit_kinds", "các loại đơn vị: [unit_kinds.MA]"),
@@ -638,6 +743,27 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
         if "voters" in data and route not in voters and ok(("voters",)):
             err("RULES_MISSING", f"[voters] thiếu nhóm người ghi phiếu cho tuyến '{route}' mà các chức danh dùng.", ("voters",))
 
+    tspec = data.get("titles", {}) if ok(("titles",)) else {}
+
+    def tget(key: str, kind: str, empty):
+        value = tspec.get(key, empty)
+        return value if _type_ok(kind, value) else empty
+
+    prefixes, abbreviations = tget("prefixes", "str_table", {}), tget("abbreviations", "str_table", {})
+    for key, table in (("prefixes", prefixes), ("abbreviations", abbreviations)):
+        for short, long in table.items():
+            if not fold(short) or not fold(long):
+                err("RULES_BAD_VALUE", f"[titles] {key}: cách viết tắt '{short}' = '{long}' không được để trống.", ("titles", key))
+            elif fold(short) == fold(long):
+                err("RULES_BAD_VALUE", f"[titles] {key}: '{short}' viết tắt thành chính nó.", ("titles", key))
+    for key in ("ignore", "joiners", "leader_words"):
+        for word in tget(key, "str_list", []):
+            if not fold(word):
+                err("RULES_BAD_VALUE", f"[titles] {key}: có một từ để trống.", ("titles", key))
+    titles = TitleRules.build(prefixes, abbreviations, tget("ignore", "str_list", []), tget("joiners", "str_list", []),
+                              tget("leader_words", "str_list", []),
+                              compile_all(tspec.get("other_posts", []), ("titles", "other_posts")))
+
     if problems:
         problems.sort(key=lambda p: (p.row or 0))
         raise InputError(problems)
@@ -655,6 +781,7 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
         bands=bands,
         roles=roles,
         voters=voters,
+        titles=titles,
         _kind_aliases=kind_aliases,
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tinnhiem.core.dates import iso
-from tinnhiem.core.eligibility import Decision, classify
+from tinnhiem.core.eligibility import Decision, classify, post_rules, title_parts
 from tinnhiem.core.models import PLACE_PARTY, PLACE_WORKPLACE, Post, Roster, Schedule, ScheduleEntry
 from tinnhiem.core.problems import Problems
 from tinnhiem.core.rules import RuleSet
@@ -130,8 +130,7 @@ def unit_post_ids(roster: Roster, rules: RuleSet) -> dict[str, set[str]]:
     "Kiểm soát viên (nơi không lập Ban kiểm soát)" can be told apart."""
     out: dict[str, set[str]] = {}
     for post in roster.posts:
-        rule, _ = classify(post, rules)
-        if rule:
+        for rule, _ in post_rules(post, rules):
             out.setdefault(fold(post.unit), set()).add(rule.id)
     return out
 
@@ -163,7 +162,8 @@ def _title_roles(title: str, rules: RuleSet) -> frozenset[str]:
     hit = memo.get(title)
     if hit is None:
         raw = fold(title)
-        titles = {raw, _strip_review(raw, rules)}
+        # As written, and each post it names in long form ("PGĐ kiêm Bí thư Đảng ủy": two).
+        titles = {raw, _strip_review(raw, rules)} | {part for part, _ in title_parts(title, rules)}
         hit = memo[title] = frozenset(rid for rid, rr in rules.roles.items()
                                       if any(p.search(t) for p in rr.patterns for t in titles))
     return hit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.core.eligibility import ROUTE_VI, Decision
+from tinnhiem.core.eligibility import ROUTE_VI, STATUS_VI, Accounting, Decision
 from tinnhiem.core.problems import Problem
 from tinnhiem.core.rules import RuleSet
 from tinnhiem.io.xlsx import Table, write_tables
@@ -19,7 +19,8 @@ PROBLEM_HEADER = ["STT", "Mức độ", "Mã", "Tệp", "Trang tính", "Dòng", 
 PROBLEM_WIDTHS = [6, 10, 22, 24, 14, 7, 18, 70]
 
 
-def write_eligible(target: Path, decisions: list[Decision], problems: list[Problem], rules: RuleSet) -> None:
+def write_eligible(target: Path, decisions: list[Decision], problems: list[Problem], rules: RuleSet,
+                   accounting: Accounting | None = None) -> None:
     """Summary, rated, not rated, problems; written by io.xlsx.write_tables (100,000 posts nationally)."""
     by_unit: dict[tuple, list[Decision]] = {}
     for d in decisions:
@@ -58,4 +59,25 @@ def write_eligible(target: Path, decisions: list[Decision], problems: list[Probl
     )
     issues = Table("Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
                    heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
-    write_tables(target, [summary, rated_sheet, not_rated_sheet, issues])
+    tables = [summary, rated_sheet, not_rated_sheet]
+    if accounting is not None:
+        tables.append(other_posts_sheet(accounting))
+    write_tables(target, tables + [issues])
+
+
+def other_posts_sheet(accounting: Accounting) -> Table:
+    """The rows that are not posts of categories a-d, and those a person must review: every row
+    of the roster is in one sheet or another, and the heading says how the rows add up."""
+    rows = accounting.rows
+    others = sorted(accounting.others, key=lambda o: (o.status != "to_review", o.row or 0))
+    return Table(
+        "Chức vụ khác",
+        ["STT", "Dòng", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị", "Tình trạng", "Ghi chú"],
+        [[i, o.row, o.id, o.name, o.post, o.unit, STATUS_VI.get(o.status, o.status), o.detail or ""]
+         for i, o in enumerate(others, 1)],
+        widths=[6, 7, 12, 26, 34, 30, 20, 70],
+        heading=(f"CHỨC VỤ KHÔNG THUỘC DIỆN (a-d) VÀ CHỨC VỤ CẦN XEM XÉT — danh sách có {rows['read']} dòng: "
+                 f"{rows['a_to_d']} thuộc diện a-d, {rows['not_a_to_d']} không thuộc diện, {rows['to_review']} cần xem xét, "
+                 f"{rows['left_out']} dòng không phải chức vụ"),
+        landscape=True,
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
-from tinnhiem.core.dates import DateError, parse_date
+from tinnhiem.core.dates import TWO_DIGIT_PIVOT, DateError, dmy_text, parse_date, parse_loose_date
 from tinnhiem.core.models import Post, Roster
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.rules import RuleSet
@@ -66,6 +69,13 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         raise InputError(problems)
     posts: list[Post] = []
     names: dict[str, tuple[str, int]] = {}
+    skipped: list[dict] = []
+    spellings: dict[str, tuple[str, int]] = {}  # id_key -> (first spelling, its row)
+    respelled: dict[str, list[tuple[str, int]]] = {}
+    renamed: dict[tuple[str, str], list[int]] = {}
+    loose: dict[str, list[int]] = {}  # form of a loose start date -> rows
+    real_dates: list[tuple[int, object]] = []  # (row, date) of start dates stored as dates
+    text_dates: list[tuple[int, tuple]] = []  # (row, (d, m, y)) of start dates stored as text
     from tinnhiem.core.text import header_key
 
     # A national roster is 100,000 rows of a few thousand distinct unit names, titles and dates:
@@ -112,17 +122,46 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
                 problems.add("ROSTER_BLANK", f"Ô bắt buộc để trống ({table.column_name(key)}).", **at(key))
                 bad = True
             values[key] = text
+        if values["unit"]:
+            unit = _clean_unit(values["unit"])
+            if unit != values["unit"]:
+                renamed.setdefault((values["unit"], unit), []).append(row)
+                values["unit"] = unit
+        if values["id"]:
+            key = id_key(values["id"])
+            first = spellings.setdefault(key, (values["id"], row))
+            if first[0] != values["id"]:
+                respelled.setdefault(key, []).append((values["id"], row))
+                values["id"] = first[0]
         kind = rules.unit_kind(values["unit_kind"]) if values["unit_kind"] else None
+        if kind and values["unit"]:
+            named = rules.unit_name(values["unit"], kind)
+            if named != values["unit"]:
+                renamed.setdefault((values["unit"], named), []).append(row)
+                values["unit"] = named
         if values["unit_kind"] and kind is None:
             labels = "; ".join(f"{k} ({v.get('label', k)})" for k, v in rules.unit_kinds.items())
             problems.add("ROSTER_UNIT_KIND", f"Loại đơn vị '{values['unit_kind']}' không có trong bộ quy tắc {rules.name}. Dùng: {labels}.", **at("unit_kind"))
             bad = True
         dates = {}
+        since_latest = None
         for key, raw in (("since", c_since), ("sick_from", c_sick)):
             dates[key], error = date_of(raw)
+            if error is not None and key == "since":
+                try:
+                    dates[key], since_latest, form = parse_loose_date(raw)
+                    loose.setdefault(form, []).append(row)
+                    error = None
+                except DateError:
+                    pass
             if error is not None:
                 problems.add("ROSTER_DATE", error, **at(key))
                 bad = True
+        if c_since is not None and not is_blank(c_since):
+            if isinstance(c_since, (dt.date, int, float)) and not isinstance(c_since, bool):
+                real_dates.append((row, dates["since"]))
+            elif (dmy := dmy_text(c_since)) is not None:
+                text_dates.append((row, dmy))
         member = parse_flag(c_member)
         if member is None:
             problems.add("ROSTER_FLAG", f"Giá trị '{cell_text(c_member)}' không rõ; ghi x, có, 1 hoặc để trống.", **at("ubnd_member"))
@@ -161,24 +200,107 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
             elif not prev and values["name"]:
                 names[values["id"]] = (values["name"], row)
         if bad:
+            skipped.append({"row": row, "id": values["id"], "name": values["name"], "unit": values["unit"],
+                            "post": values["title"], "detail": "dòng có lỗi (xem các vấn đề), chưa xét được"})
             continue
         posts.append(Post(
             person_id=values["id"], name=values["name"], unit=values["unit"], unit_kind=kind,
-            title=values["title"], since=dates["since"], ubnd_member=bool(member), roles=tuple(roles),
+            title=values["title"], since=dates["since"], since_latest=since_latest, ubnd_member=bool(member), roles=tuple(roles),
             retirement=retirement, retirement_date=retirement_date, sick_from=dates["sick_from"],
             row=row, file=table.file, sheet=table.sheet,
         ))
+    where = dict(file=table.file, sheet=table.sheet)
+    for (before, after), rows in renamed.items():
+        problems.warn("ROSTER_UNIT_NAME", f"Đơn vị ghi '{before}' được đọc là '{after}' (dòng {_rows_text(rows)}). Sửa tên đơn vị trong danh sách nếu không đúng.",
+                      row=rows[0], column=table.column_name("unit"), **where)
+    for key, others in respelled.items():
+        first, first_row = spellings[key]
+        shown = "; ".join(f"'{v}' ở dòng {r}" for v, r in others)
+        problems.warn("ROSTER_ID_SPELLING", f"Mã cán bộ '{first}' (dòng {first_row}) còn được ghi là {shown}: chỉ khác hoa thường, khoảng trắng hoặc số 0 ở đầu, nên là một người, dùng mã '{first}'. Sửa cho thống nhất.",
+                      row=others[0][1], column=table.column_name("id"), **where)
+    _same_name_two_ids(posts, problems, table)
+    if loose.get("month"):
+        rows = loose["month"]
+        problems.warn("ROSTER_MONTH_ONLY", f"Ngày giữ chức vụ chỉ ghi tháng, năm (dòng {_rows_text(rows)}): được xét khi cả ngày đầu và ngày cuối tháng cho cùng một kết quả, nếu không thì đưa vào danh sách cần xem xét. Nên ghi đủ ngày.",
+                      row=rows[0], column=table.column_name("since"), **where)
+    if loose.get("two_digit_year"):
+        rows = loose["two_digit_year"]
+        problems.warn("ROSTER_TWO_DIGIT_YEAR", f"Ngày giữ chức vụ ghi năm hai chữ số (dòng {_rows_text(rows)}): đọc như Excel, 00-{TWO_DIGIT_PIVOT} là 2000-20{TWO_DIGIT_PIVOT}, {TWO_DIGIT_PIVOT + 1}-99 là 19{TWO_DIGIT_PIVOT + 1}-1999 (15/4/18 là 15/04/2018). Nên ghi đủ bốn chữ số.",
+                      row=rows[0], column=table.column_name("since"), **where)
+    swapped = _swapped_dates(real_dates, text_dates)
+    if swapped:
+        problems.add("ROSTER_DATES_SWAPPED", swapped, row=(real_dates or text_dates)[0][0], column=table.column_name("since"), **where)
+        doubt = "ngày giữ chức vụ có thể đã bị Excel đảo ngày và tháng; sửa cột rồi chạy lại"
+        posts = [replace(p, since=None, since_latest=None, since_doubt=doubt) for p in posts]
     seen: dict[tuple, int] = {}
+    duplicates: dict[int, int] = {}
     for p in posts:
         key = (p.person_id, fold(p.unit), fold(p.title))
         if key in seen:
             problems.warn("ROSTER_DUPLICATE_ROW", f"Dòng trùng với dòng {seen[key]} (cùng người, đơn vị, chức vụ); chỉ tính một lần.", file=p.file, sheet=p.sheet, row=p.row)
+            duplicates[p.row] = seen[key]
         else:
             seen[key] = p.row
     posts = [p for p in posts if seen.get((p.person_id, fold(p.unit), fold(p.title))) == p.row]
-    roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path), left_out_rows=list(table.left_out_rows))
+    # Footer, section and padding rows the reader left out (when it recognises them).
+    left_out = list(getattr(table, "left_out_rows", None) or [])
+    roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path), left_out=left_out, skipped=skipped,
+                    duplicates=duplicates)
     return roster, problems
 
+
+def id_key(value: str) -> str:
+    """A person id as compared: without spaces, case folded, a numeric id without its leading
+    zeros ('CN 01' = 'cn01' = 'CN01'; '0055' = '55')."""
+    key = "".join(value.split()).casefold()
+    if key.isdigit():
+        key = key.lstrip("0") or "0"
+    return key
+
+
+# Stray characters offices put before a unit's name: bullets, dashes, stars.
+_UNIT_JUNK = re.compile(r"^[\W_]+|[\s*•·,;:]+$")
+
+
+def _clean_unit(unit: str) -> str:
+    cleaned = _UNIT_JUNK.sub("", unit)
+    return cleaned or unit
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:20])
+    return shown + (f" và {len(rows) - 20} dòng khác" if len(rows) > 20 else "")
+
+
+def _same_name_two_ids(posts: list[Post], problems: Problems, table) -> None:
+    """The same name in the same unit under two ids: perhaps one person keyed twice."""
+    ids: dict[tuple[str, str], dict[str, int]] = {}
+    for p in posts:
+        ids.setdefault((fold(p.name), fold(p.unit)), {}).setdefault(p.person_id, p.row)
+    for (_, _), found in ids.items():
+        if len(found) > 1:
+            first = next(p for p in posts if p.person_id in found)
+            shown = "; ".join(f"'{i}' ở dòng {r}" for i, r in found.items())
+            problems.warn("ROSTER_SAME_NAME_TWO_IDS", f"'{first.name}' ({first.unit}) có {len(found)} mã cán bộ: {shown}. Nếu là một người, dùng một mã; nếu là hai người trùng tên, bỏ qua cảnh báo này.",
+                          file=table.file, sheet=table.sheet, row=sorted(found.values())[1], column=table.column_name("id"))
+
+
+def _swapped_dates(real: list, text: list) -> str | None:
+    """The message when a date column looks swapped by an English-locale Excel: every real date
+    has a day of 12 or less (day and month were read the other way round), and the dates it
+    could not swap (day over 12) stayed text. None otherwise."""
+    if not real or not text:
+        return None
+    if any(d is None or d.day > 12 for _, d in real):
+        return None
+    if not all(day > 12 for _, (day, _m, _y) in text):
+        return None
+    real_rows = _rows_text([r for r, _ in real])
+    text_rows = _rows_text([r for r, _ in text])
+    return ("Cột ngày có vẻ đã bị Excel cài đặt tiếng Anh (tháng/ngày/năm) đảo ngày và tháng: các ô là ngày thật đều có ngày "
+            f"không quá 12 (dòng {real_rows}), các ô có ngày trên 12 còn là chữ (dòng {text_rows}). Ngày 03/04/2018 có thể đã "
+            "thành 4 tháng 3. Không xét ai theo cột này. Cách sửa: định dạng cột là Văn bản (Text) rồi gõ lại ngày dd/mm/yyyy, "
+            "hoặc sửa ngày theo hồ sơ; hoặc mở tệp CSV gốc bằng Data > From Text với định dạng ngày DMY.")
 
 _GROUP_WORDS = ("các ", "khối ", "cac ", "khoi ")
 
