@@ -76,7 +76,10 @@ def _body(common, paths: list[Path], digests: list[str]):
     books = [p for p in paths if is_result_book(p)]
     inputs = [p for p in paths if p not in books]
     if not books:
-        raise UsageError("Không có bảng tính kết quả nào (cần trang \"Kết quả\" và \"Thông tin\" do 'tinnhiem tally' lập).")
+        from tinnhiem.core.problems import InputError, Problem
+
+        raise InputError([Problem("NOT_A_RESULT", "Không phải bảng tính kết quả do 'tinnhiem tally' lập (cần trang \"Kết quả\" và \"Thông tin\").",
+                                  file=display_name(p)) for p in paths])
     if digests and len(digests) != len(books):
         raise UsageError(f"Có {len(books)} bảng tính kết quả nhưng {len(digests)} mã --digest: cần một mã cho mỗi bảng tính, theo thứ tự.")
     problems = Problems()

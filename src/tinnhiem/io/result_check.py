@@ -65,6 +65,7 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)  # errors: could not check
     warnings: list[Problem] = field(default_factory=list)
     sealed: bool = False  # the workbook carries the facts `tally` records
+    claimed: bool = False  # it says tinnhiem wrote it (creator, "Công cụ"), so it must be sealed
     recount: str | None = None  # "ballots" | "totals"
     more: int = 0  # differences beyond MAX_DIFFERENCES
 
@@ -118,6 +119,18 @@ def _session_info(facts: dict, with_numbers: bool = False):
         people={pid: {"name": name, "post": post, "category": cat} for pid, name, post, cat in s["people"]},
         summoned=s["summoned"], members=s["members"], known=s["known"],
         numbers=set(issued) if (with_numbers and issued is not None) else None, printed=s["printed"])
+
+
+def _tool_cell(wb) -> str:
+    """The "Công cụ" row of "Thông tin", as written."""
+    from tinnhiem.core.text import fold
+
+    for name in wb.sheetnames:
+        if fold(name) == fold("Thông tin"):
+            for row in wb[name].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+                if row and isinstance(row[0], str) and fold(row[0]) == fold("Công cụ"):
+                    return str(row[1] or "").strip().lower() if len(row) > 1 else ""
+    return ""
 
 
 def rebuild(facts: dict, found_wb, deck=None) -> tuple[bytes, str]:
@@ -278,6 +291,7 @@ def check_result_file(path: Path, display: str, digest: str | None = None) -> Ch
         out.problems.append(Problem("FILE_CORRUPT", f"Không đọc được bảng tính ({type(exc).__name__}). Hãy xuất lại tệp.", file=display))
         return out
     facts, why = read_facts(found)
+    out.claimed = facts is not None or (found.properties.creator or "").strip() == "tinnhiem" or _tool_cell(found).startswith("tinnhiem")
     if facts is None:
         from tinnhiem.io.results_xlsx import FACTS_SHEET
 
@@ -372,3 +386,63 @@ def recount_from_input(book_path: Path, input_path: Path) -> list[Difference]:
     for d in diffs:
         d.message = d.message or f"Khác kết quả đếm lại từ tệp đầu vào '{Path(input_path).name}'."
     return diffs
+
+
+# -- the list of digests copied from the signed minutes (consolidate --digests) ---------------
+
+@dataclass
+class DigestEntry:
+    unit: str | None
+    file: str | None
+    digest: str
+    row: int
+    used: bool = False
+
+
+def read_digests(path: Path) -> tuple[list[DigestEntry], list[Problem]]:
+    """Columns `Đơn vị` or `Tệp`, and `Mã kiểm tra`; one row per result workbook."""
+    from tinnhiem.core.problems import InputError, Problems
+    from tinnhiem.core.text import nfc
+    from tinnhiem.io.tables import Column, cell_text, match_columns, read_table
+
+    columns = [Column("unit", "Đơn vị", ("don_vi", "unit")), Column("file", "Tệp", ("tep", "file", "tệp kết quả")),
+               Column("digest", "Mã kiểm tra", ("ma_kiem_tra", "digest", "ma"), required=True)]
+    table = read_table(path, None, str(path))
+    problems = Problems(match_columns(table, columns))
+    if not problems.errors and not ({"unit", "file"} & table.columns.keys()):
+        problems.add("DIGESTS_NO_KEY", "Danh sách mã kiểm tra cần cột \"Đơn vị\" hoặc \"Tệp\".", file=str(path), sheet=table.sheet)
+    if problems.errors:
+        raise InputError(problems)
+    out = []
+    for row, rec in table.records():
+        code = cell_text(rec.get("digest"))
+        unit = nfc(cell_text(rec.get("unit"))) or None
+        name = nfc(cell_text(rec.get("file"))) or None
+        if not code:
+            problems.add("DIGESTS_EMPTY", "Thiếu mã kiểm tra.", **table.where(row, "digest"))
+            continue
+        if len(normalise_digest(code)) < 8:
+            problems.add("DIGESTS_BAD", f"Mã kiểm tra '{code}' quá ngắn: chép đủ 16 ký tự in trên biên bản.", **table.where(row, "digest"))
+            continue
+        if not unit and not name:
+            problems.add("DIGESTS_NO_KEY", "Thiếu đơn vị hoặc tên tệp.", **table.where(row))
+            continue
+        out.append(DigestEntry(unit, name, code, row))
+    if problems.errors:
+        raise InputError(problems)
+    return out, list(problems)
+
+
+def digest_for(entries: list[DigestEntry], file: str, units: list[str]) -> DigestEntry | None:
+    """The entry for a workbook: by its file name, else by its unit."""
+    from tinnhiem.core.text import fold
+
+    name = fold(Path(file).name)
+    for e in entries:
+        if e.file and fold(Path(e.file).name) == name:
+            return e
+    wanted = {fold(u) for u in units}
+    for e in entries:
+        if e.unit and fold(e.unit) in wanted:
+            return e
+    return None
