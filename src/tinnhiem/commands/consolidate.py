@@ -114,7 +114,7 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
         for f, explicit in files:
             bar.update(task, description=f.name)
             item = results_in.load(f, explicit)
-            if item.kind == "workbook":
+            if item.kind == "workbook" or (item.kind == "skipped" and _is_result_book(f)):
                 _verify(f, item, digests, problems)
             loaded.append(item)
             problems.extend(item.problems)
@@ -165,6 +165,12 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
     common.wd.write(STATE_FILE, {"output": str(target), "as_of": day.isoformat(), "rules": rules.name,
                                  "units": [u.to_json() for u in result.units]})
     return Outcome(doc, problems, lambda: render(result, target, len(files), len(skipped)))
+
+
+def _is_result_book(path) -> bool:
+    from tinnhiem.commands.verify import is_result_book
+
+    return is_result_book(path)
 
 
 def _verify(path, item, digests, problems) -> None:

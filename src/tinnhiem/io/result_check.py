@@ -146,7 +146,7 @@ def rebuild(facts: dict, found_wb, deck=None) -> tuple[bytes, str]:
     info = _session_info(facts, with_numbers=deck is not None)
     figures = {k: Figure(v) for k, v in facts["figures"].items() if v is not None}
     layout = facts["layout"]
-    deck = totals = None
+    totals = None
     if deck is not None:
         recount = "input"
     elif layout == "ballots":
