@@ -34,6 +34,8 @@ PY = sys.executable
 GB = 1024 ** 3
 JUDGE = "wall"  # or "cpu": on a machine busy with other work, the child's own CPU time
 ENTRY_SAMPLE = 10_000  # above this many sheets, the entry-workbook reader is timed on a sample
+# The benchmark prints ballots with --seed (the same numbers each run): allowed for tests only.
+os.environ["TINNHIEM_ALLOW_SEED"] = "1"
 
 
 # -- measuring ---------------------------------------------------------------------------------

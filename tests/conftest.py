@@ -20,6 +20,12 @@ DATA = Path(__file__).resolve().parent / "data"
 ROSTER_HEADER = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Loại đơn vị", "Chức vụ", "Ngày giữ chức vụ", "Ủy viên UBND", "Vai trò"]
 
 
+@pytest.fixture(autouse=True)
+def _seed_allowed(monkeypatch):
+    """Tests may print predictable ballot numbers (--seed); users may not (see test_ballots)."""
+    monkeypatch.setenv("TINNHIEM_ALLOW_SEED", "1")
+
+
 def write_xlsx(path: Path, header: list, rows: list[list], sheet: str = "Sheet1") -> Path:
     from openpyxl import Workbook
 

@@ -58,7 +58,7 @@ def write_result(path: Path, unit: str, sid: str, people: list[dict], route: str
                    pct(p["thap"], value) if value else None, b, BAND_LABEL.get(b, ""), ""])
     info = wb.create_sheet("Thông tin")
     info.append(["Mục", "Giá trị"])
-    for row in (["Công cụ", "tinnhiem 0.1.0"], ["Bộ quy tắc", rules], ["Nguồn bộ quy tắc", f"builtin:{rules}"],
+    for row in (["Công cụ", "Excel (tự lập)"], ["Bộ quy tắc", rules], ["Nguồn bộ quy tắc", f"builtin:{rules}"],
                 ["SHA-256 bộ quy tắc", rules_sha], ["Đơn vị", unit], ["Mã phiên", sid], ["Ngày báo cáo", report],
                 ["Chế độ phiếu không hợp lệ", mode]):
         info.append(row)

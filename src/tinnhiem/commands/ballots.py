@@ -9,6 +9,8 @@ sheet each) and the manifest sit at the top of the folder, as `tally` reads them
 
 from __future__ import annotations
 
+import contextlib
+
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,7 +44,7 @@ def ballots(
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-phieu).")] = None,
     spares: Annotated[int, typer.Option("--spares", metavar="N", help="Số phiếu dự phòng mỗi phiên (thay phiếu hỏng).")] = 2,
     numbered: Annotated[bool, typer.Option("--numbered", help="In số phiếu ngẫu nhiên trên mỗi phiếu và ghi danh mục số phiếu.")] = False,
-    seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Hạt giống cho số phiếu (để in lại đúng các số cũ); mặc định: ngẫu nhiên an toàn.")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Chỉ để chạy thử và kiểm thử (cần biến môi trường TINNHIEM_ALLOW_SEED=1): số phiếu đoán trước được. Mặc định: ngẫu nhiên an toàn.")] = None,
     rules: RulesOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
@@ -76,6 +78,31 @@ def load_sessions_for(common, roster, schedule, meeting_date):
     problems = Problems(inp.problems)
     problems.extend(p)
     return inp, sessions, problems
+
+
+SEED_ENV = "TINNHIEM_ALLOW_SEED"
+
+
+def seed_allowed() -> bool:
+    import os
+
+    return os.environ.get(SEED_ENV) == "1"
+
+
+@contextlib.contextmanager
+def allow_seed():
+    """For the demo (known answers, the same files each time): --seed allowed while it runs."""
+    import os
+
+    before = os.environ.get(SEED_ENV)
+    os.environ[SEED_ENV] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(SEED_ENV, None)
+        else:
+            os.environ[SEED_ENV] = before
 
 
 def ballot_count(session, spares: int) -> int | None:
@@ -124,7 +151,7 @@ def _write_session(job) -> None:
 
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
-              rules, spares: int) -> dict:
+              rules, spares: int, seeded: bool = False) -> dict:
     """Write every output; returns the manifest. Used by the command and the benchmark."""
     from tinnhiem.io.entry_xlsx import ENTRY_FILE, write_entry_workbook
 
@@ -134,7 +161,7 @@ def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dic
     run_jobs(_write_session, jobs, PARALLEL_FROM)
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
-    return {"rules": rules.name, "numbered": numbered, "sessions": [
+    return {"rules": rules.name, "numbered": numbered, "seeded": seeded, "sessions": [
         {"id": s.id, "unit": s.unit, "sheet": titles[s.id], "printed": counts[s.id], "spares": spares,
          "numbers": numbers.get(s.id)} for s in sessions]}
 
@@ -150,6 +177,9 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
 
     if spares < 0:
         raise UsageError("--spares phải là số nguyên không âm.")
+    if seed is not None and not seed_allowed():
+        raise UsageError("--seed chỉ dùng để chạy thử và kiểm thử: với --seed, một số phiếu đủ để đoán ra mọi số phiếu khác, "
+                         f"nên không dùng cho hội nghị thật. Bỏ --seed (số phiếu ngẫu nhiên an toàn), hoặc đặt biến môi trường {SEED_ENV}=1 khi kiểm thử.")
     target = output_dir(common, out, OUT_BALLOTS)
     if STATE_DIR in target.parts:
         raise UsageError(f"Không ghi phiếu vào thư mục hồ sơ '{STATE_DIR}'. Chọn nơi khác bằng --out.")
@@ -173,7 +203,9 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     if common.blocking(problems) or not printable:
         return Outcome(doc, problems, lambda: render(doc, written=False))
     numbers = {s.id: make_numbers(s.id, counts[s.id], seed) if numbered else None for s in printable}
-    manifest = write_all(target, printable, counts, numbers, rules, spares)
+    manifest = write_all(target, printable, counts, numbers, rules, spares, seeded=numbered and seed is not None)
+    # The printed copy, then the working folder's: a run stopped between the two leaves two
+    # different manifests, which `tally` refuses (io/manifest.py) rather than using either.
     write_text(target / MANIFEST_COPY, jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     common.wd.write(MANIFEST, manifest)
     common.wd.write(SESSIONS, {"rules": rules.name, "rules_source": rules.source,
@@ -223,5 +255,6 @@ def demo_step(ctx) -> None:
     """Demo: numbered ballots with a fixed seed, so that the demo gives the same files each time."""
     from tinnhiem.io.workdir import OUT_BALLOTS
 
-    ctx.invoke("ballots", ["ballots", "--numbered", "--seed", "2019"])
+    with allow_seed():
+        ctx.invoke("ballots", ["ballots", "--numbered", "--seed", "2019"])
     ctx.record("ballots", ctx.out / OUT_BALLOTS, "Phiếu tín nhiệm, biên bản kiểm phiếu, sổ nhập phiếu, danh mục phiếu")

@@ -37,6 +37,7 @@ def consolidate(
     schedule: ScheduleOpt = None,
     meeting_date: MeetingDateOpt = None,
     as_of: AsOfOpt = None,
+    digests: Annotated[Optional[Path], typer.Option("--digests", metavar="TỆP", help="Danh sách mã kiểm tra chép từ các biên bản đã ký: cột \"Đơn vị\" hoặc \"Tệp\", và \"Mã kiểm tra\".")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp tổng hợp.")] = None,
     rules: RulesOpt = None,
     json: JsonOpt = False,
@@ -48,7 +49,7 @@ def consolidate(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force)
-    run(common, lambda: _body(common, paths or [], expected, roster, schedule, meeting_date, as_of, out))
+    run(common, lambda: _body(common, paths or [], expected, roster, schedule, meeting_date, as_of, out, digests))
 
 
 def saved_rules(common) -> None:
@@ -69,7 +70,7 @@ def saved_rules(common) -> None:
                     return
 
 
-def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, out):
+def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, out, digests_file=None):
     import datetime as dt
 
     from tinnhiem import __version__
@@ -83,6 +84,7 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
     if expected_file is not None and roster is not None:
         raise UsageError("Chỉ dùng một trong hai: --expected hoặc --roster.")
     existing_file(expected_file, "danh sách đơn vị phải báo cáo")
+    existing_file(digests_file, "danh sách mã kiểm tra")
     if not paths:
         default = common.wd.output(OUT_TALLY)
         if not default.is_dir():
@@ -95,6 +97,12 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
     problems = Problems()
 
     expected, sessions = _expected(common, expected_file, roster, schedule, meeting_date, problems)
+    digests = None
+    if digests_file is not None:
+        from tinnhiem.io.result_check import read_digests
+
+        digests, p = read_digests(digests_file)
+        problems.extend(p)
 
     loaded = []
     con = stderr_console()
@@ -106,9 +114,16 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
         for f, explicit in files:
             bar.update(task, description=f.name)
             item = results_in.load(f, explicit)
+            if item.kind == "workbook" or (item.kind == "skipped" and _is_result_book(f)):
+                _verify(f, item, digests, problems)
             loaded.append(item)
             problems.extend(item.problems)
             bar.advance(task)
+    if digests is not None:
+        for e in digests:
+            if not e.used:
+                problems.warn("DIGEST_UNUSED", f"Mã kiểm tra của {e.unit or e.file} không ứng với bảng tính kết quả nào đã đọc.",
+                              file=results_in.display_name(digests_file), row=e.row)
     skipped = [x for x in loaded if x.kind == "skipped"]
     for x in skipped:
         problems.add("FILE_SKIPPED", "Tệp đã bị bỏ qua vì các lỗi nêu trên; các tệp khác vẫn được tổng hợp.", file=x.file)
@@ -150,6 +165,41 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
     common.wd.write(STATE_FILE, {"output": str(target), "as_of": day.isoformat(), "rules": rules.name,
                                  "units": [u.to_json() for u in result.units]})
     return Outcome(doc, problems, lambda: render(result, target, len(files), len(skipped)))
+
+
+def _is_result_book(path) -> bool:
+    from tinnhiem.commands.verify import is_result_book
+
+    return is_result_book(path)
+
+
+def _verify(path, item, digests, problems) -> None:
+    """Every result workbook read is checked as `verify` checks it (and against the digest from
+    its signed minutes when a list is given); one that was changed is reported cell by cell and
+    left out, so that nothing changed by hand reaches the City's workbook."""
+    from tinnhiem.io.result_check import check_result_file, digest_for, problems_of
+
+    entry = None
+    if digests is not None:
+        entry = digest_for(digests, item.file, [r.unit for r in item.reports])
+        if entry is None:
+            problems.warn("DIGEST_MISSING", "Không có mã kiểm tra cho bảng tính này trong danh sách --digests.", file=item.file)
+        else:
+            entry.used = True
+    checked = check_result_file(path, item.file, entry.digest if entry else None)
+    if not checked.sealed and not checked.claimed:
+        # A workbook made by hand in the layout of tally's: read like per-person totals.
+        problems.warn("RESULT_NOT_SEALED", "Bảng tính kết quả không do 'tinnhiem tally' lập (không có dữ liệu kiểm tra): "
+                      "không kiểm tra được từng ô; số liệu được dùng như bảng tổng hợp theo từng người.", file=item.file)
+        from tinnhiem.io.result_check import FILE_LEVEL
+
+        checked.differences = [d for d in checked.differences if d.sheet == FILE_LEVEL]  # the digest, if given
+        checked.problems = []
+    if checked.ok:
+        return
+    problems.extend(problems_of(checked))
+    item.kind = "skipped"
+    item.reports = []
 
 
 def _expected(common, expected_file, roster, schedule, meeting_date, problems):

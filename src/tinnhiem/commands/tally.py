@@ -83,15 +83,23 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     target = None if dry_run else output_dir(common, out, OUT_TALLY)
 
     problems = Problems()
-    sessions = _knowledge(common, roster, schedule, meeting_date, problems)
+    used: list[tuple[str, str]] = []  # (label, SHA-256) of the roster, schedule, manifest used
+    sessions = _knowledge(common, roster, schedule, meeting_date, problems, used)
     rules = common.ruleset()
-    _apply_manifest(common, manifest, files, sessions)
+    printed = _apply_manifest(common, manifest, files, sessions, used)
     mode = invalid_mode or rules.validity_mode
     known_ids = {pid for s in sessions.values() if s.known for pid in s.people}
 
     inp = counted.read_inputs(list(files), common.sheet, known_ids)
     problems.extend(inp.problems)
     grouped = counted.group(inp, sessions, problems)
+    from tinnhiem.io import manifest as manifests
+
+    if not manifests.check(printed, grouped.decks, problems):
+        # Ballots and manifest do not belong together: one clear error, not a warning per ballot.
+        from tinnhiem.core.problems import InputError
+
+        raise InputError(list(problems))
     doc = {"rules": rules.name, "validity_mode": mode, "report_date": rep_date, "sessions": [], "out": None, "files": []}
 
     if compare:
@@ -119,18 +127,20 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     if dry_run:
         doc["dry_run"] = True
     written: list[Path] = []
+    digests: dict = {}
     if not common.blocking(problems) and results and not dry_run:
         import gc
 
         gc.freeze()
         gc.enable()
-        written = _write(common, target, results, rules, problems, inp, rep_date, mode)
+        written, digests = _write(common, target, results, rules, problems, inp, rep_date, mode, _provenance(common, inp, used))
         doc["out"] = str(target)
-    doc["files"] = [str(p) for p in written]
+    # The result workbooks with the digest printed on their minutes (CONTRACT.md, Integrity).
+    doc["files"] = [{"path": str(p), "digest": digests[p]} if p in digests else {"path": str(p)} for p in written]
     return Outcome(doc, problems, lambda: render(results, written, rules, dry_run))
 
 
-def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
+def _knowledge(common, roster, schedule, meeting_date, problems, used) -> dict:
     """Sessions known from the roster (explicit or recorded) or the working folder."""
     from tinnhiem.core.tally import SessionInfo
     from tinnhiem.io.workdir import INPUTS, SESSIONS
@@ -146,6 +156,14 @@ def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
 
     _inputs, sess_list, p = load_sessions(common, roster, schedule, meeting_date)
     problems.extend(x for x in p if x.severity == "error")
+    if _inputs.roster_path is not None:
+        used.append((f"danh sách cán bộ: {Path(_inputs.roster_path).name}", _inputs.roster.sha256))
+    else:
+        from tinnhiem.io.roster import sha256_file
+
+        used.append((f"hồ sơ phiên: {SESSIONS}", sha256_file(wd.path(SESSIONS))))
+    if _inputs.schedule_path is not None:
+        used.append((f"lịch lấy phiếu: {Path(_inputs.schedule_path).name}", _inputs.schedule.sha256))
     out = {}
     for s in sess_list:
         out[s.id] = SessionInfo(
@@ -156,34 +174,26 @@ def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
     return out
 
 
-def _apply_manifest(common, manifest, files, sessions) -> None:
+def _apply_manifest(common, manifest, files, sessions, used):
     """Ballot numbers issued and ballots printed, from `ballots`' manifest when there is one."""
-    import json as jsonlib
-
     from tinnhiem.core.problems import UsageError
     from tinnhiem.core.tally import SessionInfo
+    from tinnhiem.io import manifest as manifests
     from tinnhiem.io.workdir import MANIFEST
 
-    data = None
-    if manifest is not None:
-        try:
-            data = jsonlib.loads(Path(manifest).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"Không đọc được danh mục phiếu '{manifest}': {exc}") from None
-    else:
-        data = common.wd.read(MANIFEST)
-        if data is None:
-            for f in files:
-                beside = Path(f).parent / "danh-muc-phieu.json"
-                if beside.is_file():
-                    try:
-                        data = jsonlib.loads(beside.read_text(encoding="utf-8"))
-                    except (OSError, ValueError):
-                        data = None
-                    break
+    if manifest is not None and not Path(manifest).is_file():
+        raise UsageError(f"Không tìm thấy danh mục phiếu '{manifest}'.")
+    m = manifests.find(common.wd.path(MANIFEST), manifest, list(files))
+    if manifest is not None and m.data is None:
+        raise UsageError(f"Không đọc được danh mục phiếu '{manifest}': {m.used.error if m.used else ''}")
+    if m.used is not None:
+        used.append((f"danh mục phiếu: {m.used.path.name}", m.used.sha256))
+    data = m.data
     if not isinstance(data, dict):
-        return
+        return m
     for rec in data.get("sessions", []):
+        if not isinstance(rec, dict):
+            continue
         sid = rec.get("id")
         if not sid:
             continue
@@ -193,6 +203,7 @@ def _apply_manifest(common, manifest, files, sessions) -> None:
         s.printed = rec.get("printed")
         if rec.get("numbers"):
             s.numbers = set(map(str, rec["numbers"]))
+    return m
 
 
 def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 200) -> list[dict]:
@@ -224,10 +235,14 @@ def _write_session(job) -> None:
     from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
     from tinnhiem.io.results_xlsx import write_result_workbook
 
+    from tinnhiem.io.result_check import file_digest
+
     files, res, rules, mine, input_files, rep_date = job
     write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
-    write_minutes_pdf(files["minutes_pdf"], res, rules)
-    write_minutes_xlsx(files["minutes_xlsx"], res, rules)
+    # The workbook's bytes are final (and reproducible): their digest goes on the paper signed.
+    digest = file_digest(files["result"])
+    write_minutes_pdf(files["minutes_pdf"], res, rules, digest)
+    write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest)
 
 
 def write_sessions(jobs: list, workers: int | None = None) -> None:
@@ -238,7 +253,17 @@ def write_sessions(jobs: list, workers: int | None = None) -> None:
     run_jobs(_write_session, jobs, PARALLEL_FROM, workers)
 
 
-def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) -> list[Path]:
+def _provenance(common, inp, used) -> list[tuple[str, str]]:
+    """(label, SHA-256) of every input the count used: the ballots files, and the roster,
+    schedule and ballot manifest when they were used, and the rule set."""
+    out = list(inp.files) + list(used)
+    rules = common.ruleset()
+    out.append((f"bộ quy tắc: {rules.source.removeprefix('builtin:')}", rules.sha256))
+    return out
+
+
+def _write(common, target: Path, results, rules, problems, inp, rep_date, mode, provenance) -> tuple[list[Path], dict]:
+    from tinnhiem.io.result_check import file_digest
     from tinnhiem.io.results_xlsx import ProblemIndex
     from tinnhiem.io.workdir import RESULTS
 
@@ -250,16 +275,19 @@ def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) 
         sid = res.info.id
         files = {"result": target / f"ket-qua-{sid}.xlsx", "minutes_pdf": target / f"bien-ban-{sid}.pdf",
                  "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
-        jobs.append((files, res, rules, by_session.of(res), inp.files, rep_date))
+        jobs.append((files, res, rules, by_session.of(res), provenance, rep_date))
         written.extend(files.values())
         summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
                         "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
                         "files": {k: str(v) for k, v in files.items()}})
     write_sessions(jobs)
+    digests = {}
+    for item, (files, *_rest) in zip(summary, jobs):
+        digests[files["result"]] = item["digest"] = file_digest(files["result"])
     common.wd.write(RESULTS, {"rules": rules.name, "rules_source": rules.source, "rules_sha256": rules.sha256,
                               "report_date": rep_date.isoformat(), "validity_mode": mode, "out": str(target),
-                              "inputs": [{"file": n, "sha256": h} for n, h in inp.files], "sessions": summary})
-    return written
+                              "inputs": [{"file": n, "sha256": h} for n, h in provenance], "sessions": summary})
+    return written, digests
 
 
 def render(results, written, rules, dry_run: bool = False) -> None:

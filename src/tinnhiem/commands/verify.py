@@ -10,21 +10,29 @@ import typer
 
 from tinnhiem.options import DebugOpt, JsonOpt, RulesOpt, StrictOpt, WorkdirOpt
 
-HELP = """Kiểm tra một bảng tính kết quả (ket-qua-....xlsx do 'tinnhiem tally' lập) có bị sửa tay
-không: đếm lại từ các phiếu ghi trong trang "Phiếu" (nếu có), kiểm tra số liệu trang "Kết quả"
-khớp nhau (ba mức cộng lại bằng số phiếu hợp lệ, ...), tính lại tỷ lệ và mức theo bộ quy tắc
-đã ghi trong tệp; nếu chỉ thêm các tệp đầu vào (sổ nhập phiếu, danh sách, ...) thì so mã SHA-256
-của chúng với mã đã ghi trong trang "Thông tin".
+HELP = """Kiểm tra bảng tính kết quả (ket-qua-....xlsx do 'tinnhiem tally' lập) có bị sửa không:
+đếm lại từ các phiếu ghi trong trang "Phiếu" (hoặc, khi kết quả lập từ số tổng theo từng người,
+từ các số tổng đã ghi) cùng dữ liệu kiểm tra tally ghi trong tệp, lập lại toàn bộ bảng tính và so
+từng ô của mọi trang (họ tên, chức vụ, đơn vị, số liệu, tỷ lệ, mức và hệ quả, ngày, cơ sở tính,
+cách tính phiếu không hợp lệ, bộ quy tắc, ...). Thiếu một trang do tally ghi là lỗi.
 
-Liệt kê từng ô khác (trang, ô, giá trị trong tệp, giá trị tính lại). Mã thoát 1 khi có khác biệt.
+--digest MÃ: so tệp với "Mã kiểm tra" in trên biên bản kiểm phiếu đã ký. Chỉ cách này phát hiện
+được một bản sửa nhất quán ở mọi nơi (phiếu, số liệu và tỷ lệ cùng sửa). Có thể chỉ nhiều tệp và
+nhiều --digest (theo thứ tự các tệp).
 
-Ví dụ: tinnhiem verify tinnhiem-ket-qua/ket-qua-so-tai-chinh.xlsx tinnhiem-phieu/so-nhap-phieu.xlsx
+Các tệp khác trong danh sách (sổ nhập phiếu, danh sách cán bộ, ...) được so mã SHA-256 với mã đã
+ghi trong trang "Thông tin"; sổ nhập phiếu khớp mã thì được đếm lại và so với trang "Phiếu".
+
+Liệt kê từng ô khác (trang, ô, giá trị trong tệp, giá trị đúng). Mã thoát 1 khi có khác biệt.
+
+Ví dụ: tinnhiem verify tinnhiem-ket-qua/ket-qua-so-tai-chinh.xlsx --digest 1A2B-3C4D-5E6F-7081
+       tinnhiem verify tinnhiem-ket-qua/ket-qua-so-tai-chinh.xlsx tinnhiem-phieu/so-nhap-phieu.xlsx
 """
 
 
 def verify(
-    result: Annotated[Path, typer.Argument(metavar="KET_QUA.xlsx", help="Bảng tính kết quả do 'tinnhiem tally' lập.")],
-    inputs: Annotated[Optional[List[Path]], typer.Argument(metavar="[TỆP_ĐẦU_VÀO...]", help="Các tệp đầu vào đã dùng khi kiểm phiếu, để so mã SHA-256.")] = None,
+    files: Annotated[List[Path], typer.Argument(metavar="KET_QUA.xlsx... [TỆP_ĐẦU_VÀO...]", help="Bảng tính kết quả do 'tinnhiem tally' lập; thêm các tệp đầu vào đã dùng khi kiểm phiếu để so mã SHA-256.")],
+    digest: Annotated[Optional[List[str]], typer.Option("--digest", metavar="MÃ", help="Mã kiểm tra in trên biên bản đã ký (16 ký tự), theo thứ tự các bảng kết quả.")] = None,
     rules: RulesOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
@@ -34,90 +42,91 @@ def verify(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir)
-    run(common, lambda: _body(common, result, inputs or []))
+    run(common, lambda: _body(common, files, digest or []))
 
 
-def _mode(value, default: str) -> str:
-    from tinnhiem.core.text import fold, header_key
+def is_result_book(path: Path) -> bool:
+    """A workbook with the sheets "Kết quả" and "Thông tin" (what tally writes)."""
+    from tinnhiem.core.text import fold
+    from tinnhiem.io.results_in import INFO_SHEET, RESULT_SHEET
 
-    key = header_key(value or "")
-    if not key:
-        return default
-    if key in ("wholeballot",) or "caphieu" in key:
-        return "whole_ballot"
-    if key in ("perperson",) or "tungnguoi" in key or "tungdong" in key or "nguoi" in fold(value):
-        return "per_person"
-    return default
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        from openpyxl import load_workbook
 
-
-def _rules(common, book, problems):
-    """The rule set the count used: --rules, else the one recorded in the workbook."""
-    from tinnhiem.core import rules as rules_mod
-    from tinnhiem.core.text import nfc
-
-    if common.rules is None:
-        name = nfc(book.info_value("Bộ quy tắc") or "")
-        source = nfc(book.info_value("Nguồn bộ quy tắc") or "").removeprefix("builtin:")
-        if name in rules_mod.BUILTIN:
-            common.rules = name
-        elif source and (source in rules_mod.BUILTIN or Path(source).is_file()):
-            common.rules = source
-        elif name or source:
-            problems.warn("RULES_NOT_FOUND", f"Không tìm thấy bộ quy tắc '{name or source}' đã ghi trong tệp; kiểm tra theo {rules_mod.DEFAULT}. Dùng --rules TỆP.toml để chỉ đúng bộ quy tắc.", file=book.file)
-    rs = common.ruleset()
-    recorded = nfc(book.info_value("SHA-256 bộ quy tắc") or "").lower()
-    if recorded and recorded != rs.sha256:
-        problems.warn("RULES_CHANGED", f"Mã SHA-256 của bộ quy tắc '{rs.name}' khác mã đã ghi trong tệp: bộ quy tắc đã thay đổi sau khi kiểm phiếu.", file=book.file, sheet="Thông tin", row=book.info_row("SHA-256 bộ quy tắc"))
-    return rs
+        wb = load_workbook(path, read_only=True)
+        names = {fold(n) for n in wb.sheetnames}
+        wb.close()
+    except Exception:  # noqa: BLE001 - not a readable workbook: an input file, hashed only
+        return False
+    return fold(RESULT_SHEET) in names and fold(INFO_SHEET) in names
 
 
-def _body(common, result_path: Path, input_paths: list[Path]):
+def _body(common, paths: list[Path], digests: list[str]):
     import unicodedata
 
     from tinnhiem.commands.common import Outcome, existing_file
-    from tinnhiem.core.consolidate import Difference, check_results
-    from tinnhiem.core.problems import InputError, Problem, Problems
-    from tinnhiem.io.results_in import INFO_SHEET, NotAResult, display_name, open_result_book, sha256_file
+    from tinnhiem.core.problems import Problems, UsageError
+    from tinnhiem.io.result_check import Difference, check_result_file, problems_of
+    from tinnhiem.io.results_in import display_name, sha256_file
 
-    existing_file(result_path, "bảng tính kết quả")
-    for p in input_paths:
-        existing_file(p, "tệp đầu vào")
-    display = display_name(result_path)
-    try:
-        book = open_result_book(result_path, display)
-    except NotAResult:
-        raise InputError([Problem("NOT_A_RESULT", "Không phải bảng tính kết quả do 'tinnhiem tally' lập (cần trang \"Kết quả\" và \"Thông tin\").", file=display)]) from None
+    for p in paths:
+        existing_file(p, "tệp")
+    books = [p for p in paths if is_result_book(p)]
+    inputs = [p for p in paths if p not in books]
+    if not books:
+        from tinnhiem.core.problems import InputError, Problem
+
+        raise InputError([Problem("NOT_A_RESULT", "Không phải bảng tính kết quả do 'tinnhiem tally' lập (cần trang \"Kết quả\" và \"Thông tin\").",
+                                  file=display_name(p)) for p in paths])
+    if digests and len(digests) != len(books):
+        raise UsageError(f"Có {len(books)} bảng tính kết quả nhưng {len(digests)} mã --digest: cần một mã cho mỗi bảng tính, theo thứ tự.")
     problems = Problems()
-    rules = _rules(common, book, problems)
-    mode = _mode(book.info_value("Chế độ phiếu không hợp lệ"), rules.validity_mode)
-    diffs, p = check_results(book.rows, book.letters, book.headers, rules, book.ballots, mode, book.ballot_letters,
-                             sheet=book.result_sheet, ballot_sheet=book.ballot_sheet)
-    problems.extend(p)
+    files = []
+    for k, path in enumerate(books):
+        display = display_name(path)
+        checked = check_result_file(path, display, digests[k] if digests else None)
+        recorded = {}
+        if checked.sealed:
+            from openpyxl import load_workbook
 
-    recorded = {unicodedata.normalize("NFC", name): (sha, row) for name, sha, row in book.inputs}
-    checked_inputs = []
-    for path in input_paths:
-        name = unicodedata.normalize("NFC", Path(path).name)
-        actual = sha256_file(path)
-        rec = recorded.get(name)
-        if rec is None:
-            problems.warn("INPUT_NOT_RECORDED", f"Tệp '{name}' không có trong danh sách tệp đầu vào đã ghi ở trang \"Thông tin\".", file=display_name(path))
-            checked_inputs.append({"file": display_name(path), "recorded": None, "actual": actual, "status": "not_recorded"})
-            continue
-        sha, row = rec
-        same = sha == actual
-        checked_inputs.append({"file": display_name(path), "recorded": sha, "actual": actual, "status": "same" if same else "changed"})
-        if not same:
-            diffs.append(Difference("INPUT_CHANGED", INFO_SHEET, row, "Giá trị", f"{book.info_value_letter}{row}", sha, actual,
-                                    f"Tệp đầu vào '{name}' đã thay đổi sau khi kiểm phiếu (mã SHA-256 khác)."))
-    for d in diffs:
-        problems.add(d.code, f"Ô {d.cell}: trong tệp là {_show(d.stored)}, tính lại được {_show(d.recomputed)}. {d.message}",
-                     file=display, sheet=d.sheet, row=d.row, column=d.column)
-    doc = {"file": display, "rules": rules.name, "mode": mode,
-           "recount": "ballots" if book.ballots is not None else "totals",
-           "rows": len(book.rows), "ballots": len(book.ballots) if book.ballots is not None else None,
-           "differences": [d.to_json() for d in diffs], "inputs": checked_inputs, "ok": not diffs}
-    return Outcome(doc, problems, lambda: render(doc, diffs))
+            from tinnhiem.io.result_check import read_facts
+
+            facts, _ = read_facts(load_workbook(path))
+            recorded = {unicodedata.normalize("NFC", name): sha for name, sha in (facts or {}).get("inputs", [])}
+        entry = checked.to_json()
+        entry["inputs"] = []
+        for ip in inputs:
+            name = unicodedata.normalize("NFC", Path(ip).name)
+            actual = sha256_file(ip)
+            sha = next((v for n, v in recorded.items() if n == name or n.endswith(": " + name) or n.endswith("/" + name)), None)
+            if sha is None:
+                problems.warn("INPUT_NOT_RECORDED", f"Tệp '{name}' không có trong danh sách tệp đầu vào đã ghi ở trang \"Thông tin\".", file=display_name(ip))
+                entry["inputs"].append({"file": display_name(ip), "recorded": None, "actual": actual, "status": "not_recorded"})
+                continue
+            same = sha == actual
+            entry["inputs"].append({"file": display_name(ip), "recorded": sha, "actual": actual, "status": "same" if same else "changed"})
+            if not same:
+                d = Difference("Thông tin", "", actual, sha, f"Tệp đầu vào '{name}' đã thay đổi sau khi kiểm phiếu (mã SHA-256 khác).")
+                checked.differences.append(d)
+                entry["differences"].append(d.to_json())
+            elif checked.sealed:
+                for d in _recount_from_input(path, ip):
+                    checked.differences.append(d)
+                    entry["differences"].append(d.to_json())
+        entry["ok"] = checked.ok
+        problems.extend(problems_of(checked))
+        files.append((entry, checked))
+    doc = {"files": [e for e, _ in files], "ok": all(c.ok for _, c in files)}
+    return Outcome(doc, problems, lambda: render(files))
+
+
+def _recount_from_input(book_path: Path, input_path: Path) -> list:
+    """The result counted again from the original ballots file, compared cell by cell."""
+    from tinnhiem.io.result_check import recount_from_input
+
+    return recount_from_input(book_path, input_path)
 
 
 def _show(value) -> str:
@@ -128,24 +137,30 @@ def _show(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def render(doc, diffs) -> None:
+def render(files) -> None:
     from rich.table import Table
     from rich.text import Text
 
     from tinnhiem.commands.common import stdout_console
 
     con = stdout_console()
-    what = f"{doc['rows']} dòng kết quả" + (f", {doc['ballots']} dòng phiếu" if doc["ballots"] is not None else "")
-    if not diffs:
-        con.print(Text.assemble(("Không phát hiện ô nào bị sửa", "green"), f" trong {doc['file']} ({what}, bộ quy tắc {doc['rules']})."))
-        return
-    t = Table(title=f"{len(diffs)} ô khác với giá trị tính lại — {doc['file']}")
-    for col in ("Trang", "Ô", "Cột", "Trong tệp", "Tính lại", "Ghi chú"):
-        t.add_column(col)
-    for d in diffs:
-        t.add_row(d.sheet, d.cell, d.column, _show(d.stored), _show(d.recomputed), d.message)
-    con.print(t)
-    con.print(f"Đã kiểm tra {what}.")
+    for entry, checked in files:
+        if checked.ok:
+            how = "đếm lại từ các phiếu" if checked.recount == "ballots" else "tính lại từ số tổng đã ghi"
+            con.print(Text.assemble(("Không phát hiện ô nào bị sửa", "green"),
+                                    f" trong {checked.path} ({how}; mã kiểm tra {checked.digest})."))
+            continue
+        if not checked.differences:
+            con.print(Text.assemble(("Không kiểm tra được", "red"), f" {checked.path}."))
+            continue
+        t = Table(title=f"{len(checked.differences) + checked.more} chỗ khác bản do tally ghi — {checked.path}")
+        for col in ("Trang", "Ô", "Trong tệp", "Đúng ra", "Ghi chú"):
+            t.add_column(col)
+        for d in checked.differences:
+            t.add_row(d.sheet, d.cell, _show(d.found), _show(d.expected), d.message)
+        con.print(t)
+        if checked.more:
+            con.print(f"... và {checked.more} ô khác nữa (xem --json).")
 
 
 def register(app: typer.Typer) -> None:

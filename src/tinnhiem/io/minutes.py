@@ -50,7 +50,12 @@ def base_header(res: SessionResult) -> str:
     return f"% trên {BASE_VI.get(res.base, res.base)}"
 
 
-def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
+def digest_line(res: SessionResult, digest: str) -> str:
+    """The code that ties the signed paper to the result file: `tinnhiem verify --digest`."""
+    return f"Mã kiểm tra: {digest} (bảng kết quả ket-qua-{res.info.id}.xlsx; kiểm tra bằng: tinnhiem verify --digest)"
+
+
+def write_minutes_pdf(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
     # fast_fonts: the font parsed once per process, not once per file (20,000 sessions).
     pdf = new_pdf(f"Biên bản kiểm phiếu — {res.info.unit}", orientation="L", fast_fonts=True)
     pdf.c_margin = 1.0
@@ -127,6 +132,10 @@ def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
                          f"làm tròn hai chữ số thập phân. Bộ quy tắc: {rules.name}.", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 4, "Biên bản được lập thành 02 bản và được các thành viên Ban Kiểm phiếu thống nhất ký tên.",
                    new_x="LMARGIN", new_y="NEXT")
+    if digest:
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 5, digest_line(res, digest), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 9)
     if pdf.get_y() > pdf.h - 45:
         pdf.add_page()
     pdf.ln(4)
@@ -152,7 +161,7 @@ def write_minutes_pdf(target: Path, res: SessionResult, rules) -> None:
     save_pdf(pdf, target)
 
 
-def write_minutes_xlsx(target: Path, res: SessionResult, rules) -> None:
+def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -205,6 +214,9 @@ def write_minutes_xlsx(target: Path, res: SessionResult, rules) -> None:
                 cell.fill = PatternFill("solid", fgColor=color)
     r += 2
     ws.cell(row=r, column=1, value=f"Tỷ lệ tính trên {BASE_VI.get(res.base, res.base)}; bộ quy tắc {rules.name}.")
+    if digest:
+        r += 1
+        ws.cell(row=r, column=1, value=safe_value(digest_line(res, digest))).font = bold
     r += 2
     ws.cell(row=r, column=3, value="CÁC THÀNH VIÊN BAN KIỂM PHIẾU").font = bold
     ws.cell(row=r, column=10, value="TRƯỞNG BAN KIỂM PHIẾU").font = bold

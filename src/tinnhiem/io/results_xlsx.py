@@ -76,11 +76,75 @@ class ProblemIndex:
 
 
 def write_result_workbook(target: Path, res: SessionResult, rules, problems, input_files, report_date: dt.date) -> None:
+    """The result workbook; its hidden sheet records what `verify` needs to write it again."""
+    write_from_facts(target, res, result_facts(res, rules, problems, input_files, report_date))
+
+
+def result_facts(res: SessionResult, rules, problems, input_files, report_date: dt.date) -> dict:
+    """Everything besides the per-ballot records ("Phiếu") that the workbook's cells come from.
+    `verify` recounts the records with these facts and writes the workbook again: any cell a
+    person reads that differs from that rewrite was changed after the count. Where there are no
+    per-ballot records in the workbook (per-person totals, or too many ballots), the per-person
+    counts here are the record."""
+    import openpyxl
+
+    from tinnhiem import __version__
+
+    info = res.info
+    layout = res.layout
+    deck = res.ballots[0] if res.ballots is not None else None
+    ballot_note = None
+    if deck is not None and len(deck.rows) * len(deck.person_ids) > BALLOT_SHEET_LIMIT:
+        layout = "ballots_external"
+        ballot_note = (f"Không chép vào bảng tính ({len(deck.rows) * len(deck.person_ids)} dòng, quá {BALLOT_SHEET_LIMIT}); "
+                       "xem tệp đầu vào và SHA-256 ở trên.")
+    facts = {
+        "format": FACTS_FORMAT, "tool": f"tinnhiem {__version__}", "openpyxl": openpyxl.__version__,
+        "rules": {"name": rules.name, "source": rules.source, "sha256": rules.sha256, "text": rules.text},
+        "session": {"id": info.id, "unit": info.unit, "route": info.route,
+                    "meeting_date": info.meeting_date.isoformat() if info.meeting_date else None,
+                    "location": info.location, "committee": list(info.committee),
+                    "people": [[pid, p.get("name"), p.get("post"), p.get("category")] for pid, p in info.people.items()],
+                    "summoned": _int(info.summoned), "members": _int(info.members), "printed": _int(info.printed),
+                    "known": bool(info.known), "issued": None if info.numbers is None else sorted(map(str, info.numbers))},
+        "figures": {k: _int(getattr(res, k)) for k in ("summoned", "present", "issued", "returned", "members", "spoilt")},
+        "mode": res.mode, "base": res.base, "report_date": report_date.isoformat(), "layout": layout,
+        "unnumbered": None if deck is None else sum(1 for x in deck.numbers if not str(x or "")),
+        "person_ids": [r.id for r in res.results],
+        "totals": None if layout == "ballots" else [[r.id, r.name, r.post, r.category, _int(r.valid), _int(r.invalid),
+                                                     _int(r.cao), _int(r.tin_nhiem), _int(r.thap)] for r in res.results],
+        "reasons": [[str(k), _int(v)] for k, v in res.reasons.items()],  # pairs: JSON keys get sorted
+        "inputs": [[name, digest] for name, digest in input_files],
+        "ballot_note": ballot_note,
+        "problems": [p.to_json() for p in problems],
+    }
+    return facts
+
+
+def _int(v):
+    return None if v is None else int(v)
+
+
+# The hidden sheet that holds the facts (JSON, in pieces under Excel's 32,767 characters a cell).
+FACTS_SHEET = "Dữ liệu kiểm tra"
+FACTS_MARK = "tinnhiem: dữ liệu để kiểm tra bảng kết quả (tinnhiem verify); không sửa"
+FACTS_FORMAT = 1
+FACTS_PIECE = 30_000
+
+
+def facts_text(facts: dict) -> str:
+    import json
+
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
+    """Write the workbook of a counted session from its result and facts (tally, and verify's rewrite)."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
-    from tinnhiem import __version__
+    from tinnhiem.core.problems import Problem
     from tinnhiem.io.eligible_xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows
 
     wb = new_workbook()
@@ -116,32 +180,39 @@ def write_result_workbook(target: Path, res: SessionResult, rules, problems, inp
         chart.width = 22
         ws.add_chart(chart, f"A{n + 4}")
 
+    rules = facts["rules"]
     info = [
-        ["Công cụ", f"tinnhiem {__version__}"],
-        ["Bộ quy tắc", rules.name],
-        ["Nguồn bộ quy tắc", rules.source],
-        ["SHA-256 bộ quy tắc", rules.sha256],
+        ["Công cụ", facts["tool"]],
+        ["Bộ quy tắc", rules["name"]],
+        ["Nguồn bộ quy tắc", rules["source"]],
+        ["SHA-256 bộ quy tắc", rules["sha256"]],
         ["Đơn vị", res.info.unit],
         ["Mã phiên", res.info.id],
-        ["Ngày báo cáo", report_date],
+        ["Ngày báo cáo", dt.date.fromisoformat(facts["report_date"])],
         ["Chế độ phiếu không hợp lệ", res.mode],
     ]
-    info += [[f"Tệp đầu vào: {name}", digest] for name, digest in input_files]
-    ballot_rows = None
-    if res.ballots is not None:
-        deck, _ = res.ballots
-        total = len(deck.rows) * len(deck.person_ids)
-        if total <= BALLOT_SHEET_LIMIT:
-            ballot_rows = _ballot_rows(res)
-        else:
-            info.append(["Bản ghi từng phiếu", f"Không chép vào bảng tính ({total} dòng, quá {BALLOT_SHEET_LIMIT}); xem tệp đầu vào và SHA-256 ở trên."])
+    info += [[f"Tệp đầu vào: {name}", digest] for name, digest in facts["inputs"]]
+    ballot_rows = _ballot_rows(res) if facts["layout"] == "ballots" and res.ballots is not None else None
+    if facts.get("ballot_note"):
+        info.append(["Bản ghi từng phiếu", facts["ballot_note"]])
     info.append(["Cơ sở tính tỷ lệ", res.base])
-    info.append(["Lý do phiếu không hợp lệ", "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in res.reasons.items()) or "—"])
+    info.append(["Lý do phiếu không hợp lệ", "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in facts["reasons"]) or "—"])
     add_table_sheet(wb, "Thông tin", ["Mục", "Giá trị"], info, widths=[34, 80])
     if ballot_rows is not None:
         _ballot_sheet(wb, ballot_rows)
+    problems = [Problem(**p) for p in facts["problems"]]
     add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS, landscape=True)
+    _facts_sheet(wb, facts)
     save(wb, target)
+
+
+def _facts_sheet(wb, facts: dict) -> None:
+    ws = wb.create_sheet(FACTS_SHEET)
+    ws.sheet_state = "hidden"
+    text = facts_text(facts)
+    ws.cell(row=1, column=1, value=FACTS_MARK)
+    for k, start in enumerate(range(0, len(text), FACTS_PIECE), 2):
+        ws.cell(row=k, column=1, value=text[start:start + FACTS_PIECE]).data_type = "s"
 
 
 def _ballot_rows(res: SessionResult) -> list[list]:
@@ -149,8 +220,8 @@ def _ballot_rows(res: SessionResult) -> list[list]:
     n, p = deck.marks.shape
     single = np.isin(deck.marks, (CAO, TN, THAP))
     rows = []
-    for i in range(n):
-        ballot = deck.numbers[i] or str(i + 1)
+    for k, i in enumerate(secret_order(deck)):
+        ballot = deck.numbers[i] or str(k + 1)
         defect = deck.defects[i] or ""
         whole_bad = not person_valid[i].any() or (res.mode == "whole_ballot" and not person_valid[i].all())
         for j, pid in enumerate(deck.person_ids):
@@ -168,6 +239,18 @@ def _ballot_rows(res: SessionResult) -> list[list]:
                 reason = ""
             rows.append([res.info.id, ballot, pid, mark_text(mark), defect, 1 if ok else 0, reason])
     return rows
+
+
+def secret_order(deck) -> list[int]:
+    """The order the per-ballot records are written in: by the random ballot number, never the
+    order the ballots were printed or keyed in (which may follow the sign-in list). Ballots
+    without a number are ordered by what they hold, and labelled 1, 2, ... in that order."""
+    n = len(deck.rows)
+    numbers = [str(x or "") for x in deck.numbers]
+    if n and all(numbers):
+        return sorted(range(n), key=lambda i: numbers[i])
+    marks = deck.marks.tolist()
+    return sorted(range(n), key=lambda i: (numbers[i], marks[i], str(deck.defects[i] or "")))
 
 
 def _ballot_sheet(wb, rows: list[list]) -> None:
