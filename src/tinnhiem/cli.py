@@ -117,6 +117,12 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _wants_json() -> bool:
+    import sys
+
+    return "--json" in sys.argv[1:sys.argv.index("--") if "--" in sys.argv else None]
+
+
 def main() -> None:
     """Entry point: usage errors (exit 2) are reported in Vietnamese."""
     import atexit
@@ -139,6 +145,10 @@ def main() -> None:
         hint = ""
         if exc.ctx is not None:
             hint = f"\nXem '{exc.ctx.command_path} --help' để xem hướng dẫn."
+        if _wants_json():  # a script still gets one JSON document (CONTRACT.md)
+            from tinnhiem.commands.common import emit_json, usage_document
+
+            emit_json(usage_document(_translate(exc.format_message())))
         sys.stderr.write(_translate(f"Lỗi cách dùng: {exc.format_message()}{hint}\n"))
         sys.exit(2)
     except BrokenPipeError:  # `tinnhiem ... | head`: the reader went away, nothing to report
@@ -147,6 +157,10 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
+        if _wants_json():
+            from tinnhiem.commands.common import emit_json, usage_document
+
+            emit_json(usage_document("Đã dừng theo yêu cầu.", "INTERRUPTED"))
         sys.stderr.write("Đã dừng.\n")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
