@@ -117,6 +117,18 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a batch scheduler's timeout, `kill`) stops a run like Ctrl+C: staging folders
+    and temporary files are removed and worker processes stopped on the way out."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
+
+
 def _wants_json() -> bool:
     import sys
 
@@ -135,6 +147,7 @@ def main() -> None:
     # shutdown free nothing that matters (every file is closed by then) and cost a national
     # `tally` a quarter of a second.
     atexit.register(gc.freeze)
+    _stop_on_sigterm()
 
     try:
         code = app(standalone_mode=False)
