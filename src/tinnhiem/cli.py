@@ -148,6 +148,12 @@ def main() -> None:
     # `tally` a quarter of a second.
     atexit.register(gc.freeze)
     _stop_on_sigterm()
+    if "--debug" not in sys.argv:
+        from tinnhiem.commands.common import _quiet_os_unraisable
+
+        # An OS error (a full disk) is reported once, in Vietnamese; openpyxl's unclosed
+        # ZipFile would repeat it with a traceback when finalised at exit.
+        sys.unraisablehook = _quiet_os_unraisable(sys.unraisablehook)
 
     try:
         code = app(standalone_mode=False)

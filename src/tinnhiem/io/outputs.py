@@ -214,6 +214,11 @@ class OutputSet:
         else:
             home, name = self.target.parent, self.target.name
         self.staging = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".staging", dir=home))
+        if os.name != "nt":  # mkdtemp's folder is its owner's alone; the output folder is ordinary
+            mask = os.umask(0)
+            os.umask(mask)
+            with contextlib.suppress(OSError):
+                os.chmod(self.staging, 0o777 & ~mask)
         return self
 
     def path(self, *parts: str) -> Path:
