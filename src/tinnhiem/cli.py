@@ -117,6 +117,24 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a batch scheduler's timeout, `kill`) stops a run like Ctrl+C: staging folders
+    and temporary files are removed and worker processes stopped on the way out."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
+
+
+def _wants_json() -> bool:
+    import sys
+
+    return "--json" in sys.argv[1:sys.argv.index("--") if "--" in sys.argv else None]
+
+
 def main() -> None:
     """Entry point: usage errors (exit 2) are reported in Vietnamese."""
     import atexit
@@ -129,6 +147,13 @@ def main() -> None:
     # shutdown free nothing that matters (every file is closed by then) and cost a national
     # `tally` a quarter of a second.
     atexit.register(gc.freeze)
+    _stop_on_sigterm()
+    if "--debug" not in sys.argv:
+        from tinnhiem.commands.common import _quiet_os_unraisable
+
+        # An OS error (a full disk) is reported once, in Vietnamese; openpyxl's unclosed
+        # ZipFile would repeat it with a traceback when finalised at exit.
+        sys.unraisablehook = _quiet_os_unraisable(sys.unraisablehook)
 
     try:
         code = app(standalone_mode=False)
@@ -139,6 +164,10 @@ def main() -> None:
         hint = ""
         if exc.ctx is not None:
             hint = f"\nXem '{exc.ctx.command_path} --help' để xem hướng dẫn."
+        if _wants_json():  # a script still gets one JSON document (CONTRACT.md)
+            from tinnhiem.commands.common import emit_json, usage_document
+
+            emit_json(usage_document(_translate(exc.format_message())))
         sys.stderr.write(_translate(f"Lỗi cách dùng: {exc.format_message()}{hint}\n"))
         sys.exit(2)
     except BrokenPipeError:  # `tinnhiem ... | head`: the reader went away, nothing to report
@@ -147,6 +176,10 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
+        if _wants_json():
+            from tinnhiem.commands.common import emit_json, usage_document
+
+            emit_json(usage_document("Đã dừng theo yêu cầu.", "INTERRUPTED"))
         sys.stderr.write("Đã dừng.\n")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

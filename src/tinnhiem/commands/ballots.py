@@ -128,10 +128,12 @@ def make_numbers(session_id: str, count: int, seed: int | None) -> list[str]:
     return out
 
 
-def session_files(target: Path, sid: str) -> dict[str, Path]:
-    folder = target / sid
-    return {"pdf": folder / f"phieu-{sid}.pdf", "xlsx": folder / f"phieu-{sid}.xlsx",
-            "minutes": folder / f"bien-ban-kiem-phieu-{sid}.pdf"}
+def session_files(target: Path, stem: str) -> dict[str, Path]:
+    """A session's files; `stem` is its safe file name part (io/outputs.py), its id itself for
+    every ordinary id."""
+    folder = target / stem
+    return {"pdf": folder / f"phieu-{stem}.pdf", "xlsx": folder / f"phieu-{stem}.xlsx",
+            "minutes": folder / f"bien-ban-kiem-phieu-{stem}.pdf"}
 
 
 PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
@@ -143,26 +145,33 @@ def _write_session(job) -> None:
     from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
     from tinnhiem.io.minutes_blank import write_blank_minutes
 
-    target, s, count, numbers, rules = job
-    files = session_files(target, s.id)
+    files, s, count, numbers, rules = job
     write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels)
     write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers)
     write_blank_minutes(files["minutes"], s, rules)
 
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
-              rules, spares: int, seeded: bool = False) -> dict:
-    """Write every output; returns the manifest. Used by the command and the benchmark."""
+              rules, spares: int, names: dict[str, str] | None = None, seeded: bool = False) -> dict:
+    """Write every output into `target` (the command gives its staging folder); returns the
+    manifest. `names`: each session's safe file name part (default: safe names of the ids).
+    Used by the command and the benchmark."""
     from tinnhiem.io.entry_xlsx import ENTRY_FILE, write_entry_workbook
-
     from tinnhiem.io.workers import run_jobs
 
-    jobs = [(target, s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
+    if names is None:
+        from tinnhiem.io.outputs import Names
+
+        given = Names()
+        names = {s.id: given.name(s.id) for s in sessions}
+    jobs = [(session_files(target, names[s.id]), s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
+    for s in sessions:
+        (target / names[s.id]).mkdir(parents=True, exist_ok=True)
     run_jobs(_write_session, jobs, PARALLEL_FROM)
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
     return {"rules": rules.name, "numbered": numbered, "seeded": seeded, "sessions": [
-        {"id": s.id, "unit": s.unit, "sheet": titles[s.id], "printed": counts[s.id], "spares": spares,
+        {"id": s.id, "unit": s.unit, "sheet": titles[s.id], "folder": names[s.id], "printed": counts[s.id], "spares": spares,
          "numbers": numbers.get(s.id)} for s in sessions]}
 
 
@@ -173,6 +182,7 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     from tinnhiem.core.problems import UsageError
     from tinnhiem.io.atomic import write_text
     from tinnhiem.io.entry_xlsx import ENTRY_FILE
+    from tinnhiem.io.outputs import OutputSet, session_names
     from tinnhiem.io.workdir import MANIFEST, OUT_BALLOTS, SESSIONS, STATE_DIR
 
     if spares < 0:
@@ -202,16 +212,23 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
            "entry_workbook": None, "manifest": None}
     if common.blocking(problems) or not printable:
         return Outcome(doc, problems, lambda: render(doc, written=False))
+    names = session_names([s.id for s in printable], problems)
+    if common.blocking(problems):
+        return Outcome(doc, problems, lambda: render(doc, written=False))
     numbers = {s.id: make_numbers(s.id, counts[s.id], seed) if numbered else None for s in printable}
-    manifest = write_all(target, printable, counts, numbers, rules, spares, seeded=numbered and seed is not None)
+    # Into a staging folder, moved into place only when every file is written (io/outputs.py).
     # The printed copy, then the working folder's: a run stopped between the two leaves two
     # different manifests, which `tally` refuses (io/manifest.py) rather than using either.
-    write_text(target / MANIFEST_COPY, jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    with OutputSet(target) as staged:
+        manifest = write_all(staged.staging, printable, counts, numbers, rules, spares, names,
+                             seeded=numbered and seed is not None)
+        write_text(staged.path(MANIFEST_COPY), jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        staged.commit()
     common.wd.write(MANIFEST, manifest)
     common.wd.write(SESSIONS, {"rules": rules.name, "rules_source": rules.source,
                                "sessions": [s.to_record() for s in sessions]})
     for s in printable:
-        files = session_files(target, s.id)
+        files = session_files(target, names[s.id])
         doc["sessions"].append({"id": s.id, "unit": s.unit, "route": s.route,
                                 "meeting_date": s.meeting_date.isoformat() if s.meeting_date else None,
                                 "rated": len(s.rated), "ballots": counts[s.id],

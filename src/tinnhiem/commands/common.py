@@ -186,7 +186,28 @@ def run(common: Common, body: Callable[[], Outcome], keeps_objects: bool = False
         gc.unfreeze()  # for a longer process (tests): the objects go back to the collector
 
 
+def usage_document(message: str, code: str = "USAGE") -> dict:
+    """The --json document of a usage error (exit 2) or an interruption (CONTRACT.md)."""
+    return {"error": {"code": code, "message": message}, "problems": []}
+
+
+def _quiet_os_unraisable(hook):
+    """An unraisable-exception hook that drops OS errors raised while an object is finalised
+    (openpyxl's ZipFile closing again on a full disk): the error itself is reported once, in
+    Vietnamese; its echo from a destructor is noise with a traceback."""
+
+    def quiet(unraisable):
+        if isinstance(unraisable.exc_value, OSError):
+            return
+        hook(unraisable)
+
+    return quiet
+
+
 def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> None:
+    hook = sys.unraisablehook
+    if not common.debug:
+        sys.unraisablehook = _quiet_os_unraisable(hook)
     try:
         try:
             outcome = body()
@@ -202,13 +223,29 @@ def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> N
         _finish(common, {"problems": []}, Problems(exc.problems), None)
         return
     except UsageError as exc:
+        if common.json:
+            emit_json(usage_document(str(exc)))
         stderr_console().print(f"[red]Lỗi cách dùng:[/red] {_escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE)
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        stderr_console().print("Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở.")
+        message = "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở."
+        if common.json:
+            emit_json(usage_document(message, "INTERRUPTED"))
+        stderr_console().print(message)
         raise typer.Exit(130)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, a read-only folder, a name too long: said in Vietnamese
+        if common.debug:
+            raise
+        from tinnhiem.io.oserrors import describe
+
+        code, message = describe(exc)
+        _finish(common, {"problems": []}, Problems([Problem(code=code, message=message,
+                                                            file=str(exc.filename) if exc.filename is not None else None)]), None)
+        return
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if common.debug:
             raise
@@ -219,6 +256,8 @@ def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> N
             "Không có tệp kết quả nào bị ghi dở. Chạy lại với --debug để xem chi tiết và gửi cho người phát triển."
         )
         raise typer.Exit(EXIT_INPUT)
+    finally:
+        sys.unraisablehook = hook
     _finish(common, outcome.doc, outcome.problems, outcome.render)
 
 
@@ -267,7 +306,12 @@ def existing_file(path: Path | None, what: str) -> Path | None:
     if path is None:
         return None
     if not Path(path).is_file():
-        raise UsageError(f"Không tìm thấy {what} '{path}'.")
+        from tinnhiem.io.oserrors import not_a_file
+
+        reason = not_a_file(Path(path))
+        if reason is None or not Path(path).exists():
+            raise UsageError(f"Không tìm thấy {what} '{path}'.")
+        raise UsageError(f"Không đọc được {what} '{path}': {reason}.")
     return Path(path)
 
 

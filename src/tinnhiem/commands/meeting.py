@@ -73,6 +73,7 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
     from tinnhiem.core.problems import Problems
     from tinnhiem.core.requests import RequestRules, pick_chair, request_counts
     from tinnhiem.io.meeting_docs import Paper, write_pdf, write_xlsx
+    from tinnhiem.io.outputs import OutputSet, session_names
 
     target = output_dir(common, out)
     pre = Problems()
@@ -99,17 +100,21 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
     if inp.schedule is None:
         problems.warn("MEETING_NO_NOTICE_DATE", "Không có lịch lấy phiếu (--schedule): thông báo thời gian, địa điểm để trống ngày thông báo và địa điểm.")
     written = []
-    if not common.blocking(problems):
-        for p in papers:
-            for suffix, writer in ((".pdf", write_pdf), (".xlsx", write_xlsx)):
-                path = target / f"{p.session.id}{suffix}"
-                writer(path, p)
-                written.append(path)
+    names = session_names([p.session.id for p in papers], problems)
+    if not common.blocking(problems) and papers:
+        # Into a staging folder, moved into place only when every paper is written.
+        with OutputSet(target) as staged:
+            for p in papers:
+                for suffix, writer in ((".pdf", write_pdf), (".xlsx", write_xlsx)):
+                    path = staged.path(f"{names[p.session.id]}{suffix}")
+                    writer(path, p)
+                    written.append(staged.final(path))
+            staged.commit()
     rr = RequestRules.of(rules)
     doc = {
         "rules": rules.name, "out": str(target) if written else None,
         "register": str(register) if register else None, "answer_days_before": rr.answer_days_before,
-        "sessions": [_session_json(p, target, bool(written)) for p in papers],
+        "sessions": [_session_json(p, target, bool(written), names[p.session.id]) for p in papers],
         "requests": request_counts(c.statuses),
     }
     return Outcome(doc, problems, lambda: render(papers, written, target))
@@ -121,7 +126,7 @@ def _vn(d) -> str:
     return vn(d) or "—"
 
 
-def _session_json(p, target: Path, written: bool) -> dict:
+def _session_json(p, target: Path, written: bool, stem: str) -> dict:
     from tinnhiem.core.dates import iso
     from tinnhiem.core.requests import request_counts
 
@@ -134,7 +139,7 @@ def _session_json(p, target: Path, written: bool) -> dict:
         "committee": {"head": s.committee[0] if s.committee else None, "members": list(s.committee[1:])},
         "attendees": list(s.attendees), "summoned": s.summoned, "rated": [r.person_id for r in s.rated],
         "requests": request_counts(p.requests),
-        "files": [str(target / f"{s.id}{suf}") for suf in (".pdf", ".xlsx")] if written else [],
+        "files": [str(target / f"{stem}{suf}") for suf in (".pdf", ".xlsx")] if written else [],
     }
 
 

@@ -71,6 +71,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     from tinnhiem.core.rules import BASES, VALIDITY_MODES
     from tinnhiem.core.tally import tally_sessions
     from tinnhiem.io import counted
+    from tinnhiem.io.outputs import session_names
     from tinnhiem.io.workdir import OUT_TALLY
 
     if invalid_mode is not None and invalid_mode not in VALIDITY_MODES:
@@ -80,6 +81,8 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     for f in [*files, *compare]:
         existing_file(f, "tệp phiếu")
     rep_date = parse_date_option(report_date, "--report-date") or dt.date.today()
+    if dry_run:
+        common.wd.dry_run = True  # nothing written anywhere, the working folder's records included
     target = None if dry_run else output_dir(common, out, OUT_TALLY)
 
     problems = Problems()
@@ -128,12 +131,14 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
         doc["dry_run"] = True
     written: list[Path] = []
     digests: dict = {}
+    names = session_names([r.info.id for r in results], problems) if results and not dry_run else {}
     if not common.blocking(problems) and results and not dry_run:
         import gc
 
         gc.freeze()
         gc.enable()
-        written, digests = _write(common, target, results, rules, problems, inp, rep_date, mode, _provenance(common, inp, used))
+        written, digests = _write(common, target, results, names, rules, problems, inp, rep_date, mode,
+                                  _provenance(common, inp, used))
         doc["out"] = str(target)
     # The result workbooks with the digest printed on their minutes (CONTRACT.md, Integrity).
     doc["files"] = [{"path": str(p), "digest": digests[p]} if p in digests else {"path": str(p)} for p in written]
@@ -262,7 +267,10 @@ def _provenance(common, inp, used) -> list[tuple[str, str]]:
     return out
 
 
-def _write(common, target: Path, results, rules, problems, inp, rep_date, mode, provenance) -> tuple[list[Path], dict]:
+def _write(common, target: Path, results, names, rules, problems, inp, rep_date, mode, provenance) -> tuple[list[Path], dict]:
+    """Every file of the run into a staging folder, moved into `target` only when all are
+    written: a full disk or a killed run leaves no partial set."""
+    from tinnhiem.io.outputs import OutputSet
     from tinnhiem.io.result_check import file_digest
     from tinnhiem.io.results_xlsx import ProblemIndex
     from tinnhiem.io.workdir import RESULTS
@@ -271,19 +279,23 @@ def _write(common, target: Path, results, rules, problems, inp, rep_date, mode, 
     summary = []
     jobs = []
     by_session = ProblemIndex(problems)
-    for res in results:
-        sid = res.info.id
-        files = {"result": target / f"ket-qua-{sid}.xlsx", "minutes_pdf": target / f"bien-ban-{sid}.pdf",
-                 "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
-        jobs.append((files, res, rules, by_session.of(res), provenance, rep_date))
-        written.extend(files.values())
-        summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
-                        "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
-                        "files": {k: str(v) for k, v in files.items()}})
-    write_sessions(jobs)
     digests = {}
-    for item, (files, *_rest) in zip(summary, jobs):
-        digests[files["result"]] = item["digest"] = file_digest(files["result"])
+    with OutputSet(target) as out:
+        for res in results:
+            sid = res.info.id
+            stem = names[sid]
+            files = {"result": out.path(f"ket-qua-{stem}.xlsx"), "minutes_pdf": out.path(f"bien-ban-{stem}.pdf"),
+                     "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
+            jobs.append((files, res, rules, by_session.of(res), provenance, rep_date))
+            final = {k: out.final(v) for k, v in files.items()}
+            written.extend(final.values())
+            summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
+                            "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
+                            "files": {k: str(v) for k, v in final.items()}})
+        write_sessions(jobs)
+        for item, (files, *_rest) in zip(summary, jobs):
+            digests[out.final(files["result"])] = item["digest"] = file_digest(files["result"])
+        out.commit()
     common.wd.write(RESULTS, {"rules": rules.name, "rules_source": rules.source, "rules_sha256": rules.sha256,
                               "report_date": rep_date.isoformat(), "validity_mode": mode, "out": str(target),
                               "inputs": [{"file": n, "sha256": h} for n, h in provenance], "sessions": summary})

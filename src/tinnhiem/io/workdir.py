@@ -28,6 +28,7 @@ OUT_DEMO = Path("tinnhiem-demo")
 class Workdir:
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root) if root else Path.cwd()
+        self.dry_run = False  # --dry-run: records are not written (the folder may be read-only)
 
     @property
     def state(self) -> Path:
@@ -47,6 +48,8 @@ class Workdir:
 
     def write(self, name: str, data: dict) -> Path:
         p = self.path(name)
+        if self.dry_run:
+            return p
         p.parent.mkdir(parents=True, exist_ok=True)
         # Indented for a person who opens the record, except the big ones (a national list of
         # sessions): the indenting encoder is pure Python, about 4 times slower. Same JSON.

@@ -33,5 +33,52 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
         import multiprocessing
 
         context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
         list(pool.map(write, jobs, chunksize=chunksize))
+    except BaseException:
+        # An error in one job, Ctrl+C or SIGTERM: the queued jobs are dropped; the workers end
+        # their current one (waiting for them, so that none writes after the caller has
+        # removed its staging folder).
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+PARENT_POLL_SECONDS = 0.2
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: Ctrl+C and SIGTERM are the parent's to handle (it stops the pool), and
+    the worker ends when the parent is gone."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _watch_parent(parent)
+
+
+def _watch_parent(parent: int) -> None:
+    """End the worker as soon as the process that started it is gone (killed
+    with SIGKILL, which it cannot pass on), instead of writing on for a run that is over. A
+    thread that asks the system for the parent's id is the portable way: on Linux and macOS the
+    id changes when the parent dies; on Windows, where it does not, the parent is polled."""
+    import threading
+
+    def watch():
+        import time
+
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if not _parent_alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tinnhiem-parent-watch", daemon=True).start()
+
+
+def _parent_alive(parent: int) -> bool:
+    if os.name != "nt":
+        return os.getppid() == parent
+    from tinnhiem.io.atomic import _alive
+
+    return _alive(parent) is not False
