@@ -308,3 +308,47 @@ def test_read_only_output_folder(cli_subprocess, tmp_path, small_disk):
     (problem,) = json.loads(r.stdout)["problems"]
     assert problem["code"] == "OS_READ_ONLY" and str(disk) in problem["message"]
     assert list(disk.iterdir()) == []
+
+
+# -- reports rebuilt each day ---------------------------------------------------------------------
+
+def test_plan_replaces_its_own_file_but_nothing_else(cli, tmp_path):
+    from test_plan import MEETING as PLAN_MEETING, UNITS, days_before, write
+
+    roster, sched = write(tmp_path, [[u, PLAN_MEETING, days_before(6), days_before(4)] for u in UNITS])
+    args = ("plan", roster, "--schedule", sched, "--as-of", "05/01/2019", "--workdir", tmp_path)
+    assert cli(*args).exit_code in (0, 1)
+    target = tmp_path / "tinnhiem-danh-sach" / "ke-hoach.xlsx"
+    first = target.stat().st_mtime_ns
+    again = cli(*args[:-2], "--as-of", "06/01/2019", "--workdir", tmp_path)  # the next day, no --force
+    assert again.exit_code in (0, 1) and "--force" not in again.stderr, again.stderr
+    assert target.stat().st_mtime_ns != first
+    foreign = tmp_path / "khac.xlsx"
+    write_xlsx(foreign, ["a"], [[1]])
+    before = foreign.read_bytes()
+    r = cli(*args, "--out", foreign, "--json")
+    assert r.exit_code == 2 and "--force" in r.json["error"]["message"] and foreign.read_bytes() == before
+    # A tally result is never replaced without --force either.
+    (tmp_path / "t").mkdir()
+    src = totals_csv(tmp_path / "t" / "t.csv", ["p1"])
+    assert cli("tally", src, "--out", tmp_path / "kq", "--workdir", tmp_path / "t").exit_code == 0
+    result = next((tmp_path / "kq").glob("ket-qua-*.xlsx"))
+    kept = result.read_bytes()
+    assert cli(*args, "--out", result).exit_code == 2 and result.read_bytes() == kept
+
+
+def test_status_prints_colour_not_markup(cli_subprocess, tmp_path):
+    from test_plan import MEETING as PLAN_MEETING, UNITS, days_before, write
+
+    roster, sched = write(tmp_path, [[u, PLAN_MEETING, days_before(6), days_before(4)] for u in UNITS])
+    assert cli_subprocess("eligible", roster, "--schedule", sched, "--workdir", tmp_path).exit_code in (0, 1)
+    import subprocess as sp
+    import sys
+
+    for env in ({"COLUMNS": "250"}, {"COLUMNS": "250", "FORCE_COLOR": "1", "TERM": "xterm-256color"}):
+        p = sp.run([sys.executable, "-m", "tinnhiem", "status", "--as-of", "05/01/2019", "--workdir", str(tmp_path)],
+                   capture_output=True, text=True, encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8", **env})
+        assert p.returncode in (0, 1), p.stderr
+        assert "[green]" not in p.stdout and "[/" not in p.stdout and "[yellow]" not in p.stdout and "[red]" not in p.stdout
+        if "FORCE_COLOR" in env:
+            assert "\x1b[" in p.stdout  # coloured

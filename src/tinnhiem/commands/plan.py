@@ -48,7 +48,7 @@ def plan(
 def _body(common, roster, schedule, as_of, out):
     import datetime as dt
 
-    from tinnhiem.commands.common import Outcome, output_path, parse_date_option
+    from tinnhiem.commands.common import Outcome, parse_date_option
     from tinnhiem.commands.voters import load_sessions
     from tinnhiem.core.problems import Problems, UsageError
     from tinnhiem.core.schedule import latest_day, plan as make_plan
@@ -57,7 +57,7 @@ def _body(common, roster, schedule, as_of, out):
     day = parse_date_option(as_of, "--as-of") or dt.date.today()
     if schedule is None and not (common.wd.read(INPUTS) or {}).get("schedule"):
         raise UsageError("Lệnh plan cần lịch lấy phiếu: dùng --schedule LICH.xlsx (cột Đơn vị, Ngày lấy phiếu, Ngày thông báo, ...).")
-    target = output_path(common, out, OUT_PLAN, inputs=(roster, schedule))
+    target = _target(common, out, roster, schedule)
     inputs, sessions, problems = load_sessions(common, roster, schedule, None)
     if inputs.schedule is None:
         raise UsageError("Lệnh plan cần lịch lấy phiếu: dùng --schedule LICH.xlsx.")
@@ -81,6 +81,20 @@ def _body(common, roster, schedule, as_of, out):
         written = target
     doc["output"] = str(written) if written else None
     return Outcome(doc, problems, lambda: render(rows, rules, day, written))
+
+
+def _target(common, out, roster, schedule):
+    """Where the plan goes. Its own earlier plan (known by the property write_plan sets) is
+    replaced without --force, as a report rebuilt each day; any other file needs --force."""
+    from pathlib import Path
+
+    from tinnhiem.io.atomic import check_writable
+    from tinnhiem.io.outputs import is_own_report
+    from tinnhiem.io.workdir import OUT_PLAN
+
+    target = Path(out) if out else common.wd.output(OUT_PLAN)
+    check_writable(target, common.force or is_own_report(target, "plan"), tuple(Path(i) for i in (roster, schedule) if i))
+    return target
 
 
 def _requests(common) -> list[dict] | None:

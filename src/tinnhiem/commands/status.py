@@ -54,8 +54,9 @@ def read_records(wd):
     for s in (rec.results or {}).get("sessions", []) if isinstance(rec.results, dict) else []:
         if not isinstance(s, dict) or not s.get("id"):
             continue
+        files = s.get("files") if isinstance(s.get("files"), dict) else {}
         for key in ("workbook", "file", "output", "result"):
-            value = s.get(key)
+            value = s.get(key) or files.get(key)
             if isinstance(value, str) and value.endswith(".xlsx"):
                 p = Path(value) if Path(value).is_absolute() else wd.root / value
                 if p.is_file():
@@ -87,6 +88,7 @@ def _body(common, as_of):
 
 def render(units, open_requests, day, rules) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from tinnhiem.commands.common import stdout_console
     from tinnhiem.core.dates import vn
@@ -104,7 +106,7 @@ def render(units, open_requests, day, rules) -> None:
         for s in STEPS:
             text = u.cell(s)
             color = "green" if u.done[s] else ("red" if s in u.overdue else "yellow")
-            cells.append(f"[{color}]{text}[/{color}]")
+            cells.append(Text(text, style=color))  # a style, not markup: the console reads none
         t.add_row(u.unit, vn(u.meeting_date) or "—", *cells, u.next_text())
     con.print(t)
     late = sum(bool(u.overdue) for u in units)

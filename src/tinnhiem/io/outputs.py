@@ -263,3 +263,38 @@ class OutputSet:
                 with contextlib.suppress(OSError):
                     folder.rmdir()
 
+
+
+# -- reports the tool rebuilds each time (plan) ---------------------------------------------------
+#
+# A report that a command rebuilds from its inputs every day replaces its own earlier file
+# without --force (CONTRACT.md). The tool knows its own file by a custom document property it
+# writes (File > Info > Properties in Excel), never by the name alone: a file it did not write,
+# or a result (tally, consolidate, which carry no such property), is never replaced so.
+REPORT_PROPERTY = "tinnhiem-report"
+
+
+def mark_report(wb, kind: str) -> None:
+    """Mark an openpyxl workbook as the tool's own rebuilt report of this kind ("plan")."""
+    from openpyxl.packaging.custom import StringProperty
+
+    wb.custom_doc_props.append(StringProperty(name=REPORT_PROPERTY, value=kind))
+
+
+def is_own_report(path: Path, kind: str) -> bool:
+    """Is `path` a workbook this tool wrote as its rebuilt report of this kind?"""
+    import zipfile
+
+    path = Path(path)
+    try:
+        if not path.is_file():
+            return False
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 64_000:  # the tool writes a few hundred bytes
+                return False
+            text = zf.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    m = re.search(r'name="' + re.escape(REPORT_PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', text)
+    return m is not None and m.group(1) == kind

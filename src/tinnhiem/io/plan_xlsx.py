@@ -49,4 +49,7 @@ def write_plan(target: Path, rows: list[PlanRow], problems: list[Problem], rules
                 ws.cell(row=4 + i, column=col).fill = PatternFill("solid", fgColor=fill)
     add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS,
                     heading="CÁC VẤN ĐỀ CẦN XỬ LÝ", landscape=True)
+    from tinnhiem.io.outputs import mark_report
+
+    mark_report(wb, "plan")  # so that tomorrow's `plan` may replace it without --force
     save(wb, target)

@@ -159,10 +159,19 @@ def _check_zip(path: Path, suffix: str, result: Scan) -> None:
         total = 0
         for info in infos:
             total += info.file_size
-            if info.file_size > MAX_PART or total > MAX_UNCOMPRESSED:
-                raise _Refuse("FILE_UNSAFE", "Tệp quá lớn khi giải nén (nghi là 'bom nén'); không mở vì lý do an toàn.", reason="zip_size")
+            # A bomb is judged by its ratio; a big but ordinary sheet (1,048,576 rows x 13
+            # columns compresses about 11:1) is refused by the size bound, and told so.
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise _Refuse("FILE_UNSAFE", "Tệp nén bất thường (tỷ lệ nén quá cao, nghi là 'bom nén'); không mở vì lý do an toàn.", reason="zip_ratio")
+                raise _Refuse("FILE_UNSAFE", f"Tệp nén bất thường: phần '{info.filename}' nén với tỷ lệ "
+                              f"{info.file_size // max(info.compress_size, 1)}:1, trên giới hạn {MAX_RATIO}:1 "
+                              "(bảng tính thật thường dưới 20:1), nghi là 'bom nén'; không mở vì lý do an toàn.", reason="zip_ratio")
+            if info.file_size > MAX_PART or total > MAX_UNCOMPRESSED:
+                mb = (info.file_size if info.file_size > MAX_PART else total) // (1024 * 1024)
+                bound = (MAX_PART if info.file_size > MAX_PART else MAX_UNCOMPRESSED) // (1024 * 1024)
+                raise _Refuse("FILE_TOO_LARGE", f"Bảng tính quá lớn để đọc: khi giải nén {'phần ' + repr(info.filename) if info.file_size > MAX_PART else 'toàn bộ'} "
+                              f"lớn {mb} MB, trên giới hạn {bound} MB mà tinnhiem đọc (để không dùng hết bộ nhớ máy). "
+                              "Danh sách một đợt lấy phiếu nhỏ hơn nhiều: xóa các dòng, cột thừa hoặc chia thành nhiều tệp.",
+                              reason="zip_size")
         names = {i.filename for i in infos}
         if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" not in names:
             raise _Refuse("FILE_NOT_SPREADSHEET", "Tệp nén này không phải bảng tính Excel (thiếu xl/workbook.xml). Hãy mở bằng Excel và lưu lại dạng .xlsx.", reason="no_workbook")
@@ -402,15 +411,43 @@ def _check_text(path: Path, size: int) -> None:
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and b"\x00" in head:
         raise _Refuse("FILE_NOT_TEXT", "Tệp CSV chứa dữ liệu nhị phân, không phải văn bản (có thể là tệp khác đổi tên thành .csv).", reason="binary")
-    # The longest field: a run without a separator or line break.
+    _check_header_width(_head(path, MAX_LINE_BYTES * (2 if utf16 else 1)) if len(head) == 65536 else head, utf16)
+    # The longest field: a run without a separator or line break; the longest line.
     limit = MAX_TEXT_BYTES * (2 if utf16 else 1)
-    run = 0
+    line_limit = MAX_LINE_BYTES * (2 if utf16 else 1)
+    run = line = 0
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(CHUNK)
             if not chunk:
                 break
+            line = _text_runs(chunk, line, _LINE_ENDS, line_limit, _line_too_long)
             run = _text_runs(chunk, run, _CSV_SEPARATORS, limit, _csv_too_long)
+
+
+# One line of a CSV: a list's row is a few hundred bytes; the widest sheet Excel makes (16,384
+# columns) of 128-byte headings is 2 MB. A longer line is refused before it is parsed (a 10 MB
+# header line of 5,000,000 fields took 4 minutes and 10.9 GB to parse).
+MAX_LINE_BYTES = 2 * 1024 * 1024
+_LINE_ENDS = (b"\n", b"\r")
+
+
+def _line_too_long() -> None:
+    raise _Refuse("FILE_LINE_TOO_LONG", f"Tệp CSV có một dòng dài hơn giới hạn {MAX_LINE_BYTES // (1024 * 1024)} MB mà tinnhiem đọc "
+                  "(một dòng danh sách chỉ vài trăm byte; giới hạn để không dùng hết bộ nhớ máy). Tệp không phải danh sách "
+                  "xuất từ Excel, hoặc đã hỏng: hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8'.", reason="line_length")
+
+
+def _check_header_width(head: bytes, utf16: bool) -> None:
+    """More columns in the first line than Excel's 16,384: refused before parsing."""
+    if utf16:
+        head = head[2:].decode("utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be", "ignore").encode("utf-8")
+    first = re.split(rb"[\r\n]", head, maxsplit=1)[0]
+    columns = max(first.count(b","), first.count(b";"), first.count(b"\t")) + 1
+    if columns > MAX_COLS:
+        raise _Refuse("FILE_TOO_WIDE", f"Dòng đầu của tệp CSV có hơn {MAX_COLS} cột, quá giới hạn số cột của Excel mà tinnhiem "
+                      "đọc; tệp không phải danh sách xuất từ Excel, hoặc đã hỏng. Hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8'.",
+                      reason="columns")
 
 
 def _csv_too_long() -> None:
