@@ -817,6 +817,11 @@ def _blank_mask(values, plain: bool = False):
     return blank[codes].reshape(values.shape)
 
 
+def blank_cells(values) -> "object":
+    """Which cells of a 2-D object array are blank (None, NaN, empty or white-space text)."""
+    return _blank_mask(values)
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -965,9 +970,25 @@ def _layout_rows(table: Table, core: tuple[str, ...], valued: tuple[str, ...] = 
     where = dict(file=table.file, sheet=table.sheet)
     stt = next((i for i, h in enumerate(table.header) if header_key(h) in layout.STT_KEYS), None)
     core_pos = [table.columns[k] for k in core if k in table.columns]
-    rows = [int(r) for r in table.df.index.tolist()]
-    if rows:
-        kinds = layout.classify_rows(rows, table.df.to_numpy(dtype=object).tolist(), table.header, core_pos, stt)
+    if len(table.df):
+        import numpy as np
+
+        # Only the rows that may not be data are looked at one by one: those missing a core cell,
+        # and those whose first core cell is that column's header as written (a repeated
+        # header). A national roster has 100,000 complete rows.
+        df = table.df
+        if core_pos:
+            complete = ~_blank_mask(df[core_pos].to_numpy(dtype=object)).any(axis=1)
+            heading = table.header[core_pos[0]]
+            maybe_header = df[core_pos[0]].isin({heading, heading.lower(), heading.upper()}).to_numpy()
+        else:
+            complete = maybe_header = np.zeros(len(df), dtype=bool)
+        index = df.index.to_numpy()
+        last = int(index[complete].max()) if complete.any() else 0
+        look = ~complete | maybe_header
+        sub = df[look] if not look.all() else df
+        kinds = layout.classify_rows([int(r) for r in sub.index.tolist()], sub.to_numpy(dtype=object).tolist(),
+                                     table.header, core_pos, stt, last)
         if kinds.left_out:
             gone = sorted(kinds.left_out)
             table.df = table.df.drop(index=gone)
