@@ -412,10 +412,21 @@ def _parse_csv(data: bytes, display: str, start: int = 0):
     delim = _sniff_delimiter(data, top)
     stream = io.BytesIO(data)  # shares the bytes: nothing is copied
     stream.seek(top)
+    # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
+    options = dict(encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False, na_filter=False,
+                   skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     try:
-        # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
-        df = pd.read_csv(stream, encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
-                         na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+        try:
+            df = pd.read_csv(stream, **options)
+        except pd.errors.ParserError:
+            # pandas takes the first line's width for the file's: title lines above the table
+            # ("UBND THÀNH PHỐ ...") are shorter than it. Read again as wide as the widest of the
+            # first lines; a data line wider still is an error as before.
+            width = _top_width(data, top, delim)
+            if width is None:
+                raise
+            stream.seek(top)
+            df = pd.read_csv(stream, names=list(range(width)), **options)
     except UnicodeDecodeError:
         raise
     except pd.errors.EmptyDataError:
@@ -450,6 +461,24 @@ def _sniff_delimiter(data: bytes, start: int) -> str:
     if best == 0 or counts[","] == best:
         return ","
     return ";" if counts[";"] == best else "\t"
+
+
+def _top_width(data: bytes, start: int, delim: str, lines: int = 60) -> int | None:
+    """The table's width when only lines above it are narrower (a title block): the widest of
+    the file's first lines, when every line after the first that wide is as wide (or blank);
+    else None (a line wider than the ones above and below it is broken, not a table)."""
+    head = []
+    for line in _byte_lines(data, start):
+        head.append(line)
+        if len(head) >= lines:
+            break
+    widths = [len(r) for r in csv.reader(head, delimiter=delim)]
+    if not widths:
+        return None
+    widest = max(widths)
+    first = widths.index(widest)
+    after = [w for w in widths[first + 1:] if w > 1]
+    return widest if after and all(w == widest for w in after) else None
 
 
 def _csv_problem(exc: Exception, display: str, skipped: int) -> Problem:
