@@ -15,13 +15,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from tinnhiem.core.text import fold, header_key, nfc
+from tinnhiem.core.text import header_key, nfc
 
 # The header is looked for in the first rows of the sheet: the official block takes six to ten.
 SCAN_ROWS = 40
 
 # Headers that name the running number of a row (STT, TT, "Số thứ tự").
-STT_KEYS = frozenset({"stt", "tt", "sott", "sothutu", "so", "sotr"})
+STT_KEYS = frozenset({"stt", "tt", "sott", "sothutu"})
 
 
 def cell_str(value) -> str:
@@ -346,13 +346,3 @@ def row_ranges(rows: list[int]) -> str:
     if len(parts) > 12:
         parts = parts[:12] + [f"… ({len(rows)} dòng)"]
     return ", ".join(parts)
-
-
-def plain_title(text: str) -> str:
-    """A section title as a unit name: upper case written by offices kept as written, spaces
-    tidied."""
-    return nfc(text)
-
-
-def folded(text: str) -> str:
-    return fold(text)

@@ -1,4 +1,4 @@
-"""Read any tabular input (.xlsx, .xlsm, .ods, .csv) into one shape: a DataFrame whose index is
+"""Read any tabular input (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt) into one shape: a DataFrame whose index is
 the row number the user sees in the spreadsheet, plus the headers as written."""
 
 from __future__ import annotations
