@@ -139,8 +139,75 @@ def write_xlsx(path: Path, header, rows, date_cols: set[int]) -> None:
     wb.save(path)
 
 
+def write_official_roster(path: Path) -> None:
+    """The roster as a personnel office sends it: the official header block (authority and
+    national motto, a merged title), an STT column, a column-number row, each unit's name and
+    kind merged down over its people, and the place, date and signature under the table. The
+    tool finds the table in it (README, "Dữ liệu đầu vào")."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    header = ["STT"] + HEADER
+    width = len(header)
+    last = chr(ord("A") + width - 1)
+    bold = Font(bold=True)
+    ws["A1"], ws["F1"] = "UBND THÀNH PHỐ SÔNG HẬU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    ws["A2"], ws["F2"] = "SỞ NỘI VỤ", "Độc lập - Tự do - Hạnh phúc"
+    ws["A4"] = "DANH SÁCH CÁN BỘ GIỮ CHỨC VỤ DO HĐND, UBND THÀNH PHỐ BẦU HOẶC PHÊ CHUẨN, BỔ NHIỆM"
+    ws["A5"] = "(Kèm theo Công văn số 15/SNV-TCCB ngày 02 tháng 01 năm 2019 của Sở Nội vụ)"
+    for ref in ("A1:D1", "A2:D2", f"F1:{last}1", f"F2:{last}2", f"A4:{last}4", f"A5:{last}5"):
+        ws.merge_cells(ref)
+    for ref in ("A1", "A2", "F1", "F2", "A4", "A5"):
+        ws[ref].alignment = Alignment(horizontal="center")
+        ws[ref].font = bold if ref != "A5" else Font(italic=True)
+    ws["A4"].font = Font(bold=True, size=13)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    top = 7
+    ws.append([])
+    for c, text in enumerate(header, 1):
+        cell = ws.cell(row=top, column=c, value=text)
+        cell.font, cell.border = bold, box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        num = ws.cell(row=top + 1, column=c, value=f"({c})")
+        num.alignment, num.border, num.font = Alignment(horizontal="center"), box, Font(italic=True)
+    first = top + 2
+    for i, row in enumerate(ROWS):
+        for c, value in enumerate([i + 1, *row], 1):
+            cell = ws.cell(row=first + i, column=c, value=value if value != "" else None)
+            cell.border = box
+            cell.alignment = Alignment(vertical="center", wrap_text=c in (4, 5, 6, 10))
+            if isinstance(value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+    # Each unit's name and kind merged down over its people, as offices do.
+    start = 0
+    for i in range(1, len(ROWS) + 1):
+        if i == len(ROWS) or ROWS[i][2] != ROWS[start][2]:
+            if i - 1 > start:
+                for c in (4, 5):
+                    ws.merge_cells(start_row=first + start, start_column=c, end_row=first + i - 1, end_column=c)
+            start = i
+    end = first + len(ROWS)
+    ws.cell(row=end + 1, column=7, value="Sông Hậu, ngày 02 tháng 01 năm 2019").font = Font(italic=True)
+    ws.cell(row=end + 2, column=2, value="Người lập biểu").font = bold
+    ws.cell(row=end + 2, column=7, value="GIÁM ĐỐC").font = bold
+    ws.cell(row=end + 6, column=2, value="Lý Thu Trang")
+    ws.cell(row=end + 6, column=7, value="Tô Minh Đức")
+    for col, w in zip("ABCDEFGHIJ", (5, 8, 22, 30, 20, 30, 12, 10, 10, 40)):
+        ws.column_dimensions[col].width = w
+    ws.row_dimensions[top].height = 32
+    ws.print_title_rows = f"{top}:{top}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(path)
+
+
 def main() -> None:
-    write_xlsx(HERE / "danh-sach-can-bo.xlsx", HEADER, ROWS, {5})
+    write_official_roster(HERE / "danh-sach-can-bo.xlsx")
     with open(HERE / "danh-sach-can-bo.csv", "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(HEADER)

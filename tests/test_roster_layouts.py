@@ -25,6 +25,13 @@ header_block_footer.xlsx            same; note: totals, place-and-date, signatur
 header_block_footer.xls             same, from .xls
 official_full.xlsx                  same; all of the above in one sheet (block, two-row header, numbers,
                                     merged units, footer)
+official_full.xls                   same, from .xls (merges read)
+official_full.ods                   same, from .ods; warning: unit and kind carried down, rows named
+official_full_unicode_text.txt      same, from its "Unicode Text" export (merged cells empty: carried down,
+                                    warned)
+header_block_footer.tsv             same, from a tab-separated export of header_block_footer.xlsx
+stt_padding.xls                     same, from .xls
+sections_kind_groups.csv            same, from a CSV export (semicolons) of sections_kind_groups.xlsx
 unit_first_row_only.xlsx            same; ONE warning per column (unit, kind) naming the rows filled
 sections_no_unit_column.xlsx        same; note: units from section rows "1. Sở Tài chính" (no unit column)
 sections_upper_case.xlsx            same; units from "1. SỞ TÀI CHÍNH"
@@ -75,6 +82,12 @@ VARIANTS: dict[str, tuple[str, set[str]]] = {
     "header_block_footer.xlsx": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT"}),
     "header_block_footer.xls": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT"}),
     "official_full.xlsx": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT", "TABLE_MERGED_CELLS"}),
+    "official_full.xls": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT", "TABLE_MERGED_CELLS"}),
+    "official_full.ods": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT", "ROSTER_CARRIED_DOWN"}),
+    "official_full_unicode_text.txt": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT", "ROSTER_CARRIED_DOWN"}),
+    "header_block_footer.tsv": (SAME, {"TABLE_HEADER_ROW", "TABLE_ROWS_LEFT_OUT"}),
+    "stt_padding.xls": (SAME, {"TABLE_ROWS_LEFT_OUT"}),
+    "sections_kind_groups.csv": (SAME, {"TABLE_ROWS_LEFT_OUT", "ROSTER_UNIT_FROM_SECTION", "ROSTER_KIND_FROM_SECTION"}),
     "unit_first_row_only.xlsx": (SAME, {"ROSTER_CARRIED_DOWN"}),
     "sections_no_unit_column.xlsx": (SAME, {"TABLE_ROWS_LEFT_OUT", "ROSTER_UNIT_FROM_SECTION"}),
     "sections_upper_case.xlsx": (SAME, {"TABLE_ROWS_LEFT_OUT", "ROSTER_UNIT_FROM_SECTION"}),
@@ -139,7 +152,7 @@ def baseline(tmp_path_factory):
 def test_corpus_is_large_and_listed():
     # content-* files are the content variants of tests/test_roster_content.py.
     files = sorted(p.name for p in DATA.iterdir() if p.suffix != ".py" and not p.name.startswith("content-"))
-    assert len(files) >= 34
+    assert len(files) >= 40
     assert set(files) == set(VARIANTS) | {"clean.xlsx"}, set(files) ^ (set(VARIANTS) | {"clean.xlsx"})
     assert all(name in __doc__ for name in files)
 

@@ -19,5 +19,5 @@ MeetingDateOpt = Annotated[Optional[str], typer.Option("--meeting-date", metavar
 ScheduleOpt = Annotated[Optional[Path], typer.Option("--schedule", metavar="TỆP", help="Lịch lấy phiếu từng đơn vị (Đơn vị, Ngày lấy phiếu, ...).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="NGÀY", help="Ngày dùng để xét thời hạn (mặc định: hôm nay), dạng dd/mm/yyyy.")]
 RosterOpt = Annotated[Optional[Path], typer.Option("--roster", metavar="TỆP", help="Danh sách cán bộ (nếu không, dùng danh sách lệnh eligible đã ghi trong thư mục làm việc).")]
-RecordedRosterArg = Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv); mặc định: danh sách lệnh eligible đã ghi nhận.")]
+RecordedRosterArg = Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .xls, .ods, .csv, .txt); mặc định: danh sách lệnh eligible đã ghi nhận.")]
 OutFileOpt = Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")]

@@ -21,7 +21,7 @@ Ví dụ: tinnhiem eligible danh-sach.xlsx --meeting-date 15/01/2019
 
 
 def eligible(
-    roster: Annotated[Path, typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .ods, .csv).")],
+    roster: Annotated[Path, typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .xls, .ods, .csv, .txt).")],
     meeting_date: MeetingDateOpt = None,
     schedule: ScheduleOpt = None,
     out: OutFileOpt = None,

@@ -15,13 +15,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from tinnhiem.core.text import fold, header_key, nfc
+from tinnhiem.core.text import header_key, nfc
 
 # The header is looked for in the first rows of the sheet: the official block takes six to ten.
 SCAN_ROWS = 40
 
 # Headers that name the running number of a row (STT, TT, "Số thứ tự").
-STT_KEYS = frozenset({"stt", "tt", "sott", "sothutu", "so", "sotr"})
+STT_KEYS = frozenset({"stt", "tt", "sott", "sothutu"})
 
 
 def cell_str(value) -> str:
@@ -238,7 +238,8 @@ class RowKinds:
     sections: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
-def classify_rows(rows: list[int], cells: list[list], header: list[str], core: list[int], stt: int | None) -> RowKinds:
+def classify_rows(rows: list[int], cells: list[list], header: list[str], core: list[int], stt: int | None,
+                  last: int | None = None) -> RowKinds:
     """Which rows are totals, signature and place-and-date lines, section rows, repeated
     headers or rows holding only an STT number.
 
@@ -247,14 +248,17 @@ def classify_rows(rows: list[int], cells: list[list], header: list[str], core: l
     the STT column. A row that fills every core column is data, whatever it says; so is any row
     these rules do not recognise (its blank cells are then reported as usual). After a signature
     or a place-and-date line, a row of one or two cells (a signer's name, "(Ký, ghi rõ họ tên)")
-    is part of the footer."""
+    is part of the footer. `last`: the last complete row of the whole table, when `rows` are
+    only some of its rows (the reader leaves out the complete rows that cannot repeat the
+    header: a national roster has 100,000)."""
     out = RowKinds()
     keys = [header_key(h) for h in header]
     in_footer = False
     complete = [bool(core) and all(p < len(v) and not _blank(v[p]) for p in core) for v in cells]
     # Signature and place-and-date lines are looked for only below the last complete row: above
     # it, a row holding only "Giám đốc" is a post with its other cells left blank.
-    last = max((r for r, c in zip(rows, complete) if c), default=0)
+    if last is None:
+        last = max((r for r, c in zip(rows, complete) if c), default=0)
     for row, values, whole in zip(rows, cells, complete):
         if whole:
             if _repeats_header(values, keys):
@@ -342,13 +346,3 @@ def row_ranges(rows: list[int]) -> str:
     if len(parts) > 12:
         parts = parts[:12] + [f"… ({len(rows)} dòng)"]
     return ", ".join(parts)
-
-
-def plain_title(text: str) -> str:
-    """A section title as a unit name: upper case written by offices kept as written, spaces
-    tidied."""
-    return nfc(text)
-
-
-def folded(text: str) -> str:
-    return fold(text)

@@ -315,6 +315,11 @@ def _units_from_layout(table: Table, rules: RuleSet) -> list:
 
     problems: list = []
     df = table.df
+    if not table.sections and "unit" in table.columns and "unit_kind" in table.columns:
+        from tinnhiem.io.tables import blank_cells
+
+        if not blank_cells(df[[table.columns["unit"], table.columns["unit_kind"]]].to_numpy(dtype=object)).any():
+            return problems  # the usual table: every unit and kind written on its row
     rows = [int(r) for r in df.index.tolist()]
     events = sorted(table.sections.items())
     unit_of: dict[int, str | None] = {}

@@ -1,4 +1,4 @@
-"""Read any tabular input (.xlsx, .xlsm, .ods, .csv) into one shape: a DataFrame whose index is
+"""Read any tabular input (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt) into one shape: a DataFrame whose index is
 the row number the user sees in the spreadsheet, plus the headers as written."""
 
 from __future__ import annotations
@@ -412,10 +412,21 @@ def _parse_csv(data: bytes, display: str, start: int = 0):
     delim = _sniff_delimiter(data, top)
     stream = io.BytesIO(data)  # shares the bytes: nothing is copied
     stream.seek(top)
+    # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
+    options = dict(encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False, na_filter=False,
+                   skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
     try:
-        # na_filter=False: every cell stays text, a missing trailing field is "" (no NaN to fill).
-        df = pd.read_csv(stream, encoding="utf-8", sep=delim, header=None, dtype=object, keep_default_na=False,
-                         na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+        try:
+            df = pd.read_csv(stream, **options)
+        except pd.errors.ParserError:
+            # pandas takes the first line's width for the file's: title lines above the table
+            # ("UBND THÀNH PHỐ ...") are shorter than it. Read again as wide as the widest of the
+            # first lines; a data line wider still is an error as before.
+            width = _top_width(data, top, delim)
+            if width is None:
+                raise
+            stream.seek(top)
+            df = pd.read_csv(stream, names=list(range(width)), **options)
     except UnicodeDecodeError:
         raise
     except pd.errors.EmptyDataError:
@@ -450,6 +461,24 @@ def _sniff_delimiter(data: bytes, start: int) -> str:
     if best == 0 or counts[","] == best:
         return ","
     return ";" if counts[";"] == best else "\t"
+
+
+def _top_width(data: bytes, start: int, delim: str, lines: int = 60) -> int | None:
+    """The table's width when only lines above it are narrower (a title block): the widest of
+    the file's first lines, when every line after the first that wide is as wide (or blank);
+    else None (a line wider than the ones above and below it is broken, not a table)."""
+    head = []
+    for line in _byte_lines(data, start):
+        head.append(line)
+        if len(head) >= lines:
+            break
+    widths = [len(r) for r in csv.reader(head, delimiter=delim)]
+    if not widths:
+        return None
+    widest = max(widths)
+    first = widths.index(widest)
+    after = [w for w in widths[first + 1:] if w > 1]
+    return widest if after and all(w == widest for w in after) else None
 
 
 def _csv_problem(exc: Exception, display: str, skipped: int) -> Problem:
@@ -817,6 +846,11 @@ def _blank_mask(values, plain: bool = False):
     return blank[codes].reshape(values.shape)
 
 
+def blank_cells(values) -> "object":
+    """Which cells of a 2-D object array are blank (None, NaN, empty or white-space text)."""
+    return _blank_mask(values)
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -965,9 +999,25 @@ def _layout_rows(table: Table, core: tuple[str, ...], valued: tuple[str, ...] = 
     where = dict(file=table.file, sheet=table.sheet)
     stt = next((i for i, h in enumerate(table.header) if header_key(h) in layout.STT_KEYS), None)
     core_pos = [table.columns[k] for k in core if k in table.columns]
-    rows = [int(r) for r in table.df.index.tolist()]
-    if rows:
-        kinds = layout.classify_rows(rows, table.df.to_numpy(dtype=object).tolist(), table.header, core_pos, stt)
+    if len(table.df):
+        import numpy as np
+
+        # Only the rows that may not be data are looked at one by one: those missing a core cell,
+        # and those whose first core cell is that column's header as written (a repeated
+        # header). A national roster has 100,000 complete rows.
+        df = table.df
+        if core_pos:
+            complete = ~_blank_mask(df[core_pos].to_numpy(dtype=object)).any(axis=1)
+            heading = table.header[core_pos[0]]
+            maybe_header = df[core_pos[0]].isin({heading, heading.lower(), heading.upper()}).to_numpy()
+        else:
+            complete = maybe_header = np.zeros(len(df), dtype=bool)
+        index = df.index.to_numpy()
+        last = int(index[complete].max()) if complete.any() else 0
+        look = ~complete | maybe_header
+        sub = df[look] if not look.all() else df
+        kinds = layout.classify_rows([int(r) for r in sub.index.tolist()], sub.to_numpy(dtype=object).tolist(),
+                                     table.header, core_pos, stt, last)
         if kinds.left_out:
             gone = sorted(kinds.left_out)
             table.df = table.df.drop(index=gone)

@@ -330,6 +330,17 @@ BLOCK_LINES = [["UBND THÀNH PHỐ SÔNG HẬU", "", "", "", "", "CỘNG HÒA X�
                ["DANH SÁCH CÁN BỘ GIỮ CHỨC VỤ DO HĐND, UBND THÀNH PHỐ BẦU HOẶC PHÊ CHUẨN, BỔ NHIỆM"], []]
 
 
+def xlsx_to_text(src: Path, dest: Path, delimiter: str, encoding: str) -> None:
+    """A sheet saved as text the way Excel does it (values only, merged cells empty, dates as
+    shown)."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(src).active
+    lines = [[v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else str(v)) for v in r]
+             for r in ws.iter_rows(values_only=True)]
+    write_text(dest, lines, delimiter, encoding)
+
+
 def soffice(src: Path, fmt: str, out: Path) -> bool:
     """Convert with LibreOffice (as an office would save it); False when it is not installed."""
     exe = shutil.which("soffice")
@@ -388,11 +399,14 @@ def main() -> None:
     write_text(HERE / "clean.tsv", text_table(HEADER, rows()), "\t", "utf-8")
     write_text(HERE / "unicode_text.txt", text_table(HEADER, rows()), "\t", "utf-16")  # Excel "Unicode Text"
     write_text(HERE / "header_block.csv", text_table(HEADER, rows(), BLOCK_LINES), ";", "utf-8-sig")
+    xlsx_to_text(HERE / "header_block_footer.xlsx", HERE / "header_block_footer.tsv", "\t", "utf-8")
+    xlsx_to_text(HERE / "official_full.xlsx", HERE / "official_full_unicode_text.txt", "\t", "utf-16")
+    xlsx_to_text(HERE / "sections_kind_groups.xlsx", HERE / "sections_kind_groups.csv", ";", "utf-8-sig")
     # Copies an office program saves: .xls and .ods, and the formula dates with their stored values.
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("header_block_merged_units", "two_row_header", "header_block_footer"):
+        for name in ("header_block_merged_units", "two_row_header", "header_block_footer", "official_full", "stt_padding"):
             soffice(HERE / f"{name}.xlsx", "xls", HERE / f"{name}.xls")
-        for name in ("header_block_merged_units", "sections_kind_groups"):
+        for name in ("header_block_merged_units", "sections_kind_groups", "official_full"):
             soffice(HERE / f"{name}.xlsx", "ods", HERE / f"{name}.ods")
         soffice(HERE / "formula_dates_uncached.xlsx", "xlsx", Path(tmp) / "f.xlsx") and shutil.move(
             str(Path(tmp) / "f.xlsx"), HERE / "formula_dates_stored.xlsx")
