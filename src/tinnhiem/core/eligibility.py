@@ -139,7 +139,7 @@ _MEMO: dict = {}
 def _memo(rules: RuleSet) -> dict:
     if _MEMO.get("rules") is not rules:
         _MEMO.clear()
-        _MEMO.update(rules=rules, title={}, kind={})
+        _MEMO.update(rules=rules, title={}, kind={}, leader={})
     return _MEMO
 
 
@@ -335,14 +335,15 @@ def account_rows(roster: Roster, decisions: list[Decision], rules: RuleSet) -> t
         status_of_row[post.row] = status
         others.append(OtherPost(post.person_id, post.name, post.unit, post.title, post.row, status, detail))
         if status == "to_review":
-            problems.warn("TITLE_TO_REVIEW", f"Chức vụ '{post.title}' của {post.name}: {detail}. Sửa chức vụ cho đúng, hoặc thêm cách ghi này vào [titles] của bộ quy tắc.",
+            problems.warn("TITLE_TO_REVIEW", f"Chức vụ '{post.title}' của {post.name}: {detail}. Sửa chức vụ cho đúng, hoặc bổ sung bộ quy tắc (cách viết trong [titles], chức danh trong [[posts]]).",
                           file=post.file, sheet=post.sheet, row=post.row, column="Chức vụ", unit=post.unit)
+    post_at = {p.row: p for p in roster.posts} if roster.duplicates else {}
     for row, twin in sorted(roster.duplicates.items()):
         status = status_of_row.get(twin, "not_a_to_d")
         if status == "a_to_d":
             a_to_d += 1
             continue
-        twin_post = next((p for p in roster.posts if p.row == twin), None)
+        twin_post = post_at.get(twin)
         if twin_post is not None:
             others.append(OtherPost(twin_post.person_id, twin_post.name, twin_post.unit, twin_post.title, row, status,
                                     f"dòng trùng với dòng {twin}, chỉ tính một lần"))
@@ -379,8 +380,11 @@ def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str
                 decided = True
         if decided:
             continue
-        word = rules.titles.leader_word(title)
-        if word and not rules.titles.known_other(title):
+        looks = _memo(rules)["leader"]
+        word = looks.get(title, "")
+        if word == "":  # once per distinct title: a national roster has 80,000 posts that are not a-d
+            word = looks[title] = None if rules.titles.known_other(title) else rules.titles.leader_word(title)
+        if word:
             return "to_review", (f"chức vụ có từ '{word}' của chức danh lãnh đạo nhưng không khớp chức danh nào được "
                                  f"lấy phiếu của bộ quy tắc {rules.name} (loại đơn vị: {rules.unit_kind_label(post.unit_kind)})"
                                  + "".join(f"; {d}" for d in details))
