@@ -406,3 +406,14 @@ def test_month_only_start_decided_only_when_both_ends_agree(year, month, meeting
         assert d.rated == early and d.reason in (None, "tenure_under_9_months")
     else:
         assert (d.rated, d.reason) == (False, "needs_review") and f"{month}/{year}" in d.detail
+
+
+def test_province_rule_file_carries_its_own_abbreviation():
+    """samples/province-2025: "đk" (đặc khu) is the province's own, written in its rule file."""
+    from tinnhiem.core.eligibility import post_rules
+    from tinnhiem.io import rulesets
+
+    rs = rulesets.load(str(ROOT / "samples" / "province-2025" / "quy-tac-tinh-2025.toml"))
+    found = post_rules(_post("PCT UBND đk Côn Đảo", "UBND đặc khu Côn Đảo", "xa_phuong", ubnd_member=True), rs)
+    assert [r.id for r, _ in found] == ["pho_chu_tich_ubnd_xa"]
+    assert rulesets.load("national-2023").titles.abbreviations.get("dk") is None
