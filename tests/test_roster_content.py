@@ -174,6 +174,10 @@ def test_variant_gives_the_clean_decisions(cli, tmp_path, clean_run, variant):
     want, got = _people(clean_e, ids), _people(e.json, ids)
     differ = {k[0] for k in (want - got) + (got - want)}
     assert differ <= set(may_differ), f"{variant}: silent differences for {sorted(differ - set(may_differ))}"
+    said = {p["row"] for p in e.json["problems"] if p["code"] in codes}
+    for person in differ:  # each difference is named, at one of that person's rows
+        rows = {i for i, r in enumerate(_csv_rows(path), start=2) if id_key(r[0]) == id_key(person)}
+        assert rows & said, f"{variant}: {person} differs but no {codes} names rows {sorted(rows)}"
     want_s, got_s = _sessions(clean_v, ids), _sessions(v.json, ids)
     for sid in set(want_s) | set(got_s):
         a, b = want_s.get(sid), got_s.get(sid)
