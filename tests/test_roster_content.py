@@ -421,3 +421,25 @@ def test_province_rule_file_carries_its_own_abbreviation():
     found = post_rules(_post("PCT UBND đk Côn Đảo", "UBND đặc khu Côn Đảo", "xa_phuong", ubnd_member=True), rs)
     assert [r.id for r, _ in found] == ["pho_chu_tich_ubnd_xa"]
     assert rulesets.load("national-2023").titles.abbreviations.get("dk") is None
+
+
+def test_loose_dates_read_with_a_note_per_column(tmp_path):
+    import datetime as dt
+
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã cán bộ;Họ và tên;Đơn vị;Loại đơn vị;Chức vụ;Ngày giữ chức vụ;Nghỉ ốm từ\n"
+                    "A1;Nguyễn Văn A;Sở Tài chính;so;Giám đốc Sở;15/4/18;1/3/23\n"
+                    "A2;Trần Thị B;Sở Tài chính;so;Phó Giám đốc Sở;Tháng 6 năm 2017;\n"
+                    "A3;Lê Văn C;Sở Tài chính;so;Phó Giám đốc Sở;01/01/2016;3/2023\n", encoding="utf-8")
+    roster, problems = read_roster(path, rulesets.load("national-2023"))
+    a1, a2 = roster.posts[:2]
+    assert (a1.since, a1.sick_from, a1.since_latest) == (dt.date(2018, 4, 15), dt.date(2023, 3, 1), None)
+    assert (a2.since, a2.since_latest) == (dt.date(2017, 6, 1), dt.date(2017, 6, 30))
+    by_code = {(p.code, p.column): p for p in problems}
+    assert ("ROSTER_TWO_DIGIT_YEAR", "Ngày giữ chức vụ") in by_code and ("ROSTER_TWO_DIGIT_YEAR", "Nghỉ ốm từ") in by_code
+    assert by_code[("ROSTER_MONTH_ONLY", "Ngày giữ chức vụ")].row == 3
+    # A month without its day is not a start of sick leave: an error naming the row.
+    assert by_code[("ROSTER_DATE", "Nghỉ ốm từ")].row == 4 and by_code[("ROSTER_DATE", "Nghỉ ốm từ")].severity == "error"

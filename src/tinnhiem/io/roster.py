@@ -58,7 +58,7 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
     spellings: dict[str, tuple[str, int]] = {}  # id_key -> (first spelling, its row)
     respelled: dict[str, list[tuple[str, int]]] = {}
     renamed: dict[tuple[str, str], list[int]] = {}
-    loose: dict[str, list[int]] = {}  # form of a loose start date -> rows
+    loose: dict[tuple[str, str], list[int]] = {}  # (form of a loose date, column key) -> rows
     real_dates: list[tuple[int, object]] = []  # (row, date) of start dates stored as dates
     text_dates: list[tuple[int, str]] = []  # (row, text) of start dates stored as text
     unit_names: dict[tuple[str, str | None], str] = {}
@@ -132,13 +132,17 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         since_latest = None
         for key, raw in (("since", c_since), ("sick_from", c_sick)):
             dates[key], error = date_of(raw)
-            if error is not None and key == "since":
+            if error is not None:
                 try:
-                    dates[key], since_latest, form = parse_loose_date(raw)
-                    loose.setdefault(form, []).append(row)
-                    error = None
+                    found, latest, form = parse_loose_date(raw)
                 except DateError:
-                    pass
+                    found = None
+                # A month without its day is weighed for the tenure only (both ends of it).
+                if found is not None and (key == "since" or form == "two_digit_year"):
+                    dates[key], error = found, None
+                    if key == "since":
+                        since_latest = latest
+                    loose.setdefault((form, key), []).append(row)
             if error is not None:
                 problems.add("ROSTER_DATE", error, **at(key))
                 bad = True
@@ -203,14 +207,14 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         problems.warn("ROSTER_ID_SPELLING", f"Mã cán bộ '{first}' (dòng {first_row}) còn được ghi là {shown}: chỉ khác hoa thường, khoảng trắng hoặc số 0 ở đầu, nên là một người, dùng mã '{first}'. Sửa cho thống nhất.",
                       row=others[0][1], column=table.column_name("id"), **where)
     _same_name_two_ids(posts, problems, table)
-    if loose.get("month"):
-        rows = loose["month"]
-        problems.warn("ROSTER_MONTH_ONLY", f"Ngày giữ chức vụ chỉ ghi tháng, năm (dòng {_rows_text(rows)}): được xét khi cả ngày đầu và ngày cuối tháng cho cùng một kết quả, nếu không thì đưa vào danh sách cần xem xét. Nên ghi đủ ngày.",
-                      row=rows[0], column=table.column_name("since"), **where)
-    if loose.get("two_digit_year"):
-        rows = loose["two_digit_year"]
-        problems.warn("ROSTER_TWO_DIGIT_YEAR", f"Ngày giữ chức vụ ghi năm hai chữ số (dòng {_rows_text(rows)}): đọc như Excel, 00-{TWO_DIGIT_PIVOT} là 2000-20{TWO_DIGIT_PIVOT}, {TWO_DIGIT_PIVOT + 1}-99 là 19{TWO_DIGIT_PIVOT + 1}-1999 (15/4/18 là 15/04/2018). Nên ghi đủ bốn chữ số.",
-                      row=rows[0], column=table.column_name("since"), **where)
+    for (form, key), rows in loose.items():
+        column = table.column_name(key)
+        if form == "month":
+            problems.warn("ROSTER_MONTH_ONLY", f"Ngày giữ chức vụ chỉ ghi tháng, năm (dòng {_rows_text(rows)}): được xét khi cả ngày đầu và ngày cuối tháng cho cùng một kết quả, nếu không thì đưa vào danh sách cần xem xét. Nên ghi đủ ngày.",
+                          row=rows[0], column=column, **where)
+        else:
+            problems.warn("ROSTER_TWO_DIGIT_YEAR", f"Ngày ghi năm hai chữ số (dòng {_rows_text(rows)}): đọc như Excel, 00-{TWO_DIGIT_PIVOT} là 2000-20{TWO_DIGIT_PIVOT}, {TWO_DIGIT_PIVOT + 1}-99 là 19{TWO_DIGIT_PIVOT + 1}-1999 (15/4/18 là 15/04/2018). Nên ghi đủ bốn chữ số.",
+                          row=rows[0], column=column, **where)
     swapped = _swapped_dates(real_dates, [(r, dmy) for r, v in text_dates if (dmy := dmy_text(v)) is not None] if real_dates else [])
     if swapped:
         problems.add("ROSTER_DATES_SWAPPED", swapped, row=(real_dates or text_dates)[0][0], column=table.column_name("since"), **where)
