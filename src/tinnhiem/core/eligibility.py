@@ -364,13 +364,14 @@ _KIND_OUT = {"unit": "tên đơn vị không khớp chức danh", "ubnd_member":
 
 def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str, str | None]:
     """(status, detail) of a row that holds no a-d post."""
-    details: list[str] = []
+    details: list[str] = []  # why a rule that matches the title does not apply
+    unit_details: list[str] = []  # a head's title in a unit of another name: told when to review
     for title, _ in title_parts(post.title, rules):
         _, ruled_out = _part_matches(title, post, rules, unit_posts)
         decided = False
         for rule, why in ruled_out:
             if why == "unit":  # a head's title in a unit of another name: the leader test below
-                details.append(f"{rule.label}: tên đơn vị '{post.unit}' không khớp")
+                unit_details.append(f"{rule.label}: tên đơn vị '{post.unit}' không khớp")
             elif why == "ubnd_member":
                 details.append(f"{rule.label}: không là Ủy viên UBND")
                 decided = True
@@ -387,5 +388,5 @@ def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str
         if word:
             return "to_review", (f"chức vụ có từ '{word}' của chức danh lãnh đạo nhưng không khớp chức danh nào được "
                                  f"lấy phiếu của bộ quy tắc {rules.name} (loại đơn vị: {rules.unit_kind_label(post.unit_kind)})"
-                                 + "".join(f"; {d}" for d in details))
+                                 + "".join(f"; {d}" for d in details + unit_details))
     return "not_a_to_d", "; ".join(details) or None
