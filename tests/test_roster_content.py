@@ -219,7 +219,7 @@ def test_unknown_leader_title_is_to_review_and_strict_makes_it_an_error(cli, tmp
     e, _ = _run(cli, tmp_path, path)
     xs02 = [o for o in e.json["other_posts"] if o["id"] == "XS02"]
     assert [(o["status"], o["reason"], o["row"]) for o in xs02] == [("to_review", "needs_review", 52)]
-    assert "giám đốc" in xs02[0]["detail"]
+    assert "giám đốc" in xs02[0]["detail"] and "gần nhất: 'Giám đốc Công ty'" in xs02[0]["detail"]
     strict = cli("eligible", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path, "--force", "--strict")
     assert strict.exit_code == 1
     assert any(p["code"] == "TITLE_TO_REVIEW" and p["severity"] == "error" and p["row"] == 52 and p["column"] == "Chức vụ"
@@ -256,6 +256,10 @@ def test_variant_as_subprocess(cli_subprocess, tmp_path, clean_run):
     ids = _id_map(CLEAN)
     assert _people(r.json, ids) == _people(clean_run[0], ids)
     _check_rows(r.json)
+    path = ROSTERS / "content-ids-leading-zeros.csv"
+    v = cli_subprocess("voters", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path, "--force", cwd=tmp_path)
+    assert v.exit_code == 0, v.stderr
+    assert _sessions(v.json, _id_map(path)) == _sessions(clean_run[1], _id_map(path))
 
 
 @pytest.mark.parametrize("args", [

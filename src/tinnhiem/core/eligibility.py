@@ -386,7 +386,22 @@ def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str
         if word == "":  # once per distinct title: a national roster has 80,000 posts that are not a-d
             word = looks[title] = None if rules.titles.known_other(title) else rules.titles.leader_word(title)
         if word:
+            near = _nearest_rule(title, word, post.unit_kind, rules)
             return "to_review", (f"chức vụ có từ '{word}' của chức danh lãnh đạo nhưng không khớp chức danh nào được "
                                  f"lấy phiếu của bộ quy tắc {rules.name} (loại đơn vị: {rules.unit_kind_label(post.unit_kind)})"
+                                 + (f"; gần nhất: '{near}'" if near else "")
                                  + "".join(f"; {d}" for d in details + unit_details))
     return "not_a_to_d", "; ".join(details) or None
+
+
+def _nearest_rule(title: str, word: str, kind: str, rules: RuleSet) -> str | None:
+    """The label of the rated post of this kind of unit that reads most like the title, among
+    those holding its leadership word, for the person who reviews it ("Giám đốc điều hành" ->
+    "Giám đốc Công ty")."""
+    import difflib
+
+    labels = [r.label for r in rules.posts if kind in r.unit_kinds]
+    holding = [label for label in labels if fold(word) in fold(label)]
+    scored = [(difflib.SequenceMatcher(None, title, fold(label)).ratio(), label) for label in holding or labels]
+    best = max(scored, default=(0.0, None))
+    return best[1] if holding or best[0] >= 0.6 else None
