@@ -447,3 +447,31 @@ def test_loose_dates_read_with_a_note_per_column(tmp_path):
     assert by_code[("ROSTER_MONTH_ONLY", "Ngày giữ chức vụ")].row == 3
     # A month without its day is not a start of sick leave: an error naming the row.
     assert by_code[("ROSTER_DATE", "Nghỉ ốm từ")].row == 4 and by_code[("ROSTER_DATE", "Nghỉ ốm từ")].severity == "error"
+
+
+def test_meeting_chair_found_under_an_abbreviated_title(rules):
+    """The unit's head chairs its meeting: 'GĐ Sở' is the Giám đốc, before a 'PGĐ'."""
+    from tinnhiem.core.requests import pick_chair
+    from tinnhiem.core.sessions import RatedPerson, Session, Voter
+
+    head = _post("GĐ Sở", "Sở Tài chính", "so")
+    deputy = _post("PGĐ Sở", "Sở Tài chính", "so")
+    deputy = type(deputy)(**{**deputy.__dict__, "person_id": "X2", "name": "Trần Thị B"})
+    s = Session(id="so-tai-chinh", unit="Sở Tài chính", route="workplace", meeting_date=None,
+                rated=[RatedPerson("X2", "Trần Thị B", "PGĐ Sở", "Sở Tài chính", "b", "workplace")],
+                voters=[Voter("X2", "Trần Thị B", "PGĐ Sở", ("lanh_dao",)), Voter("X1", "Nguyễn Văn A", "GĐ Sở", ("lanh_dao",))])
+    chair = pick_chair(s, {"X1": [head], "X2": [deputy]}, rules)
+    assert chair is not None and chair.person_id == "X1"
+
+
+def test_same_post_written_two_ways_is_one_row(tmp_path):
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã cán bộ;Họ và tên;Đơn vị;Loại đơn vị;Chức vụ;Ngày giữ chức vụ\n"
+                    "A1;Nguyễn Văn A;Sở Tài chính;so;Giám đốc Sở;01/01/2016\n"
+                    "a1;Nguyễn Văn A;- Sở Tài chính;so;GĐ Sở;01/01/2016\n", encoding="utf-8")
+    roster, problems = read_roster(path, rulesets.load("cantho-2019"))
+    assert [p.row for p in roster.posts] == [2] and roster.duplicates == {3: 2}
+    assert {"ROSTER_DUPLICATE_ROW", "ROSTER_ID_SPELLING", "ROSTER_UNIT_NAME"} <= {p.code for p in problems}

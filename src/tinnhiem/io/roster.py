@@ -10,6 +10,7 @@ from itertools import repeat
 from pathlib import Path
 
 from tinnhiem.core.dates import TWO_DIGIT_PIVOT, DateError, dmy_text, parse_date, parse_loose_date
+from tinnhiem.core.eligibility import title_parts
 from tinnhiem.core.models import Post, Roster
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.rules import RuleSet
@@ -222,14 +223,17 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         posts = [replace(p, since=None, since_latest=None, since_doubt=doubt) for p in posts]
     seen: dict[tuple, int] = {}
     duplicates: dict[int, int] = {}
+    def same_post(p: Post) -> tuple:  # "GĐ Sở" on one row and "Giám đốc Sở" on another: one post
+        return (p.person_id, fold(p.unit), title_parts(p.title, rules))
+
     for p in posts:
-        key = (p.person_id, fold(p.unit), fold(p.title))
+        key = same_post(p)
         if key in seen:
             problems.warn("ROSTER_DUPLICATE_ROW", f"Dòng trùng với dòng {seen[key]} (cùng người, đơn vị, chức vụ); chỉ tính một lần.", file=p.file, sheet=p.sheet, row=p.row)
             duplicates[p.row] = seen[key]
         else:
             seen[key] = p.row
-    posts = [p for p in posts if seen.get((p.person_id, fold(p.unit), fold(p.title))) == p.row]
+    posts = [p for p in posts if seen.get(same_post(p)) == p.row]
     # Footer, section and padding rows the reader left out (when it recognises them).
     left_out = list(getattr(table, "left_out_rows", None) or [])
     roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path), left_out=left_out, skipped=skipped,
