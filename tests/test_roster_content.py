@@ -50,6 +50,7 @@ of the table, and `other_posts` lists exactly the rows that are not in `people`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -394,11 +395,10 @@ def test_id_key_ignores_case_spaces_and_leading_zeros_of_numbers(prefix, number,
 
 
 @settings(max_examples=150, deadline=None)
-@given(year=st.integers(2015, 2019), month=st.integers(1, 12), meeting=st.dates(min_value=__import__("datetime").date(2016, 1, 1),
-                                                                              max_value=__import__("datetime").date(2020, 12, 31)))
+@given(year=st.integers(2015, 2019), month=st.integers(1, 12),
+       meeting=st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2020, 12, 31)))
 def test_month_only_start_decided_only_when_both_ends_agree(year, month, meeting):
     import calendar
-    import datetime as dt
 
     from tinnhiem.core.dates import period_complete
     from tinnhiem.core.eligibility import decide
@@ -428,8 +428,6 @@ def test_province_rule_file_carries_its_own_abbreviation():
 
 
 def test_loose_dates_read_with_a_note_per_column(tmp_path):
-    import datetime as dt
-
     from tinnhiem.io import rulesets
     from tinnhiem.io.roster import read_roster
 
