@@ -473,3 +473,30 @@ def test_same_post_written_two_ways_is_one_row(tmp_path):
     roster, problems = read_roster(path, rulesets.load("cantho-2019"))
     assert [p.row for p in roster.posts] == [2] and roster.duplicates == {3: 2}
     assert {"ROSTER_DUPLICATE_ROW", "ROSTER_ID_SPELLING", "ROSTER_UNIT_NAME"} <= {p.code for p in problems}
+
+
+def test_real_dates_on_the_first_with_text_dates_are_not_taken_for_a_swap(tmp_path):
+    """Real dates all on the 1st of a month beside text dates past the 12th: a common, genuine
+    mix (appointments dated the first), not a swap; a real date past the 12th rules one out too."""
+    from openpyxl import Workbook
+
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    def book(dates):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["Mã cán bộ", "Họ và tên", "Đơn vị", "Loại đơn vị", "Chức vụ", "Ngày giữ chức vụ"])
+        for i, d in enumerate(dates):
+            ws.append([f"A{i}", f"Người {i}", "Sở Tài chính", "so", "Phó Giám đốc Sở", d])
+        path = tmp_path / f"b{len(list(tmp_path.iterdir()))}.xlsx"
+        wb.save(path)
+        return path
+
+    rs = rulesets.load("cantho-2019")
+    for dates in ([dt.datetime(2016, 3, 1), dt.datetime(2017, 7, 1), "15/04/2018"],
+                  [dt.datetime(2016, 3, 4), dt.datetime(2017, 7, 25), "15/04/2018"]):
+        _, problems = read_roster(book(dates), rs)
+        assert "ROSTER_DATES_SWAPPED" not in {p.code for p in problems}
+    _, problems = read_roster(book([dt.datetime(2016, 3, 4), dt.datetime(2017, 7, 11), "15/04/2018"]), rs)
+    assert "ROSTER_DATES_SWAPPED" in {p.code for p in problems}

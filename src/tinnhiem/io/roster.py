@@ -288,6 +288,10 @@ def _swapped_dates(real: list, text: list) -> str | None:
         return None
     if any(d is None or d.day > 12 for _, d in real):
         return None
+    # Appointments are often dated the first of a month; swapped, every one of them would have
+    # been typed in January.
+    if all(d.day == 1 for _, d in real):
+        return None
     if not all(day > 12 for _, (day, _m, _y) in text):
         return None
     real_rows = _rows_text([r for r, _ in real])
