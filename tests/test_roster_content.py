@@ -39,6 +39,12 @@ voters). What each variant gives:
   but looks like a leader's title, so it is to review (other_posts, reason needs_review,
   warning TITLE_TO_REVIEW naming row and column; an error under --strict); XS02 is the only
   difference.
+- content-kiem-party: TC01's two rows as one `Giám đốc Sở kiêm Bí thư Đảng ủy Sở`: rated as
+  Giám đốc, and still a Party-committee voter: the same decisions and voters.
+- content-titles-no-diacritics: titles typed without marks (`Pho Giam doc So`, `GD So`, `PGD
+  So`): the same.
+- content-titles-stray-chars: `- Giám đốc Sở`, `* Phó Giám đốc`, `• Kế toán trưởng`, `Trưởng
+  ban.`: the same.
 - content-dates-swapped.xlsx: the start-date column as an English-locale Excel leaves it (day
   <= 12 real dates with day and month swapped, day > 12 text): error ROSTER_DATES_SWAPPED naming
   the column, exit 1, no output written.
@@ -84,6 +90,9 @@ SAME = {
     "dates-month-boundary": (("ROSTER_MONTH_ONLY",), ("TC02",)),
     "dates-two-digit-year": (("ROSTER_TWO_DIGIT_YEAR",), ()),
     "unknown-leader-title": (("TITLE_TO_REVIEW",), ("XS02",)),
+    "kiem-party": ((), ()),
+    "titles-no-diacritics": ((), ()),
+    "titles-stray-chars": ((), ()),
 }
 
 
