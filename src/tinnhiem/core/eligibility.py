@@ -281,6 +281,8 @@ def _keep_highest(decisions: list[Decision]) -> None:
             if d is not top:
                 d.rated, d.reason = False, "rated_for_higher_post"
                 d.detail = f"{top.post.title} ({top.post.unit})"
+                if top.post is d.post:  # two posts on one row ("Chủ tịch kiêm Giám đốc"): name each
+                    d.detail = f"{top.rule.label}, cùng dòng; chức vụ này: {d.rule.label}"
 
 
 # -- every row accounted for --------------------------------------------------------------------
