@@ -39,6 +39,12 @@ voters). What each variant gives:
   but looks like a leader's title, so it is to review (other_posts, reason needs_review,
   warning TITLE_TO_REVIEW naming row and column; an error under --strict); XS02 is the only
   difference.
+- content-kiem-party: TC01's two rows as one `Giám đốc Sở kiêm Bí thư Đảng ủy Sở`: rated as
+  Giám đốc, and still a Party-committee voter: the same decisions and voters.
+- content-titles-no-diacritics: titles typed without marks (`Pho Giam doc So`, `GD So`, `PGD
+  So`): the same.
+- content-titles-stray-chars: `- Giám đốc Sở`, `* Phó Giám đốc`, `• Kế toán trưởng`, `Trưởng
+  ban.`: the same.
 - content-dates-swapped.xlsx: the start-date column as an English-locale Excel leaves it (day
   <= 12 real dates with day and month swapped, day > 12 text): error ROSTER_DATES_SWAPPED naming
   the column, exit 1, no output written.
@@ -50,6 +56,7 @@ of the table, and `other_posts` lists exactly the rows that are not in `people`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -83,6 +90,9 @@ SAME = {
     "dates-month-boundary": (("ROSTER_MONTH_ONLY",), ("TC02",)),
     "dates-two-digit-year": (("ROSTER_TWO_DIGIT_YEAR",), ()),
     "unknown-leader-title": (("TITLE_TO_REVIEW",), ("XS02",)),
+    "kiem-party": ((), ()),
+    "titles-no-diacritics": ((), ()),
+    "titles-stray-chars": ((), ()),
 }
 
 
@@ -174,6 +184,10 @@ def test_variant_gives_the_clean_decisions(cli, tmp_path, clean_run, variant):
     want, got = _people(clean_e, ids), _people(e.json, ids)
     differ = {k[0] for k in (want - got) + (got - want)}
     assert differ <= set(may_differ), f"{variant}: silent differences for {sorted(differ - set(may_differ))}"
+    said = {p["row"] for p in e.json["problems"] if p["code"] in codes}
+    for person in differ:  # each difference is named, at one of that person's rows
+        rows = {i for i, r in enumerate(_csv_rows(path), start=2) if id_key(r[0]) == id_key(person)}
+        assert rows & said, f"{variant}: {person} differs but no {codes} names rows {sorted(rows)}"
     want_s, got_s = _sessions(clean_v, ids), _sessions(v.json, ids)
     for sid in set(want_s) | set(got_s):
         a, b = want_s.get(sid), got_s.get(sid)
@@ -215,7 +229,7 @@ def test_unknown_leader_title_is_to_review_and_strict_makes_it_an_error(cli, tmp
     e, _ = _run(cli, tmp_path, path)
     xs02 = [o for o in e.json["other_posts"] if o["id"] == "XS02"]
     assert [(o["status"], o["reason"], o["row"]) for o in xs02] == [("to_review", "needs_review", 52)]
-    assert "giám đốc" in xs02[0]["detail"]
+    assert "giám đốc" in xs02[0]["detail"] and "gần nhất: 'Giám đốc Công ty'" in xs02[0]["detail"]
     strict = cli("eligible", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path, "--force", "--strict")
     assert strict.exit_code == 1
     assert any(p["code"] == "TITLE_TO_REVIEW" and p["severity"] == "error" and p["row"] == 52 and p["column"] == "Chức vụ"
@@ -252,6 +266,10 @@ def test_variant_as_subprocess(cli_subprocess, tmp_path, clean_run):
     ids = _id_map(CLEAN)
     assert _people(r.json, ids) == _people(clean_run[0], ids)
     _check_rows(r.json)
+    path = ROSTERS / "content-ids-leading-zeros.csv"
+    v = cli_subprocess("voters", path, "--meeting-date", MEETING, "--json", "--workdir", tmp_path, "--force", cwd=tmp_path)
+    assert v.exit_code == 0, v.stderr
+    assert _sessions(v.json, _id_map(path)) == _sessions(clean_run[1], _id_map(path))
 
 
 @pytest.mark.parametrize("args", [
@@ -386,11 +404,10 @@ def test_id_key_ignores_case_spaces_and_leading_zeros_of_numbers(prefix, number,
 
 
 @settings(max_examples=150, deadline=None)
-@given(year=st.integers(2015, 2019), month=st.integers(1, 12), meeting=st.dates(min_value=__import__("datetime").date(2016, 1, 1),
-                                                                              max_value=__import__("datetime").date(2020, 12, 31)))
+@given(year=st.integers(2015, 2019), month=st.integers(1, 12),
+       meeting=st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2020, 12, 31)))
 def test_month_only_start_decided_only_when_both_ends_agree(year, month, meeting):
     import calendar
-    import datetime as dt
 
     from tinnhiem.core.dates import period_complete
     from tinnhiem.core.eligibility import decide
@@ -406,3 +423,89 @@ def test_month_only_start_decided_only_when_both_ends_agree(year, month, meeting
         assert d.rated == early and d.reason in (None, "tenure_under_9_months")
     else:
         assert (d.rated, d.reason) == (False, "needs_review") and f"{month}/{year}" in d.detail
+
+
+def test_province_rule_file_carries_its_own_abbreviation():
+    """samples/province-2025: "đk" (đặc khu) is the province's own, written in its rule file."""
+    from tinnhiem.core.eligibility import post_rules
+    from tinnhiem.io import rulesets
+
+    rs = rulesets.load(str(ROOT / "samples" / "province-2025" / "quy-tac-tinh-2025.toml"))
+    found = post_rules(_post("PCT UBND đk Côn Đảo", "UBND đặc khu Côn Đảo", "xa_phuong", ubnd_member=True), rs)
+    assert [r.id for r, _ in found] == ["pho_chu_tich_ubnd_xa"]
+    assert rulesets.load("national-2023").titles.abbreviations.get("dk") is None
+
+
+def test_loose_dates_read_with_a_note_per_column(tmp_path):
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã cán bộ;Họ và tên;Đơn vị;Loại đơn vị;Chức vụ;Ngày giữ chức vụ;Nghỉ ốm từ\n"
+                    "A1;Nguyễn Văn A;Sở Tài chính;so;Giám đốc Sở;15/4/18;1/3/23\n"
+                    "A2;Trần Thị B;Sở Tài chính;so;Phó Giám đốc Sở;Tháng 6 năm 2017;\n"
+                    "A3;Lê Văn C;Sở Tài chính;so;Phó Giám đốc Sở;01/01/2016;3/2023\n", encoding="utf-8")
+    roster, problems = read_roster(path, rulesets.load("national-2023"))
+    a1, a2 = roster.posts[:2]
+    assert (a1.since, a1.sick_from, a1.since_latest) == (dt.date(2018, 4, 15), dt.date(2023, 3, 1), None)
+    assert (a2.since, a2.since_latest) == (dt.date(2017, 6, 1), dt.date(2017, 6, 30))
+    by_code = {(p.code, p.column): p for p in problems}
+    assert ("ROSTER_TWO_DIGIT_YEAR", "Ngày giữ chức vụ") in by_code and ("ROSTER_TWO_DIGIT_YEAR", "Nghỉ ốm từ") in by_code
+    assert by_code[("ROSTER_MONTH_ONLY", "Ngày giữ chức vụ")].row == 3
+    # A month without its day is not a start of sick leave: an error naming the row.
+    assert by_code[("ROSTER_DATE", "Nghỉ ốm từ")].row == 4 and by_code[("ROSTER_DATE", "Nghỉ ốm từ")].severity == "error"
+
+
+def test_meeting_chair_found_under_an_abbreviated_title(rules):
+    """The unit's head chairs its meeting: 'GĐ Sở' is the Giám đốc, before a 'PGĐ'."""
+    from tinnhiem.core.requests import pick_chair
+    from tinnhiem.core.sessions import RatedPerson, Session, Voter
+
+    head = _post("GĐ Sở", "Sở Tài chính", "so")
+    deputy = _post("PGĐ Sở", "Sở Tài chính", "so")
+    deputy = type(deputy)(**{**deputy.__dict__, "person_id": "X2", "name": "Trần Thị B"})
+    s = Session(id="so-tai-chinh", unit="Sở Tài chính", route="workplace", meeting_date=None,
+                rated=[RatedPerson("X2", "Trần Thị B", "PGĐ Sở", "Sở Tài chính", "b", "workplace")],
+                voters=[Voter("X2", "Trần Thị B", "PGĐ Sở", ("lanh_dao",)), Voter("X1", "Nguyễn Văn A", "GĐ Sở", ("lanh_dao",))])
+    chair = pick_chair(s, {"X1": [head], "X2": [deputy]}, rules)
+    assert chair is not None and chair.person_id == "X1"
+
+
+def test_same_post_written_two_ways_is_one_row(tmp_path):
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã cán bộ;Họ và tên;Đơn vị;Loại đơn vị;Chức vụ;Ngày giữ chức vụ\n"
+                    "A1;Nguyễn Văn A;Sở Tài chính;so;Giám đốc Sở;01/01/2016\n"
+                    "a1;Nguyễn Văn A;- Sở Tài chính;so;GĐ Sở;01/01/2016\n", encoding="utf-8")
+    roster, problems = read_roster(path, rulesets.load("cantho-2019"))
+    assert [p.row for p in roster.posts] == [2] and roster.duplicates == {3: 2}
+    assert {"ROSTER_DUPLICATE_ROW", "ROSTER_ID_SPELLING", "ROSTER_UNIT_NAME"} <= {p.code for p in problems}
+
+
+def test_real_dates_on_the_first_with_text_dates_are_not_taken_for_a_swap(tmp_path):
+    """Real dates all on the 1st of a month beside text dates past the 12th: a common, genuine
+    mix (appointments dated the first), not a swap; a real date past the 12th rules one out too."""
+    from openpyxl import Workbook
+
+    from tinnhiem.io import rulesets
+    from tinnhiem.io.roster import read_roster
+
+    def book(dates):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["Mã cán bộ", "Họ và tên", "Đơn vị", "Loại đơn vị", "Chức vụ", "Ngày giữ chức vụ"])
+        for i, d in enumerate(dates):
+            ws.append([f"A{i}", f"Người {i}", "Sở Tài chính", "so", "Phó Giám đốc Sở", d])
+        path = tmp_path / f"b{len(list(tmp_path.iterdir()))}.xlsx"
+        wb.save(path)
+        return path
+
+    rs = rulesets.load("cantho-2019")
+    for dates in ([dt.datetime(2016, 3, 1), dt.datetime(2017, 7, 1), "15/04/2018"],
+                  [dt.datetime(2016, 3, 4), dt.datetime(2017, 7, 25), "15/04/2018"]):
+        _, problems = read_roster(book(dates), rs)
+        assert "ROSTER_DATES_SWAPPED" not in {p.code for p in problems}
+    _, problems = read_roster(book([dt.datetime(2016, 3, 4), dt.datetime(2017, 7, 11), "15/04/2018"]), rs)
+    assert "ROSTER_DATES_SWAPPED" in {p.code for p in problems}

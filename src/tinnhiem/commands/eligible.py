@@ -84,9 +84,11 @@ def render(inp, written) -> None:
     rows = inp.accounting.rows
     con.print(f"Các dòng của danh sách: {rows['read']} dòng = {rows['a_to_d']} thuộc diện a-d + {rows['not_a_to_d']} không thuộc diện"
               f" + {rows['to_review']} cần xem xét + {rows['left_out']} dòng không phải chức vụ (tổng cộng, tiêu đề mục, chữ ký...).")
-    for o in inp.accounting.others:
-        if o.status == "to_review":
-            con.print(f"Cần xem xét: dòng {o.row}, {o.name} — {o.post} ({o.unit}): {o.detail}", style="yellow")
+    review = [o for o in inp.accounting.others if o.status == "to_review"]
+    for o in review[:20]:
+        con.print(f"Cần xem xét: dòng {o.row}, {o.name} — {o.post} ({o.unit}): {o.detail}", style="yellow")
+    if len(review) > 20:
+        con.print(f"... và {len(review) - 20} dòng cần xem xét khác (trang \"Chức vụ khác\" của bảng tính, hoặc --json).", style="yellow")
     if written:
         con.print(f"Đã ghi: {written}")
     else:

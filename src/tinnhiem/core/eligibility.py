@@ -139,7 +139,7 @@ _MEMO: dict = {}
 def _memo(rules: RuleSet) -> dict:
     if _MEMO.get("rules") is not rules:
         _MEMO.clear()
-        _MEMO.update(rules=rules, title={}, kind={})
+        _MEMO.update(rules=rules, title={}, kind={}, leader={})
     return _MEMO
 
 
@@ -281,6 +281,8 @@ def _keep_highest(decisions: list[Decision]) -> None:
             if d is not top:
                 d.rated, d.reason = False, "rated_for_higher_post"
                 d.detail = f"{top.post.title} ({top.post.unit})"
+                if top.post is d.post:  # two posts on one row ("Chủ tịch kiêm Giám đốc"): name each
+                    d.detail = f"{top.rule.label}, cùng dòng; chức vụ này: {d.rule.label}"
 
 
 # -- every row accounted for --------------------------------------------------------------------
@@ -335,14 +337,15 @@ def account_rows(roster: Roster, decisions: list[Decision], rules: RuleSet) -> t
         status_of_row[post.row] = status
         others.append(OtherPost(post.person_id, post.name, post.unit, post.title, post.row, status, detail))
         if status == "to_review":
-            problems.warn("TITLE_TO_REVIEW", f"Chức vụ '{post.title}' của {post.name}: {detail}. Sửa chức vụ cho đúng, hoặc thêm cách ghi này vào [titles] của bộ quy tắc.",
+            problems.warn("TITLE_TO_REVIEW", f"Chức vụ '{post.title}' của {post.name}: {detail}. Sửa chức vụ cho đúng, hoặc bổ sung bộ quy tắc (cách viết trong [titles], chức danh trong [[posts]]).",
                           file=post.file, sheet=post.sheet, row=post.row, column="Chức vụ", unit=post.unit)
+    post_at = {p.row: p for p in roster.posts} if roster.duplicates else {}
     for row, twin in sorted(roster.duplicates.items()):
         status = status_of_row.get(twin, "not_a_to_d")
         if status == "a_to_d":
             a_to_d += 1
             continue
-        twin_post = next((p for p in roster.posts if p.row == twin), None)
+        twin_post = post_at.get(twin)
         if twin_post is not None:
             others.append(OtherPost(twin_post.person_id, twin_post.name, twin_post.unit, twin_post.title, row, status,
                                     f"dòng trùng với dòng {twin}, chỉ tính một lần"))
@@ -363,13 +366,14 @@ _KIND_OUT = {"unit": "tên đơn vị không khớp chức danh", "ubnd_member":
 
 def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str, str | None]:
     """(status, detail) of a row that holds no a-d post."""
-    details: list[str] = []
+    details: list[str] = []  # why a rule that matches the title does not apply
+    unit_details: list[str] = []  # a head's title in a unit of another name: told when to review
     for title, _ in title_parts(post.title, rules):
         _, ruled_out = _part_matches(title, post, rules, unit_posts)
         decided = False
         for rule, why in ruled_out:
             if why == "unit":  # a head's title in a unit of another name: the leader test below
-                details.append(f"{rule.label}: tên đơn vị '{post.unit}' không khớp")
+                unit_details.append(f"{rule.label}: tên đơn vị '{post.unit}' không khớp")
             elif why == "ubnd_member":
                 details.append(f"{rule.label}: không là Ủy viên UBND")
                 decided = True
@@ -379,9 +383,27 @@ def _other_status(post: Post, rules: RuleSet, unit_posts: set[str]) -> tuple[str
                 decided = True
         if decided:
             continue
-        word = rules.titles.leader_word(title)
-        if word and not rules.titles.known_other(title):
+        looks = _memo(rules)["leader"]
+        word = looks.get(title, "")
+        if word == "":  # once per distinct title: a national roster has 80,000 posts that are not a-d
+            word = looks[title] = None if rules.titles.known_other(title) else rules.titles.leader_word(title)
+        if word:
+            near = _nearest_rule(title, word, post.unit_kind, rules)
             return "to_review", (f"chức vụ có từ '{word}' của chức danh lãnh đạo nhưng không khớp chức danh nào được "
                                  f"lấy phiếu của bộ quy tắc {rules.name} (loại đơn vị: {rules.unit_kind_label(post.unit_kind)})"
-                                 + "".join(f"; {d}" for d in details))
+                                 + (f"; gần nhất: '{near}'" if near else "")
+                                 + "".join(f"; {d}" for d in details + unit_details))
     return "not_a_to_d", "; ".join(details) or None
+
+
+def _nearest_rule(title: str, word: str, kind: str, rules: RuleSet) -> str | None:
+    """The label of the rated post of this kind of unit that reads most like the title, among
+    those holding its leadership word, for the person who reviews it ("Giám đốc điều hành" ->
+    "Giám đốc Công ty")."""
+    import difflib
+
+    labels = [r.label for r in rules.posts if kind in r.unit_kinds]
+    holding = [label for label in labels if fold(word) in fold(label)]
+    scored = [(difflib.SequenceMatcher(None, title, fold(label)).ratio(), label) for label in holding or labels]
+    best = max(scored, default=(0.0, None))
+    return best[1] if holding or best[0] >= 0.6 else None

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tinnhiem.core.dates import iso, vn
+from tinnhiem.core.eligibility import title_parts
 from tinnhiem.core.models import Post
 from tinnhiem.core.problems import Problems
 from tinnhiem.core.rules import RuleSet
@@ -215,8 +216,11 @@ def pick_chair(session: Session, posts_by_person: dict[str, list[Post]], rules: 
         for post in posts_by_person.get(v.person_id, []):
             if fold(post.unit) not in units:
                 continue
-            title, unit = fold(post.title), fold(post.unit)
-            ranks = [p.rank for p in rules.posts if p.matches(title, post.unit_kind, unit) and not title.startswith("pho ")]
+            unit = fold(post.unit)
+            # Each post the title names, in long form ("GĐ Sở", "Chủ tịch kiêm Giám đốc"); an
+            # acting head or a title to review is not taken for the head, as before.
+            ranks = [p.rank for title, review in title_parts(post.title, rules) if not review and not title.startswith("pho ")
+                     for p in rules.posts if p.matches(title, post.unit_kind, unit)]
             if ranks and (best is None or (min(ranks), order) < best[:2]):
                 best = (min(ranks), order, Voter(v.person_id, v.name, post.title, v.roles))
     return best[2] if best else None

@@ -75,7 +75,7 @@ def other_posts_sheet(accounting: Accounting) -> Table:
         ["STT", "Dòng", "Mã cán bộ", "Họ và tên", "Chức vụ", "Đơn vị", "Tình trạng", "Ghi chú"],
         [[i, o.row, o.id, o.name, o.post, o.unit, STATUS_VI.get(o.status, o.status), o.detail or ""]
          for i, o in enumerate(others, 1)],
-        widths=[6, 7, 12, 26, 34, 30, 20, 70],
+        widths=[6, 7, 12, 26, 34, 40, 20, 70],
         heading=(f"CHỨC VỤ KHÔNG THUỘC DIỆN (a-d) VÀ CHỨC VỤ CẦN XEM XÉT — danh sách có {rows['read']} dòng: "
                  f"{rows['a_to_d']} thuộc diện a-d, {rows['not_a_to_d']} không thuộc diện, {rows['to_review']} cần xem xét, "
                  f"{rows['left_out']} dòng không phải chức vụ"),

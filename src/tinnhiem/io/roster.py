@@ -10,6 +10,7 @@ from itertools import repeat
 from pathlib import Path
 
 from tinnhiem.core.dates import TWO_DIGIT_PIVOT, DateError, dmy_text, parse_date, parse_loose_date
+from tinnhiem.core.eligibility import title_parts
 from tinnhiem.core.models import Post, Roster
 from tinnhiem.core.problems import InputError, Problems
 from tinnhiem.core.rules import RuleSet
@@ -73,9 +74,10 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
     spellings: dict[str, tuple[str, int]] = {}  # id_key -> (first spelling, its row)
     respelled: dict[str, list[tuple[str, int]]] = {}
     renamed: dict[tuple[str, str], list[int]] = {}
-    loose: dict[str, list[int]] = {}  # form of a loose start date -> rows
+    loose: dict[tuple[str, str], list[int]] = {}  # (form of a loose date, column key) -> rows
     real_dates: list[tuple[int, object]] = []  # (row, date) of start dates stored as dates
-    text_dates: list[tuple[int, tuple]] = []  # (row, (d, m, y)) of start dates stored as text
+    text_dates: list[tuple[int, str]] = []  # (row, text) of start dates stored as text
+    unit_names: dict[tuple[str, str | None], str] = {}
     from tinnhiem.core.text import header_key
 
     # A national roster is 100,000 rows of a few thousand distinct unit names, titles and dates:
@@ -122,11 +124,6 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
                 problems.add("ROSTER_BLANK", f"Ô bắt buộc để trống ({table.column_name(key)}).", **at(key))
                 bad = True
             values[key] = text
-        if values["unit"]:
-            unit = _clean_unit(values["unit"])
-            if unit != values["unit"]:
-                renamed.setdefault((values["unit"], unit), []).append(row)
-                values["unit"] = unit
         if values["id"]:
             key = id_key(values["id"])
             first = spellings.setdefault(key, (values["id"], row))
@@ -134,8 +131,12 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
                 respelled.setdefault(key, []).append((values["id"], row))
                 values["id"] = first[0]
         kind = rules.unit_kind(values["unit_kind"]) if values["unit_kind"] else None
-        if kind and values["unit"]:
-            named = rules.unit_name(values["unit"], kind)
+        if values["unit"]:
+            # Stray characters before the name, and the kind word left out ("Tài chính" for
+            # "Sở Tài chính"): once per distinct name and kind.
+            named = unit_names.get((values["unit"], kind))
+            if named is None:
+                named = unit_names[(values["unit"], kind)] = rules.unit_name(_clean_unit(values["unit"]), kind)
             if named != values["unit"]:
                 renamed.setdefault((values["unit"], named), []).append(row)
                 values["unit"] = named
@@ -147,21 +148,24 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         since_latest = None
         for key, raw in (("since", c_since), ("sick_from", c_sick)):
             dates[key], error = date_of(raw)
-            if error is not None and key == "since":
+            if error is not None:
                 try:
-                    dates[key], since_latest, form = parse_loose_date(raw)
-                    loose.setdefault(form, []).append(row)
-                    error = None
+                    found, latest, form = parse_loose_date(raw)
                 except DateError:
-                    pass
+                    found = None
+                # A month without its day is weighed for the tenure only (both ends of it).
+                if found is not None and (key == "since" or form == "two_digit_year"):
+                    dates[key], error = found, None
+                    if key == "since":
+                        since_latest = latest
+                    loose.setdefault((form, key), []).append(row)
             if error is not None:
                 problems.add("ROSTER_DATE", error, **at(key))
                 bad = True
-        if c_since is not None and not is_blank(c_since):
-            if isinstance(c_since, (dt.date, int, float)) and not isinstance(c_since, bool):
-                real_dates.append((row, dates["since"]))
-            elif (dmy := dmy_text(c_since)) is not None:
-                text_dates.append((row, dmy))
+        if type(c_since) is str:
+            text_dates.append((row, c_since))  # judged below, only when there are real dates
+        elif isinstance(c_since, (dt.date, int, float)) and not isinstance(c_since, bool) and dates["since"] is not None:
+            real_dates.append((row, dates["since"]))
         member = parse_flag(c_member)
         if member is None:
             problems.add("ROSTER_FLAG", f"Giá trị '{cell_text(c_member)}' không rõ; ghi x, có, 1 hoặc để trống.", **at("ubnd_member"))
@@ -219,29 +223,32 @@ def read_roster(path: str | Path, rules: RuleSet, sheet: str | None = None, disp
         problems.warn("ROSTER_ID_SPELLING", f"Mã cán bộ '{first}' (dòng {first_row}) còn được ghi là {shown}: chỉ khác hoa thường, khoảng trắng hoặc số 0 ở đầu, nên là một người, dùng mã '{first}'. Sửa cho thống nhất.",
                       row=others[0][1], column=table.column_name("id"), **where)
     _same_name_two_ids(posts, problems, table)
-    if loose.get("month"):
-        rows = loose["month"]
-        problems.warn("ROSTER_MONTH_ONLY", f"Ngày giữ chức vụ chỉ ghi tháng, năm (dòng {_rows_text(rows)}): được xét khi cả ngày đầu và ngày cuối tháng cho cùng một kết quả, nếu không thì đưa vào danh sách cần xem xét. Nên ghi đủ ngày.",
-                      row=rows[0], column=table.column_name("since"), **where)
-    if loose.get("two_digit_year"):
-        rows = loose["two_digit_year"]
-        problems.warn("ROSTER_TWO_DIGIT_YEAR", f"Ngày giữ chức vụ ghi năm hai chữ số (dòng {_rows_text(rows)}): đọc như Excel, 00-{TWO_DIGIT_PIVOT} là 2000-20{TWO_DIGIT_PIVOT}, {TWO_DIGIT_PIVOT + 1}-99 là 19{TWO_DIGIT_PIVOT + 1}-1999 (15/4/18 là 15/04/2018). Nên ghi đủ bốn chữ số.",
-                      row=rows[0], column=table.column_name("since"), **where)
-    swapped = _swapped_dates(real_dates, text_dates)
+    for (form, key), rows in loose.items():
+        column = table.column_name(key)
+        if form == "month":
+            problems.warn("ROSTER_MONTH_ONLY", f"Ngày giữ chức vụ chỉ ghi tháng, năm (dòng {_rows_text(rows)}): được xét khi cả ngày đầu và ngày cuối tháng cho cùng một kết quả, nếu không thì đưa vào danh sách cần xem xét. Nên ghi đủ ngày.",
+                          row=rows[0], column=column, **where)
+        else:
+            problems.warn("ROSTER_TWO_DIGIT_YEAR", f"Ngày ghi năm hai chữ số (dòng {_rows_text(rows)}): đọc như Excel, 00-{TWO_DIGIT_PIVOT} là 2000-20{TWO_DIGIT_PIVOT}, {TWO_DIGIT_PIVOT + 1}-99 là 19{TWO_DIGIT_PIVOT + 1}-1999 (15/4/18 là 15/04/2018). Nên ghi đủ bốn chữ số.",
+                          row=rows[0], column=column, **where)
+    swapped = _swapped_dates(real_dates, [(r, dmy) for r, v in text_dates if (dmy := dmy_text(v)) is not None] if real_dates else [])
     if swapped:
         problems.add("ROSTER_DATES_SWAPPED", swapped, row=(real_dates or text_dates)[0][0], column=table.column_name("since"), **where)
         doubt = "ngày giữ chức vụ có thể đã bị Excel đảo ngày và tháng; sửa cột rồi chạy lại"
         posts = [replace(p, since=None, since_latest=None, since_doubt=doubt) for p in posts]
     seen: dict[tuple, int] = {}
     duplicates: dict[int, int] = {}
+    def same_post(p: Post) -> tuple:  # "GĐ Sở" on one row and "Giám đốc Sở" on another: one post
+        return (p.person_id, fold(p.unit), title_parts(p.title, rules))
+
     for p in posts:
-        key = (p.person_id, fold(p.unit), fold(p.title))
+        key = same_post(p)
         if key in seen:
             problems.warn("ROSTER_DUPLICATE_ROW", f"Dòng trùng với dòng {seen[key]} (cùng người, đơn vị, chức vụ); chỉ tính một lần.", file=p.file, sheet=p.sheet, row=p.row)
             duplicates[p.row] = seen[key]
         else:
             seen[key] = p.row
-    posts = [p for p in posts if seen.get((p.person_id, fold(p.unit), fold(p.title))) == p.row]
+    posts = [p for p in posts if seen.get(same_post(p)) == p.row]
     # Footer, section and padding rows the reader left out (when it recognises them).
     left_out = list(getattr(table, "left_out_rows", None) or [])
     roster = Roster(posts=posts, file=table.file, sha256=sha256_file(path), left_out=left_out, skipped=skipped,
@@ -275,11 +282,14 @@ def _rows_text(rows: list[int]) -> str:
 def _same_name_two_ids(posts: list[Post], problems: Problems, table) -> None:
     """The same name in the same unit under two ids: perhaps one person keyed twice."""
     ids: dict[tuple[str, str], dict[str, int]] = {}
+    firsts: dict[tuple[str, str], Post] = {}
     for p in posts:
-        ids.setdefault((fold(p.name), fold(p.unit)), {}).setdefault(p.person_id, p.row)
-    for (_, _), found in ids.items():
+        key = (p.name.lower(), fold(p.unit))  # names are NFC with single spaces already
+        ids.setdefault(key, {}).setdefault(p.person_id, p.row)
+        firsts.setdefault(key, p)
+    for key, found in ids.items():
         if len(found) > 1:
-            first = next(p for p in posts if p.person_id in found)
+            first = firsts[key]
             shown = "; ".join(f"'{i}' ở dòng {r}" for i, r in found.items())
             problems.warn("ROSTER_SAME_NAME_TWO_IDS", f"'{first.name}' ({first.unit}) có {len(found)} mã cán bộ: {shown}. Nếu là một người, dùng một mã; nếu là hai người trùng tên, bỏ qua cảnh báo này.",
                           file=table.file, sheet=table.sheet, row=sorted(found.values())[1], column=table.column_name("id"))
@@ -292,6 +302,10 @@ def _swapped_dates(real: list, text: list) -> str | None:
     if not real or not text:
         return None
     if any(d is None or d.day > 12 for _, d in real):
+        return None
+    # Appointments are often dated the first of a month; swapped, every one of them would have
+    # been typed in January.
+    if all(d.day == 1 for _, d in real):
         return None
     if not all(day > 12 for _, (day, _m, _y) in text):
         return None

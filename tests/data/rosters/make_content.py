@@ -158,6 +158,29 @@ def unknown_leader_title(rows):
     set_title(rows, "XS02", "Giám đốc", "Giám đốc điều hành")
 
 
+def kiem_party(rows):
+    """TC01's two rows as one 'Giám đốc Sở kiêm Bí thư Đảng ủy Sở': the Party role still counts."""
+    first, second = [r for r in rows if r[ID] == "TC01"]
+    first[TITLE] = "Giám đốc Sở kiêm Bí thư Đảng ủy Sở"
+    rows.remove(second)
+
+
+def titles_without_diacritics(rows):
+    """Titles typed without Vietnamese marks (an old keyboard), some abbreviated."""
+    for r in rows:
+        bare = unicodedata.normalize("NFD", r[TITLE]).replace("đ", "d").replace("Đ", "D")
+        r[TITLE] = bare.encode("ascii", "ignore").decode("ascii")
+        r[TITLE] = r[TITLE].replace("Giam doc", "GD") if r[ID] in ("TC01", "BV01") else r[TITLE]
+    next(r for r in rows if r[ID] == "TC02")[TITLE] = "PGD So"
+
+
+def titles_stray_characters(rows):
+    """Bullets and stars before titles, a full stop after."""
+    marks = ["- {}", "* {}", "• {}", "{}."]
+    for i, r in enumerate(rows):
+        r[TITLE] = marks[i % len(marks)].format(r[TITLE].strip())
+
+
 VARIANTS = {
     "abbr-so": abbreviations_so,
     "abbr-district": abbreviations_district,
@@ -175,6 +198,9 @@ VARIANTS = {
     "dates-month-boundary": dates_month_only_boundary,
     "dates-two-digit-year": dates_two_digit_year,
     "unknown-leader-title": unknown_leader_title,
+    "kiem-party": kiem_party,
+    "titles-no-diacritics": titles_without_diacritics,
+    "titles-stray-chars": titles_stray_characters,
 }
 
 
