@@ -136,5 +136,5 @@ def test_header_found_under_any_title_block(tmp_path, block, numbers, padding):
     path.write_text("\n".join(";".join(line) for line in lines) + "\n", encoding="utf-8")
     roster, problems = read_roster(path, rulesets.load(None))
     assert [(p.person_id, p.row) for p in roster.posts] == [(r[1], first + i) for i, r in enumerate(ROWS)]
-    assert roster.left_out_rows == list(range(first + len(ROWS), first + len(ROWS) + padding))
+    assert roster.left_out == list(range(first + len(ROWS), first + len(ROWS) + padding))
     assert not [p for p in problems if p.severity == "error"]
