@@ -11,6 +11,12 @@ from hypothesis import strategies as st
 
 from conftest import write_xlsx
 
+
+def _all(doc: dict) -> list:
+    """Problems and notes of a --json document (notes are listed apart: CONTRACT.md)."""
+    return doc["problems"] + doc.get("notes", [])
+
+
 MEETING = "15/01/2019"
 HEADER = ["STT", "Mã cán bộ", "Họ và tên", "Đơn vị", "Loại đơn vị", "Chức vụ", "Ngày giữ chức vụ", "Ủy viên UBND", "Vai trò"]
 ROWS = [[1, "A1", "Nguyễn Văn A", "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
@@ -27,9 +33,9 @@ def test_a_post_missing_its_id_is_an_error_never_left_out(cli, tmp_path):
             [None, "", "", "", "", "Giám đốc", "", "", ""], ROWS[2], [None, "Tổng cộng: 3 người"]]
     r = _eligible(cli, tmp_path, write_xlsx(tmp_path / "ds.xlsx", HEADER, rows))
     assert r.exit_code == 1
-    blank = {(p["row"], p["column"]) for p in r.json["problems"] if p["code"] == "ROSTER_BLANK"}
+    blank = {(p["row"], p["column"]) for p in _all(r.json) if p["code"] == "ROSTER_BLANK"}
     assert (3, "Mã cán bộ") in blank and (4, "Mã cán bộ") in blank and (4, "Họ và tên") in blank
-    left = [p for p in r.json["problems"] if p["code"] == "TABLE_ROWS_LEFT_OUT"]
+    left = [p for p in _all(r.json) if p["code"] == "TABLE_ROWS_LEFT_OUT"]
     assert left and left[0]["detail"]["rows"] == [6]  # the totals row only
 
 
@@ -37,8 +43,8 @@ def test_a_row_holding_only_a_name_stays_a_row(cli, tmp_path):
     rows = [ROWS[0], [None, None, "Phạm Văn D"], ROWS[1]]
     r = _eligible(cli, tmp_path, write_xlsx(tmp_path / "ds.xlsx", HEADER, rows))
     assert r.exit_code == 1
-    assert any(p["code"] == "ROSTER_BLANK" and p["row"] == 3 and p["column"] == "Mã cán bộ" for p in r.json["problems"])
-    assert not any(p["code"] == "TABLE_ROWS_LEFT_OUT" for p in r.json["problems"])
+    assert any(p["code"] == "ROSTER_BLANK" and p["row"] == 3 and p["column"] == "Mã cán bộ" for p in _all(r.json))
+    assert not any(p["code"] == "TABLE_ROWS_LEFT_OUT" for p in _all(r.json))
 
 
 def test_unit_only_on_first_row_does_not_cross_a_section(cli, tmp_path):
@@ -50,7 +56,7 @@ def test_unit_only_on_first_row_does_not_cross_a_section(cli, tmp_path):
     assert r.exit_code == 0, r.stderr
     units = {p["id"]: p["unit"] for p in r.json["people"]}
     assert units == {"A1": "Sở Y tế", "A2": "Sở Y tế", "B1": "SỞ XÂY DỰNG"}
-    carried = {p["column"]: p["detail"]["rows"] for p in r.json["problems"] if p["code"] == "ROSTER_CARRIED_DOWN"}
+    carried = {p["column"]: p["detail"]["rows"] for p in _all(r.json) if p["code"] == "ROSTER_CARRIED_DOWN"}
     assert carried == {"Đơn vị": [4, 6], "Loại đơn vị": [4]}
 
 
@@ -59,14 +65,14 @@ def test_no_unit_anywhere_is_a_missing_column(cli, tmp_path):
     rows = [[v for i, v in enumerate(r) if i != 3] for r in ROWS]
     r = _eligible(cli, tmp_path, write_xlsx(tmp_path / "ds.xlsx", header, rows))
     assert r.exit_code == 1
-    missing = [p for p in r.json["problems"] if p["code"] == "MISSING_COLUMN"]
+    missing = [p for p in _all(r.json) if p["code"] == "MISSING_COLUMN"]
     assert len(missing) == 1 and '"Đơn vị"' in missing[0]["message"] and missing[0]["row"] == 1
 
 
 def test_header_row_beyond_the_sheet(cli, tmp_path):
     r = _eligible(cli, tmp_path, write_xlsx(tmp_path / "ds.xlsx", HEADER, ROWS), "--header-row", "40")
     assert r.exit_code == 1
-    assert [p["code"] for p in r.json["problems"]] == ["HEADER_ROW"]
+    assert [p["code"] for p in _all(r.json)] == ["HEADER_ROW"]
 
 
 def test_formula_text_in_messages_has_no_xml_entities(cli, tmp_path):
@@ -82,7 +88,7 @@ def test_formula_text_in_messages_has_no_xml_entities(cli, tmp_path):
     roster = write_xlsx(tmp_path / "ds.xlsx", HEADER, ROWS)
     r = cli("eligible", roster, "--schedule", sched, "--json", "--workdir", tmp_path, "--out", tmp_path / "o.xlsx")
     assert r.exit_code == 1
-    text = " ".join(p["message"] for p in r.json["problems"])
+    text = " ".join(p["message"] for p in _all(r.json))
     assert '=VALUE("30")' in text and "&quot;" not in text
 
 
@@ -91,7 +97,7 @@ def test_csv_with_a_broken_line_is_named_in_vietnamese(cli, tmp_path):
     path.write_text("Mã cán bộ,Họ và tên,Đơn vị,Loại đơn vị,Chức vụ\nA1,Nguyễn A,Sở Y tế,so,Giám đốc Sở\nA2,B,C,D,E,F,G\n", encoding="utf-8")
     r = _eligible(cli, tmp_path, path)
     assert r.exit_code == 1
-    p = r.json["problems"][0]
+    p = _all(r.json)[0]
     assert p["code"] == "FILE_CSV" and p["row"] == 3 and "dòng 3" in p["message"] and "Expected" not in p["message"]
 
 
@@ -99,7 +105,7 @@ def test_xls_that_is_not_an_excel_file(cli, tmp_path):
     path = tmp_path / "ds.xls"
     path.write_text("Mã cán bộ\tHọ và tên\n", encoding="utf-8")
     r = _eligible(cli, tmp_path, path)
-    assert r.exit_code == 1 and r.json["problems"][0]["code"] == "FILE_NOT_SPREADSHEET"
+    assert r.exit_code == 1 and _all(r.json)[0]["code"] == "FILE_NOT_SPREADSHEET"
 
 
 def test_legacy_check_quiet_on_decomposed_text_with_non_breaking_spaces():

@@ -60,6 +60,12 @@ from pathlib import Path
 
 import pytest
 
+
+def _all(doc: dict) -> list:
+    """Problems and notes of a --json document (notes are listed apart: CONTRACT.md)."""
+    return doc["problems"] + doc.get("notes", [])
+
+
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "rosters"
 MEETING = "15/01/2019"
@@ -163,33 +169,33 @@ def test_variant_gives_the_same_decisions_or_a_clear_error(cli, tmp_path, baseli
     outcome, codes = VARIANTS[name]
     code_e, e = _run(cli, "eligible", DATA / name, tmp_path / "e")
     code_v, v = _run(cli, "voters", DATA / name, tmp_path / "v")
-    found = {p["code"] for p in e["problems"]}
-    assert codes <= found, (codes, e["problems"])
+    found = {p["code"] for p in _all(e)}
+    assert codes <= found, (codes, _all(e))
     if outcome == "error":
         assert code_e == code_v == 1
-        errors = [p for p in e["problems"] if p["severity"] == "error"]
+        errors = [p for p in _all(e) if p["severity"] == "error"]
         assert errors and all(p["row"] and p["column"] and p["file"].endswith(name) for p in errors)
         assert not e["people"] if "people" in e else True
         return
-    assert code_e == code_v == 0, e["problems"]
-    base_codes = {p["code"] for p in base_e["problems"]}
-    extra = [p for p in e["problems"] if p["code"] not in base_codes]
+    assert code_e == code_v == 0, _all(e)
+    base_codes = {p["code"] for p in _all(base_e)}
+    extra = [p for p in _all(e) if p["code"] not in base_codes]
     assert all(p["severity"] == "note" or p["code"] in LAYOUT_WARNINGS for p in extra), extra
     if outcome == SAME:
         assert people(e) == people(base_e)
         assert sessions(v) == sessions(base_v)
         # The same people are flagged for review, at the rows of this layout.
-        assert sorted(p["code"] for p in e["problems"] if p["code"] in base_codes) == sorted(p["code"] for p in base_e["problems"])
+        assert sorted(p["code"] for p in _all(e) if p["code"] in base_codes) == sorted(p["code"] for p in _all(base_e))
     else:  # differs, but never silently: a warning names the column that was not read
         assert people(e) != people(base_e)
-        warned = [p for p in e["problems"] if p["code"] == "UNKNOWN_COLUMN"]
+        warned = [p for p in _all(e) if p["code"] == "UNKNOWN_COLUMN"]
         assert warned and warned[0]["column"] == "Ủy viên UB" and "Ủy viên UBND" in warned[0]["message"]
 
 
 def test_rows_named_are_the_rows_the_user_sees(cli, tmp_path):
     """Left-out rows, carried-down rows and review rows are the spreadsheet's own numbers."""
     _, e = _run(cli, "eligible", DATA / "official_full.xlsx", tmp_path)
-    by = {p["code"]: p for p in e["problems"]}
+    by = {p["code"]: p for p in _all(e)}
     # official_full: block rows 1-5, blank 6, header 7-8, numbers row 9, data from row 10.
     assert by["TABLE_HEADER_ROW"]["row"] == 7 and "7–8" in by["TABLE_HEADER_ROW"]["message"] and "dòng 9" in by["TABLE_HEADER_ROW"]["message"]
     left = by["TABLE_ROWS_LEFT_OUT"]
@@ -197,13 +203,13 @@ def test_rows_named_are_the_rows_the_user_sees(cli, tmp_path):
     assert left["detail"]["rows"][0] == 10 + n + 1  # the totals row, under the last person and a blank row
     kinds = set(left["detail"]["kinds"].values())
     assert {"total", "date", "signature", "footer"} <= kinds
-    review = [p for p in e["problems"] if p["code"] == "TITLE_NEEDS_REVIEW"]
+    review = [p for p in _all(e) if p["code"] == "TITLE_NEEDS_REVIEW"]
     assert [p["row"] for p in review] == [10 + 11, 10 + 17]  # NV02 and XD01, rows 12 and 18 of the clean roster
 
 
 def test_unit_carried_down_is_one_warning_naming_the_rows(cli, tmp_path):
     _, e = _run(cli, "eligible", DATA / "unit_first_row_only.xlsx", tmp_path)
-    carried = [p for p in e["problems"] if p["code"] == "ROSTER_CARRIED_DOWN"]
+    carried = [p for p in _all(e) if p["code"] == "ROSTER_CARRIED_DOWN"]
     assert [p["column"] for p in carried] == ["Đơn vị", "Loại đơn vị"]
     rows = _clean_rows()
     units = [r[2] for r in rows]
@@ -213,9 +219,9 @@ def test_unit_carried_down_is_one_warning_naming_the_rows(cli, tmp_path):
 
 def test_header_row_option_overrides_and_a_wrong_one_names_the_row(cli, tmp_path):
     code, e = _run(cli, "eligible", DATA / "header_block.xlsx", tmp_path / "a", "--header-row", "7")
-    assert code == 0 and any(p["code"] == "TABLE_HEADER_ROW" and p["row"] == 7 for p in e["problems"])
+    assert code == 0 and any(p["code"] == "TABLE_HEADER_ROW" and p["row"] == 7 for p in _all(e))
     code, e = _run(cli, "eligible", DATA / "header_block.xlsx", tmp_path / "b", "--header-row", "4")
-    missing = [p for p in e["problems"] if p["code"] == "MISSING_COLUMN"]
+    missing = [p for p in _all(e) if p["code"] == "MISSING_COLUMN"]
     assert code == 1 and missing and all(p["row"] == 4 and "--header-row" in p["message"] for p in missing)
 
 
@@ -232,7 +238,7 @@ def test_no_sheet_holds_a_roster_lists_the_sheets(cli, tmp_path):
     wb.save(path)
     code, e = _run(cli, "eligible", path, tmp_path / "w")
     assert code == 1
-    listed = [p for p in e["problems"] if p["code"] == "TABLE_NO_SHEET"]
+    listed = [p for p in _all(e) if p["code"] == "TABLE_NO_SHEET"]
     assert listed and "Bìa" in listed[0]["message"] and "Tổng hợp" in listed[0]["message"] and "--sheet" in listed[0]["message"]
 
 
@@ -254,8 +260,8 @@ def test_strict_does_not_turn_notes_into_errors(cli, tmp_path):
     # The clean roster's two titles to review are warnings, hence errors under --strict; the
     # layout's note is not.
     assert code == 1
-    assert {p["code"] for p in e["problems"] if p["severity"] == "error"} == {"TITLE_NEEDS_REVIEW"}
-    assert any(p["code"] == "TABLE_HEADER_ROW" and p["severity"] == "note" for p in e["problems"])
+    assert {p["code"] for p in _all(e) if p["severity"] == "error"} == {"TITLE_NEEDS_REVIEW"}
+    assert any(p["code"] == "TABLE_HEADER_ROW" and p["severity"] == "note" for p in _all(e))
 
 
 # --- the other inputs, under the same official header block ------------------------------------
@@ -298,7 +304,7 @@ def test_schedule_with_a_header_block(cli, tmp_path):
     assert plain.exit_code == r.exit_code == 0, r.stderr
     assert [(p["id"], p["meeting_date"], p["rated"]) for p in r.json["people"]] == \
         [(p["id"], p["meeting_date"], p["rated"]) for p in plain.json["people"]]
-    notes = {p["code"]: p for p in r.json["problems"] if p["file"] and p["file"].endswith("lich.xlsx")}
+    notes = {p["code"]: p for p in _all(r.json) if p["file"] and p["file"].endswith("lich.xlsx")}
     assert notes["TABLE_HEADER_ROW"]["row"] == 6 and notes["TABLE_ROWS_LEFT_OUT"]["detail"]["rows"] == [19, 20]
 
 
@@ -316,3 +322,12 @@ def test_per_person_totals_with_a_header_block(cli, tmp_path):
     assert a.exit_code == b.exit_code == 0, b.stderr
     strip = lambda doc: [{k: v for k, v in s.items() if k not in ("files",)} for s in doc["sessions"]]  # noqa: E731
     assert strip(a.json) == strip(b.json) and a.json["sessions"]
+
+
+def test_notes_are_listed_apart_from_problems(cli, tmp_path):
+    # CONTRACT.md: a problem's severity is error or warning; the reader's notes have a list of
+    # their own, so a script that counts problems is not misled by them.
+    code, e = _run(cli, "eligible", DATA / "header_block.xlsx", tmp_path)
+    assert code == 0
+    assert {p["severity"] for p in e["problems"]} <= {"error", "warning"}
+    assert any(n["code"] == "TABLE_HEADER_ROW" and n["severity"] == "note" for n in e["notes"])

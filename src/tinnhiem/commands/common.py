@@ -277,7 +277,13 @@ def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
         gc.disable()
         try:
             doc = dict(doc)
-            doc["problems"] = problems.to_json()
+            entries = problems.to_json()
+            # CONTRACT.md: a problem is an error or a warning. Notes (what the reader did: the
+            # header row it took, rows it left out) go in a list of their own.
+            doc["problems"] = [e for e in entries if e["severity"] != "note"]
+            notes = [e for e in entries if e["severity"] == "note"]
+            if notes:
+                doc["notes"] = notes
             emit_json(doc)
         finally:
             if enabled:
