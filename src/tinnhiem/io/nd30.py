@@ -39,7 +39,7 @@ HEAD_PT = 13  # parent and issuing body, Tiêu ngữ, number
 NATION_PT = 12
 TABLE_PT = 12
 INDENT_MM = 12.7  # first-line indent (1.27 cm)
-BLANK_DAY = "ngày ….. tháng ….. năm ……"
+BLANK_DAY = "ngày …… tháng …… năm ………"
 DOTS = "……………………"
 
 
@@ -718,3 +718,37 @@ def write_both(stem: Path, docs: list[Doc], title: str = "") -> list[Path]:
     write_docx(docx_path, docs)
     write_pdf(pdf_path, docs, title)
     return [docx_path, pdf_path]
+
+
+# -- the bodies of a unit's documents ---------------------------------------------------------
+
+def _is_top_body(name: str) -> bool:
+    from tinnhiem.core.text import fold
+
+    f = fold(name)
+    return f.startswith(("ubnd ", "hdnd ", "uy ban nhan dan ", "hoi dong nhan dan "))
+
+
+def unit_body(unit: str, route: str, rules) -> str:
+    """The unit's full name as it heads its papers ('HĐND thành phố' -> 'HĐND thành phố Cần Thơ')."""
+    from tinnhiem.core.text import fold
+
+    if route == "hdnd" and fold(unit) == fold(rules.council_name(unit, "city")):
+        return rules.document("city_council_body") or unit
+    return unit
+
+
+def unit_parent(unit: str, route: str, rules, given: str | None = None) -> str:
+    """The parent body above the unit's name: the schedule's, else the city's People's Committee
+    for a department or company; none for a People's Committee or Council of its own."""
+    if given:
+        return given
+    if route == "hdnd" or _is_top_body(unit):
+        return ""
+    return rules.document("city_body") or ""
+
+
+def unit_heading(unit: str, route: str, rules, *, abbr: str = "", day: dt.date | None = None,
+                 parent: str | None = None, number: str | None = None) -> Heading:
+    return Heading(issuer=unit_body(unit, route, rules), parent=unit_parent(unit, route, rules, parent), number=number,
+                   abbr=abbr, place=rules.document("place") or None, date=day, party=rules.party_route(route))
