@@ -19,7 +19,7 @@ từng tuyến (tổng số phiếu thu về, hoặc tổng số đại biểu H
 phiếu, mỗi cột một mã cán bộ, ô ghi 1/2/3) hoặc tệp tổng hợp theo người (Tín nhiệm cao, Tín
 nhiệm, Tín nhiệm thấp); CSV hoặc bảng tính, một hay nhiều tệp.
 
-Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.pdf và .xlsx.
+Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.docx, .pdf và .xlsx.
 Không ghi gì khi còn lỗi. --dry-run: kiểm tra và tính kết quả, không ghi tệp nào (bảng kết quả
 hoặc --json vẫn in ra), ví dụ để kiểm một tệp lớn trước khi ghi biên bản.
 
@@ -221,12 +221,13 @@ PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more
 def _write_session(job) -> None:
     """One session's result workbook and minutes (PDF, xlsx): a process-pool task. Each file's
     bytes depend only on this job, so a pool writes the same files as one process would."""
-    from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
+    from tinnhiem.io.minutes import write_minutes_docx, write_minutes_pdf, write_minutes_xlsx
     from tinnhiem.io.results_xlsx import write_result_workbook
 
     files, res, rules, mine, input_files, rep_date = job
     write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
     write_minutes_pdf(files["minutes_pdf"], res, rules)
+    write_minutes_docx(files["minutes_docx"], res, rules)
     write_minutes_xlsx(files["minutes_xlsx"], res, rules)
 
 
@@ -249,7 +250,7 @@ def _write(common, target: Path, results, rules, problems, inp, rep_date, mode) 
     for res in results:
         sid = res.info.id
         files = {"result": target / f"ket-qua-{sid}.xlsx", "minutes_pdf": target / f"bien-ban-{sid}.pdf",
-                 "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
+                 "minutes_docx": target / f"bien-ban-{sid}.docx", "minutes_xlsx": target / f"bien-ban-{sid}.xlsx"}
         jobs.append((files, res, rules, by_session.of(res), inp.files, rep_date))
         written.extend(files.values())
         summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
