@@ -151,7 +151,7 @@ def _knowledge(common, roster, schedule, meeting_date, problems) -> dict:
         out[s.id] = SessionInfo(
             id=s.id, unit=s.unit, route=s.route, meeting_date=s.meeting_date, location=s.location,
             committee=tuple(s.committee),
-            people={r.person_id: {"name": r.name, "post": r.post, "category": r.category} for r in s.rated},
+            people={r.person_id: {"name": r.name, "post": r.post, "category": r.category, "unit": r.unit} for r in s.rated},
             summoned=s.summoned, members=s.members, known=True)
     return out
 

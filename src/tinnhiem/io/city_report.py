@@ -72,7 +72,7 @@ def report_doc(result: Consolidation, signer: str = "", number: str | None = Non
             continue
         body.append(Para(f"{label}: {len(rows)} lượt.", bold=True, indent=False, align="L"))
         body.append(Table(["STT", "Họ và tên", "Chức vụ, đơn vị", "Tín nhiệm thấp", "Tỷ lệ %", "Hệ quả"],
-                          [[i, p.name, full_post(p.post, p.unit), p.thap, percent_vi(pct_text(p.thap, c.base_value)),
+                          [[i, p.name, p.post if p.route == "hdnd" else full_post(p.post, p.unit), p.thap, percent_vi(pct_text(p.thap, c.base_value)),
                             c.consequence] for i, (p, c) in enumerate(rows, 1)],
                           [10, 33, 42, 18, 16, 46], size=11, aligns="CLLRRL"))
     # V. Units late or missing.

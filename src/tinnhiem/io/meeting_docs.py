@@ -191,7 +191,7 @@ def documents(paper: Paper) -> list:
                     body, [signer], None, title=f"Trình tự — {paper.unit}"))
     # 3. Rated people, with their posts as voters know them
     docs.append(Doc(heading("DS", s.meeting_date), "DANH SÁCH", "Người được lấy phiếu tín nhiệm",
-                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}.", indent=False),
+                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}."),
                      Table(["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], rated, [14, 55, 96], aligns="CLL")],
                     [signer], None, title=f"Danh sách người được lấy phiếu — {paper.unit}"))
     # 4. Answers to the information requests (II.4b, II.4c)

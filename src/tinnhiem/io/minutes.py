@@ -94,7 +94,7 @@ def minutes_doc(res: SessionResult, rules, digest: str | None = None):
     people = "đại biểu" if res.route == "hdnd" else "người"
     first = [f"Số người được triệu tập: {_d(res.summoned)} {people}"]
     if res.route == "hdnd":
-        first.append(f"Tổng số đại biểu: {_d(res.members)} đại biểu")
+        first.append(f"tổng số đại biểu: {_d(res.members)} đại biểu")
     first.append(f"số người có mặt: {_d(res.present)} {people}")
     body.append(Para("1. " + "; ".join(first) + "."))
     invalid = f"số phiếu không hợp lệ: {_d(res.invalid)} phiếu"
@@ -115,8 +115,14 @@ def minutes_doc(res: SessionResult, rules, digest: str | None = None):
                      f"Ban Kiểm phiếu cùng nghe và thống nhất ký tên; báo cáo kết quả với {word}."))
     if digest:
         body.append(Para(f"Mã kiểm tra: {digest}", indent=False, align="L", size=13))
-    return Doc(heading, TITLE, "Lấy phiếu tín nhiệm đối với người giữ chức vụ lãnh đạo, quản lý", body,
+    return Doc(heading, TITLE, subject(rules, res.route), body,
                committee_signers(res.info.committee), None, title=f"Biên bản kiểm phiếu — {res.info.unit}")
+
+
+def subject(rules, route: str | None) -> str:
+    """'Lấy phiếu tín nhiệm đối với …' as the route's ballot form says."""
+    what = (rules.ballot_form(route or "workplace").get("subject") or "Đối với người giữ chức vụ lãnh đạo, quản lý")
+    return "Lấy phiếu tín nhiệm " + what[0].lower() + what[1:]
 
 
 def committee_signers(names) -> list:
@@ -168,7 +174,7 @@ def write_minutes_xlsx(target: Path, res: SessionResult, rules) -> None:
     merged(2, 4, ncols, MOTTO, font(bold=True, underline="single"), centre)
     merged(3, 4, ncols, date_line(rules.document("place") or None, res.info.meeting_date), font(italic=True), centre)
     merged(5, 1, ncols, TITLE, font(bold=True, size=14), centre)
-    merged(6, 1, ncols, "Lấy phiếu tín nhiệm đối với người giữ chức vụ lãnh đạo, quản lý", font(bold=True), centre)
+    merged(6, 1, ncols, subject(rules, res.route), font(bold=True), centre)
     r = 8
     lines = [intro(res, rules), *committee_lines(res),
              f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(res.results)} người. Kết quả như sau:"]

@@ -29,7 +29,7 @@ def _figure_lines(session) -> list[tuple[str, str]]:
 
 
 def blank_minutes_doc(session, rules):
-    from tinnhiem.io.minutes import TIME_BLANK, committee_signers, date_words, meeting_word
+    from tinnhiem.io.minutes import TIME_BLANK, committee_signers, date_words, meeting_word, subject
     from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
 
     unit = unit_body(session.unit, session.route, rules)
@@ -56,7 +56,7 @@ def blank_minutes_doc(session, rules):
                       groups=[("", 1), ("", 1), ("", 1), *[(lv, 2) for lv in levels]]))
     body.append(Para(f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên "
                      "Ban Kiểm phiếu cùng nghe và thống nhất ký tên."))
-    return Doc(heading, "BIÊN BẢN KIỂM PHIẾU", "Lấy phiếu tín nhiệm đối với người giữ chức vụ lãnh đạo, quản lý", body,
+    return Doc(heading, "BIÊN BẢN KIỂM PHIẾU", subject(rules, session.route), body,
                committee_signers(members), None, title=f"Biên bản kiểm phiếu — {session.unit}")
 
 
