@@ -100,7 +100,7 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     assert ws.cell(row=4, column=22).number_format == "0.00"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for r_ in ws.iter_rows() for c in r_)
     chart = ws._charts[0]
-    assert chart.grouping == "percentStacked" and chart.overlap == 100
+    assert chart.grouping == "clustered"  # percentages side by side, never stacked to 100 %
     info = {r_[0].value: r_[1].value for r_ in wb["Thông tin"].iter_rows(min_row=2)}
     assert info["Bộ quy tắc"] == "cantho-2019" and info["Mã phiên"] == "phieu"
     assert info["Ngày báo cáo"].date() == dt.date(2019, 1, 18)
