@@ -275,3 +275,84 @@ def test_ballot_stamp_place_is_top_left(tmp_path):
     title = next(v for k, v in found.items() if k.startswith("PHIẾU LẤY PHIẾU"))
     assert stamp[0] < 80 * 72 / 25.4  # left column
     assert stamp[1] > title[1]  # above the title (PDF y grows upwards)
+
+
+# -- charts: the official percentages on the stated base ------------------------------------------
+
+def chart_series(path: Path) -> list[tuple[str, str, list[str], list]]:
+    """(sheet, series title, categories, values) of every chart in a workbook, read from the cells
+    the chart refers to."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    out = []
+
+    def cells(ref: str) -> list:
+        sheet, rng = ref.rsplit("!", 1)
+        ws = wb[sheet.strip("'")]
+        got = ws[rng.replace("$", "")]
+        if not isinstance(got, tuple):
+            return [got.value]
+        return [c.value for row in got for c in (row if isinstance(row, tuple) else (row,))]
+
+    for ws in wb.worksheets:
+        for chart in ws._charts:
+            for s in chart.series:
+                title = cells(s.tx.strRef.f)[0]
+                cats = cells(s.cat.strRef.f if s.cat.strRef is not None else s.cat.numRef.f)
+                out.append((ws.title, title, cats, cells(s.val.numRef.f)))
+    return out
+
+
+PCT_KEY = {"% Tín nhiệm cao": "pct_cao", "% Tín nhiệm": "pct_tin_nhiem", "% Tín nhiệm thấp": "pct_thap"}
+
+
+def test_result_chart_plots_the_official_percentages_of_an_hdnd(cli, tmp_path):
+    """27 of 52 deputies is 51,92 % (not 27 of the 50 present, stacked to 100 %)."""
+    header = ["Mã cán bộ", "Họ và tên", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Số người được triệu tập",
+              "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Tổng số đại biểu"]
+    rows = [["CB01", "Trần Minh Khoa", 20, 3, 27, 52, 50, 50, 50, 52], ["CB02", "Lê Thị Hoa", 40, 8, 2, 52, 50, 50, 50, 52]]
+    f = write_csv(tmp_path / "hdnd.csv", header, rows)
+    r = cli("tally", f, "--base", "members", "--workdir", tmp_path, "--json")
+    assert r.exit_code == 0, r.stderr
+    [session] = r.json["sessions"]
+    by_name = {p["name"]: p for p in session["results"]}
+    assert by_name["Trần Minh Khoa"]["pct_thap"] == "51.92"
+    series = chart_series(tmp_path / "tinnhiem-ket-qua" / f"ket-qua-{session['id']}.xlsx")
+    assert {title for _, title, _, _ in series} == set(PCT_KEY)
+    for _, title, cats, values in series:
+        for name, value in zip(cats, values):
+            assert f"{value:.2f}" == by_name[name][PCT_KEY[title]]
+    thap = next(v for _, t, c, v in series if t == "% Tín nhiệm thấp" for name, v in zip(c, v) if name == "Trần Minh Khoa")
+    assert thap == 51.92
+
+
+def test_every_chart_value_matches_the_json(cli, tallied):
+    wd, tally_json = tallied
+    [session] = tally_json["sessions"]
+    by_name = {p["name"]: p for p in session["results"]}
+    for _, title, cats, values in chart_series(wd / "tinnhiem-ket-qua" / "ket-qua-phieu.xlsx"):
+        for name, value in zip(cats, values):
+            if name:
+                assert f"{value:.2f}" == by_name[name][PCT_KEY[title]]
+    r = cli("consolidate", "--as-of", "20/01/2019", "--workdir", wd, "--json")
+    assert r.exit_code == 0, r.stderr
+    doc = r.json
+    people = {p["name"]: p for p in doc["people"] if p["name"]}
+    cats = {f"Nhóm {c['category']}" if c["category"] else "Chưa rõ nhóm": c for c in doc["summary"]["by_category"]}
+    rules = rulesets.load("cantho-2019")
+    label_to_band = {"Không thuộc mức nào": "none", **{b.label: b.id for b in rules.bands}}
+    series = chart_series(Path(doc["output"]))
+    assert series
+    seen_pct = False
+    for sheet, title, names, values in series:
+        if title in PCT_KEY:
+            seen_pct = True
+            for name, value in zip(names, values):
+                assert f"{value:.2f}" == people[name][PCT_KEY[title]]
+                assert people[name]["band"] not in (None, "none")
+        else:  # counts of results per band and category
+            band = label_to_band[title]
+            for name, value in zip(names, values):
+                assert value == cats[name]["bands"][band]
+    assert seen_pct == any(p["band"] not in (None, "none") for p in doc["people"])
