@@ -9,6 +9,7 @@ from pathlib import Path
 from tinnhiem.core.consolidate import LATE, MISSING, NO_BAND, STATUS_VI, Consolidation, pct_number
 from tinnhiem.core.dates import vn
 from tinnhiem.core.eligibility import ROUTE_VI
+from tinnhiem.core.tally import BASE_VI
 from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
 
 PCT_FORMAT = "0.00"
@@ -84,23 +85,26 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
         heading=f"TỔNG HỢP THEO ĐƠN VỊ (tính đến ngày {vn(result.as_of)})", landscape=True)
 
     # 3. Every rated person; the people in a band highlighted.
-    header = ["STT", "Đơn vị", "Mã phiên", "Nhóm", "Tuyến", "Ngày lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ",
+    # Names first (repeated on every printed page), labels instead of codes; the session ids are
+    # on the result workbooks and in --json.
+    header = ["STT", "Họ và tên", "Mã cán bộ", "Chức vụ", "Đơn vị", "Nhóm", "Tuyến", "Ngày lấy phiếu",
               "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ",
               "Số phiếu không hợp lệ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Cơ sở tính tỷ lệ",
-              "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức", "Mức (diễn giải)",
+              "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức",
               "Hệ quả", "Số nơi lấy phiếu"]
     people_rows = []
     for i, (p, c, places) in enumerate(result.rows, 1):
-        people_rows.append([i, p.unit, p.session_id or "", p.category or "", ROUTE_VI.get(p.route or "", p.route or ""),
-                            p.meeting_date, p.person_id, p.name, p.post, p.summoned, p.present, p.issued, p.returned,
-                            p.valid, p.invalid, p.cao, p.tin_nhiem, p.thap, c.base or "", c.base_value,
+        people_rows.append([i, p.name, p.person_id, p.post, p.unit, p.category or "", ROUTE_VI.get(p.route or "", p.route or ""),
+                            p.meeting_date, p.summoned, p.present, p.issued, p.returned,
+                            p.valid, p.invalid, p.cao, p.tin_nhiem, p.thap, BASE_VI.get(c.base or "", c.base or ""), c.base_value,
                             pct_number(p.cao, c.base_value), pct_number(p.tin_nhiem, c.base_value),
-                            pct_number(p.thap, c.base_value), c.band or "",
+                            pct_number(p.thap, c.base_value),
                             c.band_label or ("Không" if c.band == NO_BAND else ""), c.consequence, places])
     pct_cols = {header.index(h) + 1: PCT_FORMAT for h in ("% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp")}
     ws = add_table_sheet(wb, "Kết quả từng người", header, people_rows,
-                         widths=[5, 28, 18, 6, 12, 11, 10, 24, 26] + [10] * 11 + [9, 9, 9, 16, 24, 40, 8],
-                         heading="KẾT QUẢ LẤY PHIẾU TÍN NHIỆM CỦA TỪNG NGƯỜI", landscape=True, number_formats=pct_cols)
+                         widths=[5, 24, 10, 26, 28, 6, 12, 11] + [10] * 11 + [9, 9, 9, 24, 40, 8],
+                         heading=f"KẾT QUẢ LẤY PHIẾU TÍN NHIỆM CỦA TỪNG NGƯỜI (tính đến ngày {vn(result.as_of)})",
+                         landscape=True, number_formats=pct_cols, title_cols="A:B")
     for r, (p, c, _) in enumerate(result.rows, 4):
         fill = BAND_FILLS.get(c.band or "")
         if fill:
