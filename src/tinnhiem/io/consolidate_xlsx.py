@@ -65,6 +65,7 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
         chart.grouping = "clustered"
         chart.title = "Số lượt lấy phiếu theo mức tín nhiệm thấp, theo nhóm"
         chart.y_axis.title = "Số lượt"
+        chart.y_axis.scaling.min = 0
         data = Reference(ws, min_col=2, max_col=1 + len(band_ids), min_row=first, max_row=last)
         cats = Reference(ws, min_col=1, min_row=first + 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
@@ -138,6 +139,7 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
             series.graphicalProperties.solidFill = color
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
         chart.legend.position = "b"
         chart.height, chart.width = max(7.0, 1.6 * len(low_rows) + 4), 22
         ws.add_chart(chart, f"A{len(low_rows) + 6}")

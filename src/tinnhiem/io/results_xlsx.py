@@ -121,6 +121,7 @@ def write_result_workbook(target: Path, res: SessionResult, rules, problems, inp
             series.graphicalProperties.solidFill = color
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
         chart.legend.position = "b"
         chart.height = max(7.0, 1.6 * n + 4)
         chart.width = 22
