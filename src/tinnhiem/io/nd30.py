@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from tinnhiem.io.atomic import atomic_path
+from tinnhiem.io.atomic import write_bytes
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -162,9 +162,7 @@ def write_docx(target: Path, docs: list[Doc]) -> None:
     cp.revision = 1
     buf = io.BytesIO()
     d.save(buf)
-    data = _fixed_zip(buf.getvalue())
-    with atomic_path(Path(target)) as tmp:
-        Path(tmp).write_bytes(data)
+    write_bytes(Path(target), _fixed_zip(buf.getvalue()))
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -443,9 +441,10 @@ def _docx_table(d, tb: Table) -> None:
     else:
         for c, label in enumerate(tb.header):
             _cell_first(t.cell(0, c), label, tb.size, bold=True)
-    for r, values in enumerate(tb.rows, 1 + extra):
-        for c, v in enumerate(values):
-            _cell_first(t.cell(r, c), _cell(v), tb.size, align=aligns[c])
+    # Cells row by row (Table.cell() walks the whole grid on every call: quadratic).
+    for row, values in zip(t.rows[1 + extra:], tb.rows):
+        for cell, c, v in zip(row.cells, range(len(values)), values):
+            _cell_first(cell, _cell(v), tb.size, align=aligns[c])
     _para(d, "", 6)
 
 
