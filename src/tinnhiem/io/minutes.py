@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.core.dates import vn
 from tinnhiem.core.tally import BASE_VI, REASONS_VI, SessionResult, percent_vi
 from tinnhiem.core.text import full_post
 
@@ -82,7 +81,7 @@ def _post(res: SessionResult, p) -> str:
 
 def minutes_doc(res: SessionResult, rules, digest: str | None = None):
     """The filled minutes as an ND 30 document: what the committee counted, nothing it did not."""
-    from tinnhiem.io.nd30 import Doc, Heading, Para, Signer, Table, unit_body
+    from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
 
     word = meeting_word(res.route)
     heading = Heading(issuer="Ban Kiểm phiếu", parent=unit_body(res.info.unit, res.route, rules), number="",
