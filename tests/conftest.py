@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import tinnhiem  # noqa: F401 - first, so that openpyxl starts with the package's settings
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -148,7 +148,7 @@ def test_ballot_xlsx_print_setup(tmp_path):
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_area is not None and "$A$1:$F$" in str(ws.print_area)
-    assert ws.print_title_rows.replace("$", "") == "7:7"
+    assert ws.print_title_rows.replace("$", "") == "10:10"
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
     assert TITLE in values and "Tín nhiệm thấp" in values and "Lê Thị Hồng Nhung" in values
     cell = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')

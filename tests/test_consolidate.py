@@ -91,7 +91,7 @@ def test_workbook_contents(cli, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "1 nộp muộn, 1 chưa nộp (1 quá hạn)" in " ".join(r.stdout.split())
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Theo nhóm", "Theo đơn vị", "Kết quả từng người", "Chưa nộp, nộp muộn", "Thông tin",
+    assert wb.sheetnames == ["Theo nhóm", "Theo đơn vị", "Kết quả từng người", "Tín nhiệm thấp", "Chưa nộp, nộp muộn", "Thông tin",
                              "Nguồn dữ liệu", "Vấn đề"]
     ws = wb["Kết quả từng người"]
     header = [c.value for c in ws[3]]

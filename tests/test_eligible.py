@@ -254,7 +254,15 @@ def test_workbook_contents_and_print_setup(cli, tmp_path):
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.print_title_rows == "$3:$3"
     assert ws.freeze_panes == "A4"
-    assert ws.page_setup.fitToWidth == 1
+    # Fit to the page width only while 11 pt text stays >= 9 pt; a wider table prints over pages.
+    from tinnhiem.io.xlsx import FIT_UNITS
+
+    width = sum(ws.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:ws.max_column])
+    if width <= FIT_UNITS[ws.page_setup.orientation]:
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    else:
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 82
+    assert ws.oddFooter.center.text == "Trang &P/&N"
 
 
 def test_existing_output_needs_force(cli, tmp_path):

@@ -61,17 +61,20 @@ def test_papers_carry_the_sessions_names_dates_and_numbers(cli, setup, tmp_path)
         "SỞ TÀI CHÍNH", "THÔNG BÁO", "ngày 09 tháng 01 năm 2019",  # the notice, dated
         "Thứ Ba, ngày 15/01/2019", "Hội trường tầng 3", "Ban Tổ chức Thành ủy; Sở Nội vụ",
         "Số người được triệu tập: 6", "Vũ Thị Giang",  # addressed to those summoned
-        "TRÌNH TỰ HỘI NGHỊ LẤY PHIẾU TÍN NHIỆM", "Chủ trì: Nguyễn Văn An, Giám đốc Sở",
+        "TRÌNH TỰ Hội nghị lấy phiếu tín nhiệm", "Chủ trì: Nguyễn Văn An, Giám đốc Sở",
         "danh sách 2 người được lấy phiếu tín nhiệm", "Trưởng ban: Phạm Thị Dung",
         "“Tín nhiệm cao”, “Tín nhiệm”, “Tín nhiệm thấp”",
-        "DANH SÁCH NGƯỜI ĐƯỢC LẤY PHIẾU TÍN NHIỆM", "Trần Thị Bình",
-        "BÁO CÁO TRẢ LỜI YÊU CẦU CUNG CẤP THÔNG TIN", "Yêu cầu số 2", "Chưa trả lời",
-        "DANH SÁCH BAN KIỂM PHIẾU",
+        "DANH SÁCH Người được lấy phiếu tín nhiệm", "Trần Thị Bình", "Giám đốc Sở Tài chính",
+        "BÁO CÁO Trả lời yêu cầu cung cấp thông tin", "Yêu cầu số 2", "Chưa trả lời",
+        "DANH SÁCH Ban Kiểm phiếu hội nghị", "UBND THÀNH PHỐ CẦN THƠ", "Nơi nhận:",
     ):
         assert expected in text, expected
     assert "Kê khai tài sản đã công khai" in text
     assert "Ông Ba" not in text  # who asked is not read out at the meeting
-    assert len(PdfReader(out / "so-tai-chinh.pdf").pages) == 5
+    assert len(PdfReader(out / "so-tai-chinh.pdf").pages) >= 5
+    assert (out / "so-tai-chinh.docx").is_file() and str(out / "so-tai-chinh.docx") in s["files"]
+    # The head of the unit chairs the meeting but, being rated, does not sign its papers.
+    assert "Nguyễn Văn An" not in text.split("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")[-1]
 
     wb = load_workbook(out / "so-tai-chinh.xlsx")
     assert wb.sheetnames == ["Thông báo", "Danh sách triệu tập", "Trình tự", "Người được lấy phiếu", "Yêu cầu thông tin", "Ban Kiểm phiếu"]
@@ -82,7 +85,7 @@ def test_papers_carry_the_sessions_names_dates_and_numbers(cli, setup, tmp_path)
     committee = list(wb["Ban Kiểm phiếu"].iter_rows(min_row=4, values_only=True))
     assert committee == [(1, "Phạm Thị Dung", "Trưởng ban"), (2, "Hoàng Văn Em", "Thành viên"), (3, "Vũ Thị Giang", "Thành viên")]
     rated = list(wb["Người được lấy phiếu"].iter_rows(min_row=4, values_only=True))
-    assert [(r[1], r[2]) for r in rated] == [("Nguyễn Văn An", "Giám đốc Sở"), ("Trần Thị Bình", "Phó Giám đốc Sở")]
+    assert [(r[1], r[2]) for r in rated] == [("Nguyễn Văn An", "Giám đốc Sở Tài chính"), ("Trần Thị Bình", "Phó Giám đốc Sở Tài chính")]
     reqs = list(wb["Yêu cầu thông tin"].iter_rows(min_row=4, values_only=True))
     assert [(r[3], r[4], r[6]) for r in reqs] == [("02/01/2019", "12/01/2019", "Đã trả lời đúng hạn"), ("02/01/2019", None, "Chưa trả lời")]
     assert "Ban Tổ chức Thành ủy; Sở Nội vụ" in sheet_text(wb["Trình tự"])

@@ -16,7 +16,7 @@ from conftest import SAMPLES
 
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".xlsx", ".pdf", ".json", ".csv")}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".xlsx", ".pdf", ".docx", ".json", ".csv")}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,8 @@ def test_demo_outputs_are_byte_identical_across_processes(two_demo_runs):
     names = list(first)
     # Every command that writes files took part: eligible, voters, ballots, tally, consolidate.
     for pattern in (r"danh-sach-lay-phieu\.xlsx$", r"danh-sach-trieu-tap\.xlsx$", r"tinnhiem-phieu/.+\.pdf$",
-                    r"so-nhap-phieu\.xlsx$", r"ket-qua-.+\.xlsx$", r"bien-ban-.+\.pdf$", r"tong-hop\.xlsx$"):
+                    r"so-nhap-phieu\.xlsx$", r"ket-qua-.+\.xlsx$", r"bien-ban-.+\.pdf$", r"tong-hop\.xlsx$",
+                    r"bien-ban-.+\.docx$", r"bao-cao-tong-hop\.docx$", r"tinnhiem-hoi-nghi/.+\.docx$"):
         assert any(re.search(pattern, n) for n in names), pattern
 
 

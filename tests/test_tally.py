@@ -88,7 +88,7 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     f = write_csv(tmp_path / "phieu.csv", HEADER, ROWS)
     r = cli("tally", f, "--workdir", tmp_path, "--report-date", "18/01/2019")
     assert r.exit_code == 0, r.stderr
-    assert "thu về 8, hợp lệ 4" in r.stdout and "Đã ghi 3 tệp" in r.stdout
+    assert "thu về 8, hợp lệ 4" in r.stdout and "Đã ghi 4 tệp" in r.stdout
     out = tmp_path / "tinnhiem-ket-qua"
     wb = load_workbook(out / "ket-qua-phieu.xlsx")
     assert wb.sheetnames[:2] == ["Kết quả", "Thông tin"] and "Phiếu" in wb.sheetnames and "Vấn đề" in wb.sheetnames
@@ -100,7 +100,7 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     assert ws.cell(row=4, column=22).number_format == "0.00"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for r_ in ws.iter_rows() for c in r_)
     chart = ws._charts[0]
-    assert chart.grouping == "percentStacked" and chart.overlap == 100
+    assert chart.grouping == "clustered"  # percentages side by side, never stacked to 100 %
     info = {r_[0].value: r_[1].value for r_ in wb["Thông tin"].iter_rows(min_row=2)}
     assert info["Bộ quy tắc"] == "cantho-2019" and info["Mã phiên"] == "phieu"
     assert info["Ngày báo cáo"].date() == dt.date(2019, 1, 18)
@@ -109,9 +109,13 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     ballots = list(wb["Phiếu"].iter_rows(min_row=2, values_only=True))
     assert len(ballots) == 8 * 3
     assert ("phieu", "5", "CB01", "1,3", None, 0, "Đánh dấu nhiều ô") in ballots
-    text = "".join(p.extract_text() for p in PdfReader(out / "bien-ban-phieu.pdf").pages)
-    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Nguyễn Văn An" in text and "tổng số phiếu thu về" in text
-    assert "TRƯỞNG BAN KIỂM PHIẾU" in text
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out / "bien-ban-phieu.pdf").pages).split())
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Nguyễn Văn An" in text and "tổng số phiếu thu về là 8 phiếu" in text
+    assert "TRƯỞNG BAN KIỂM PHIẾU" in text and "vào hồi" in text.lower() and "Biên bản lập xong lúc" in text
+    # What the committee counted, not what follows from it, and no software words.
+    assert "Bộ quy tắc" not in text and "cantho-2019" not in text and "Hệ quả" not in text
+    assert "1 Nguyễn Văn An 2 25,00 1 12,50 1 12,50" in text
+    assert (out / "bien-ban-phieu.docx").is_file()
     mwb = load_workbook(out / "bien-ban-phieu.xlsx")
     cells = [c.value for r_ in mwb["Biên bản"].iter_rows() for c in r_ if c.value is not None]
     assert "% trên tổng số phiếu thu về" in " ".join(map(str, cells))
@@ -482,7 +486,7 @@ def test_dry_run_writes_nothing_and_gives_the_same_json(cli, tmp_path):
     r = cli("tally", f, "--json", "--workdir", tmp_path / "real", "--report-date", "18/01/2019")
     assert r.exit_code == 0, r.stderr
     real = r.json
-    assert len(real["files"]) == 9
+    assert len(real["files"]) == 12  # per session: result workbook, minutes .pdf, .docx, .xlsx
     for d in (dry, real):
         for k in ("dry_run", "files", "out"):
             d.pop(k, None)
@@ -509,7 +513,7 @@ def test_worker_processes_write_the_same_bytes(cli, tmp_path, monkeypatch, start
         r = cli("tally", f, "--workdir", tmp_path / mode, "--out", tmp_path / mode / "kq", "--report-date", "18/01/2019")
         assert r.exit_code == 0, r.stderr
         outs[mode] = {p.name: p.read_bytes() for p in (tmp_path / mode / "kq").iterdir()}
-    assert len(outs["pool"]) == 3 * sessions  # every file, and no temporary file left behind
+    assert len(outs["pool"]) == 4 * sessions  # every file, and no temporary file left behind
     assert outs["pool"] == outs["serial"]
     assert {name.split("-")[0] for name in outs["pool"]} == {"ket", "bien"}
 

@@ -133,7 +133,7 @@ def session_files(target: Path, stem: str) -> dict[str, Path]:
     every ordinary id."""
     folder = target / stem
     return {"pdf": folder / f"phieu-{stem}.pdf", "xlsx": folder / f"phieu-{stem}.xlsx",
-            "minutes": folder / f"bien-ban-kiem-phieu-{stem}.pdf"}
+            "minutes": folder / f"bien-ban-kiem-phieu-{stem}.pdf", "minutes_docx": folder / f"bien-ban-kiem-phieu-{stem}.docx"}
 
 
 PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
@@ -146,9 +146,21 @@ def _write_session(job) -> None:
     from tinnhiem.io.minutes_blank import write_blank_minutes
 
     files, s, count, numbers, rules = job
-    write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels)
-    write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers)
+    form = ballot_form(rules, s)
+    write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels, form=form)
+    write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers, form=form)
     write_blank_minutes(files["minutes"], s, rules)
+
+
+def ballot_form(rules, s) -> dict:
+    """The route's ballot form from the rule set, with the bodies that head it."""
+    from tinnhiem.io.nd30 import unit_body, unit_parent
+
+    form = rules.ballot_form(s.route)
+    form["issuer"] = unit_body(s.unit, s.route, rules)
+    form["parent"] = unit_parent(s.unit, s.route, rules)
+    form["meeting"] = ("Kỳ họp " + form["issuer"]) if s.route == "hdnd" else ("Hội nghị lấy phiếu tín nhiệm " + s.unit)
+    return form
 
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
@@ -232,7 +244,8 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
         doc["sessions"].append({"id": s.id, "unit": s.unit, "route": s.route,
                                 "meeting_date": s.meeting_date.isoformat() if s.meeting_date else None,
                                 "rated": len(s.rated), "ballots": counts[s.id],
-                                "files": [str(files["pdf"]), str(files["xlsx"]), str(files["minutes"])]})
+                                "files": [str(files["pdf"]), str(files["xlsx"]), str(files["minutes"]),
+                                          str(files["minutes_docx"])]})
     doc["entry_workbook"] = str(target / ENTRY_FILE)
     doc["manifest"] = str(target / MANIFEST_COPY)
     return Outcome(doc, problems, lambda: render(doc, written=True))

@@ -21,8 +21,9 @@ nộp), hoặc --roster (mọi đơn vị có người được lấy phiếu), 
 việc. Mỗi đơn vị được xếp: đã nộp, nộp muộn (ngày báo cáo ghi trong tệp sau hạn của bộ quy tắc),
 hoặc chưa nộp, tính đến --as-of. Tỷ lệ và mức được tính lại từ số phiếu theo bộ quy tắc.
 
-Ghi bảng tính tinnhiem-tong-hop/tong-hop.xlsx (hoặc --out). Không chỉ tệp nào thì đọc thư mục
-tinnhiem-ket-qua của thư mục làm việc.
+Ghi bảng tính tinnhiem-tong-hop/tong-hop.xlsx (hoặc --out) và, bên cạnh, báo cáo gửi thành phố
+theo thể thức Nghị định 30/2020/NĐ-CP (bao-cao-tong-hop.docx và .pdf; người ký: --signer, số
+văn bản: --number). Không chỉ tệp nào thì đọc thư mục tinnhiem-ket-qua của thư mục làm việc.
 
 Ví dụ: tinnhiem consolidate ket-qua-cac-don-vi/ --expected don-vi.xlsx --as-of 20/01/2019
 """
@@ -39,6 +40,8 @@ def consolidate(
     as_of: AsOfOpt = None,
     digests: Annotated[Optional[Path], typer.Option("--digests", metavar="TỆP", help="Danh sách mã kiểm tra chép từ các biên bản đã ký: cột \"Đơn vị\" hoặc \"Tệp\", và \"Mã kiểm tra\".")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp tổng hợp.")] = None,
+    signer: Annotated[Optional[str], typer.Option("--signer", metavar="HỌ_TÊN", help="Người ký báo cáo gửi thành phố (để trống: cơ quan tự ghi).")] = None,
+    number: Annotated[Optional[str], typer.Option("--number", metavar="SỐ", help="Số, ký hiệu của báo cáo, ví dụ \"Số: 12/BC-SNV\" (để trống: cơ quan tự điền).")] = None,
     rules: RulesOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
@@ -49,7 +52,7 @@ def consolidate(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force)
-    run(common, lambda: _body(common, paths or [], expected, roster, schedule, meeting_date, as_of, out, digests))
+    run(common, lambda: _body(common, paths or [], expected, roster, schedule, meeting_date, as_of, out, digests, signer, number))
 
 
 def saved_rules(common) -> None:
@@ -70,7 +73,7 @@ def saved_rules(common) -> None:
                     return
 
 
-def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, out, digests_file=None):
+def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, out, digests_file=None, signer=None, number=None):
     import datetime as dt
 
     from tinnhiem import __version__
@@ -158,10 +161,17 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
 
     tool = f"tinnhiem {__version__}"
     write_consolidation(target, result, sources, tool, problems)
+    from tinnhiem.io.city_report import write_report
+
+    if number and not number.strip().lower().startswith("số"):
+        number = f"Số: {number.strip()}"
+    report = write_report(target, result, signer or "", number)
     doc = result.to_json()
     doc["files"] = [{"file": s["file"], "kind": s["kind"], "sha256": s["sha256"] or None, "units": s["unit_list"],
                      "note": s["note"] or None} for s in sources]
     doc["output"] = str(target)
+    # "files" lists what was read (above); the documents written for people are listed here.
+    doc["documents"] = [str(target), *(str(p) for p in report)]
     common.wd.write(STATE_FILE, {"output": str(target), "as_of": day.isoformat(), "rules": rules.name,
                                  "units": [u.to_json() for u in result.units]})
     return Outcome(doc, problems, lambda: render(result, target, len(files), len(skipped)))

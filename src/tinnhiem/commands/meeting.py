@@ -14,12 +14,14 @@ from tinnhiem.options import (HeaderRowOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt
 OUT_MEETING = Path("tinnhiem-hoi-nghi")
 
 HELP = """Soạn văn bản của từng hội nghị lấy phiếu tín nhiệm (mục II.4a, II.4c), mỗi hội nghị một
-tệp PDF để in và một bảng tính để sửa: thông báo thời gian, địa điểm (gửi người được triệu
+tệp Word (.docx) và một tệp PDF theo thể thức Nghị định 30/2020/NĐ-CP, cùng một bảng tính: thông báo thời gian, địa điểm (gửi người được triệu
 tập, chậm nhất 05 ngày trước); trình tự hội nghị với tên, ngày, số liệu của đơn vị; danh sách
 người được lấy phiếu; báo cáo trả lời yêu cầu cung cấp thông tin; danh sách Ban Kiểm phiếu.
 
 Ban Kiểm phiếu và thành phần tham dự lấy từ lịch lấy phiếu (cột "Ban Kiểm phiếu", người đầu
-tiên là Trưởng ban; cột "Thành phần tham dự"). Sổ yêu cầu: --register, hoặc sổ mà lệnh
+tiên là Trưởng ban; cột "Thành phần tham dự"). Người ký văn bản: cột "Người ký" và "Chức vụ
+người ký" của lịch (không lấy người được lấy phiếu; không có thì để trống tên để cơ quan điền);
+cơ quan cấp trên: cột "Cơ quan cấp trên". Sổ yêu cầu: --register, hoặc sổ mà lệnh
 requests đã ghi nhận trong thư mục làm việc.
 
 Ghi vào thư mục tinnhiem-hoi-nghi/ (hoặc --out).
@@ -72,7 +74,7 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
     from tinnhiem.commands.requests import check
     from tinnhiem.core.problems import Problems
     from tinnhiem.core.requests import RequestRules, pick_chair, request_counts
-    from tinnhiem.io.meeting_docs import Paper, write_pdf, write_xlsx
+    from tinnhiem.io.meeting_docs import Paper, write_papers, write_xlsx
     from tinnhiem.io.outputs import OutputSet, session_names
 
     target = output_dir(common, out)
@@ -96,7 +98,13 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
             problems.warn("MEETING_NO_NOTICE_DATE", f"{s.unit}: lịch chưa ghi ngày thông báo thời gian, địa điểm; thông báo để trống ngày (hạn chậm nhất {_vn(notice_by)}).", unit=s.unit, **where)
         papers.append(Paper(session=s, plan_title=rules.title or rules.name, levels=rules.levels,
                             chair=pick_chair(s, people, rules), notice_date=notice_date, notice_by=notice_by,
-                            requests=[st for st in c.statuses if st.session is s]))
+                            requests=[st for st in c.statuses if st.session is s], rules=rules,
+                            signer=entry.signer if entry else None, signer_title=entry.signer_title if entry else None,
+                            parent=entry.parent if entry else None))
+        p = papers[-1]
+        if p.signer and not p.signer_name():
+            problems.warn("MEETING_SIGNER_RATED", f"{s.unit}: người ký '{p.signer}' trong lịch là người được lấy phiếu tại hội nghị này; văn bản để trống tên người ký.",
+                          unit=s.unit, **(dict(file=entry.file, sheet=entry.sheet, row=entry.row, column="Người ký") if entry else {}))
     if inp.schedule is None:
         problems.warn("MEETING_NO_NOTICE_DATE", "Không có lịch lấy phiếu (--schedule): thông báo thời gian, địa điểm để trống ngày thông báo và địa điểm.")
     written = []
@@ -105,10 +113,11 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
         # Into a staging folder, moved into place only when every paper is written.
         with OutputSet(target) as staged:
             for p in papers:
-                for suffix, writer in ((".pdf", write_pdf), (".xlsx", write_xlsx)):
-                    path = staged.path(f"{names[p.session.id]}{suffix}")
-                    writer(path, p)
-                    written.append(staged.final(path))
+                stem = names[p.session.id]
+                written.extend(staged.final(f) for f in write_papers(staged.path(stem), p))
+                path = staged.path(f"{stem}.xlsx")
+                write_xlsx(path, p)
+                written.append(staged.final(path))
             staged.commit()
     rr = RequestRules.of(rules)
     doc = {
@@ -139,7 +148,7 @@ def _session_json(p, target: Path, written: bool, stem: str) -> dict:
         "committee": {"head": s.committee[0] if s.committee else None, "members": list(s.committee[1:])},
         "attendees": list(s.attendees), "summoned": s.summoned, "rated": [r.person_id for r in s.rated],
         "requests": request_counts(p.requests),
-        "files": [str(target / f"{stem}{suf}") for suf in (".pdf", ".xlsx")] if written else [],
+        "files": [str(target / f"{stem}{suf}") for suf in (".pdf", ".docx", ".xlsx")] if written else [],
     }
 
 

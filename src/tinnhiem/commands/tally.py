@@ -19,7 +19,7 @@ từng tuyến (tổng số phiếu thu về, hoặc tổng số đại biểu H
 phiếu, mỗi cột một mã cán bộ, ô ghi 1/2/3) hoặc tệp tổng hợp theo người (Tín nhiệm cao, Tín
 nhiệm, Tín nhiệm thấp); CSV hoặc bảng tính, một hay nhiều tệp.
 
-Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.pdf và .xlsx.
+Ghi vào tinnhiem-ket-qua/ (hoặc --out): ket-qua-<phiên>.xlsx, bien-ban-<phiên>.docx, .pdf và .xlsx.
 Không ghi gì khi còn lỗi. --dry-run: kiểm tra và tính kết quả, không ghi tệp nào (bảng kết quả
 hoặc --json vẫn in ra), ví dụ để kiểm một tệp lớn trước khi ghi biên bản.
 
@@ -174,7 +174,7 @@ def _knowledge(common, roster, schedule, meeting_date, problems, used) -> dict:
         out[s.id] = SessionInfo(
             id=s.id, unit=s.unit, route=s.route, meeting_date=s.meeting_date, location=s.location,
             committee=tuple(s.committee),
-            people={r.person_id: {"name": r.name, "post": r.post, "category": r.category} for r in s.rated},
+            people={r.person_id: {"name": r.name, "post": r.post, "category": r.category, "unit": r.unit} for r in s.rated},
             summoned=s.summoned, members=s.members, known=True)
     return out
 
@@ -237,7 +237,7 @@ PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more
 def _write_session(job) -> None:
     """One session's result workbook and minutes (PDF, xlsx): a process-pool task. Each file's
     bytes depend only on this job, so a pool writes the same files as one process would."""
-    from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
+    from tinnhiem.io.minutes import write_minutes_docx, write_minutes_pdf, write_minutes_xlsx
     from tinnhiem.io.results_xlsx import write_result_workbook
 
     from tinnhiem.io.result_check import file_digest
@@ -247,6 +247,7 @@ def _write_session(job) -> None:
     # The workbook's bytes are final (and reproducible): their digest goes on the paper signed.
     digest = file_digest(files["result"])
     write_minutes_pdf(files["minutes_pdf"], res, rules, digest)
+    write_minutes_docx(files["minutes_docx"], res, rules, digest)
     write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest)
 
 
@@ -285,7 +286,7 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
             sid = res.info.id
             stem = names[sid]
             files = {"result": out.path(f"ket-qua-{stem}.xlsx"), "minutes_pdf": out.path(f"bien-ban-{stem}.pdf"),
-                     "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
+                     "minutes_docx": out.path(f"bien-ban-{stem}.docx"), "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
             jobs.append((files, res, rules, by_session.of(res), provenance, rep_date))
             final = {k: out.final(v) for k, v in files.items()}
             written.extend(final.values())

@@ -79,6 +79,9 @@ class ScheduleEntry:
     row: int | None = None
     file: str | None = None
     sheet: str | None = None
+    signer: str | None = None  # who signs the unit's papers (never taken from the rated people)
+    signer_title: str | None = None  # the signer's position, e.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    parent: str | None = None  # the parent body printed above the unit's name
 
 
 @dataclass

@@ -220,6 +220,18 @@ class RuleSet:
     def base_for(self, route: str) -> str:
         return self.section("base").get(route, "returned")
 
+    def document(self, key: str, default=None):
+        """A setting of the documents the tool writes ([documents]): place, bodies, recipients."""
+        return self.section("documents").get(key, default)
+
+    def party_route(self, route: str) -> bool:
+        """Whether a route's documents carry the Party heading (HD 36-HD/VPTW)."""
+        return route in self.section("documents").get("party_routes", [])
+
+    def ballot_form(self, route: str) -> dict:
+        """The ballot form of a route ([ballot.ROUTE]): title, subject, source, instruction, invalid."""
+        return dict(self.section("ballot").get(route, {}))
+
     def deadline(self, key: str):
         return self.section("deadlines").get(key)
 
@@ -270,7 +282,7 @@ class RuleSet:
 _SCHEMA: dict[str, set[str]] = {
     "": {"schema", "name", "title", "year", "tenure", "exclusions", "rating", "validity", "quorum",
          "secrecy", "base", "bands", "deadlines", "hdnd", "unit_kinds", "posts", "review", "roles",
-         "voters", "requests", "tally", "description", "titles"},
+         "voters", "requests", "tally", "description", "titles", "documents", "ballot"},
     "titles": {"prefixes", "abbreviations", "ignore", "joiners", "leader_words", "other_posts"},
     "tenure": {"enabled", "months", "strict"},
     "exclusions": {"retirement_announced", "elected_this_year", "long_sick_leave_months"},
@@ -291,6 +303,10 @@ _SCHEMA: dict[str, set[str]] = {
     "voters": set(ROUTES),
     "requests": {"answer_days_before", "require_verified", "require_heard"},
     "tally": {"reconcile_tolerance"},
+    "documents": {"place", "city_body", "city_council_body", "party_routes", "report_issuer", "report_signer",
+                  "report_recipients", "unit_recipients"},
+    "ballot": set(ROUTES),
+    "ballot.*": {"title", "subject", "source", "instruction", "invalid"},
 }
 
 # Expected value type of each key ("section.key"; "*" stands for a name the file chooses). A key
@@ -329,6 +345,12 @@ _TYPES: dict[str, str] = {
     "requests.answer_days_before": "nonneg_int", "requests.require_verified": "bool",
     "requests.require_heard": "bool",
     "tally.reconcile_tolerance": "nonneg_int",
+    "documents": "table", "ballot": "table",
+    "documents.place": "str", "documents.city_body": "str", "documents.city_council_body": "str",
+    "documents.party_routes": "str_list", "documents.report_issuer": "str", "documents.report_signer": "str",
+    "documents.report_recipients": "str_list", "documents.unit_recipients": "str_list",
+    "ballot.*": "table", "ballot.*.title": "str", "ballot.*.subject": "str", "ballot.*.source": "str",
+    "ballot.*.instruction": "str", "ballot.*.invalid": "str",
 }
 
 _TYPE_VI = {
@@ -530,7 +552,7 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
     def type_key(path: tuple) -> str:
         """("unit_kinds", "so", "label") -> "unit_kinds.*.label"; list indexes dropped."""
         names = [p for p in path if not isinstance(p, int)]
-        if names and names[0] in ("unit_kinds", "roles") and len(names) >= 2:
+        if names and names[0] in ("unit_kinds", "roles", "ballot") and len(names) >= 2:
             names[1] = "*"
         if names and names[0] in ("base", "voters") and len(names) == 2:
             names[1] = "*"
@@ -570,9 +592,14 @@ def parse(text: str, source: str = "<text>") -> RuleSet:
     check_keys(data, "", ())
     if data.get("schema", 1) != 1 and isinstance(data.get("schema"), int) and not isinstance(data.get("schema"), bool):
         err("RULES_BAD_VALUE", f"schema = {data['schema']}: phiên bản này chỉ đọc được schema = 1.", ("schema",))
-    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally", "titles"):
+    for sec in ("tenure", "exclusions", "rating", "validity", "quorum", "secrecy", "base", "deadlines", "hdnd", "voters", "requests", "tally",
+                "titles", "documents", "ballot"):
         if sec in data and ok((sec,)):
             check_keys(data[sec], sec, (sec,))
+    if ok(("ballot",)):
+        for route, form in data["ballot"].items():
+            if isinstance(form, dict):
+                check_keys(form, "ballot.*", ("ballot", route))
     for req, what in (("name", "tên bộ quy tắc: name = \"...\""), ("unit_kinds", "các loại đơn vị: [unit_kinds.MA]"),
                       ("posts", "các chức danh được lấy phiếu: [[posts]]"), ("bands", "các mức tín nhiệm thấp: [[bands]]"),
                       ("base", "cơ sở tính tỷ lệ: [base]")):

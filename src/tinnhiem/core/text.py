@@ -208,3 +208,19 @@ def parse_flag(value) -> bool | None:
     if key in FALSY:
         return False
     return None
+
+
+def full_post(post: str, unit: str) -> str:
+    """The post as voters know it: 'Giám đốc Sở' at 'Sở Tài chính' -> 'Giám đốc Sở Tài chính';
+    'Giám đốc' at 'Công ty X' -> 'Giám đốc Công ty X'; a post that already names its unit is kept."""
+    post, unit = nfc(post).strip(), nfc(unit).strip()
+    if not unit or fold(unit) in fold(post):
+        return post
+    words = post.split()
+    unit_folded = fold(unit)
+    # The longest tail of the post that begins the unit's name ("Sở", "UBND") is said once.
+    for k in range(len(words) - 1, 0, -1):
+        tail = fold(" ".join(words[k:]))
+        if unit_folded == tail or unit_folded.startswith(tail + " "):
+            return " ".join(words[:k] + [unit])
+    return f"{post} {unit}"

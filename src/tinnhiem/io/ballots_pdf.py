@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinnhiem.core.dates import vn
+from tinnhiem.core.text import full_post
 from tinnhiem.io.pdf import FONT, MOTTO, NATION, new_pdf, nfc, save_pdf
 
 TITLE = "PHIẾU LẤY PHIẾU TÍN NHIỆM"
-STAMP = "Dấu của cơ quan, đơn vị"
+STAMP = "Dấu của cơ quan, đơn vị"  # printed at the top left, where the stamp goes over the unit's name
 INSTRUCTION = ("Hướng dẫn ghi phiếu: đối với mỗi người có tên trong phiếu, đánh dấu (X) vào một (01) ô "
                "tương ứng với mức tín nhiệm của mình.")
 INVALID = ("Phiếu không hợp lệ (khoản 7.2 Điều 7 Quy định 262-QĐ/TW): \"Phiếu không do Ban Kiểm phiếu "
@@ -65,26 +66,64 @@ def _lines(pdf, text: str, width: float, style: str = "", size: float = 10.0) ->
     return pdf.multi_cell(width, LINE, nfc(text), dry_run=True, output="LINES")
 
 
-def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) -> BallotLayout:
-    """Place every element of one ballot, starting at y0; a page ends at y_limit."""
-    out = BallotLayout()
-    page: list[Item] = []
+def _form(form: dict | None, session) -> dict:
+    """The rule set's ballot form for the session's route, with defaults for what it leaves out."""
+    f = dict(form or {})
+    f.setdefault("title", TITLE)
+    f.setdefault("instruction", INSTRUCTION)
+    f.setdefault("invalid", INVALID)
+    f.setdefault("issuer", session.unit)
+    f.setdefault("parent", "")
+    f.setdefault("subject", "")
+    f.setdefault("meeting", "")
+    return f
+
+
+def layout_heading(pdf, page: list[Item], session, form: dict, y: float) -> float:
+    """The heading of a ballot: the parent body and the unit at the top left, where the stamp
+    goes over the unit's name; the nation and motto on the right; the title, the "đối với …"
+    line and the meeting. Returns the y below it."""
     x0 = MARGIN_X
-    y = y0
-    # National heading: the unit on the left, the nation and motto on the right.
     left_w = WIDTH * 0.42
     right_w = WIDTH - left_w
-    unit_lines = _lines(pdf, session.unit.upper(), left_w, "B", 10)
-    for i, line in enumerate(unit_lines):
-        page.append(Item("text", x0, y + i * 5, left_w, 5, line, "B", 10, "C"))
+    yl = y
+    if form["parent"]:
+        for line in _lines(pdf, form["parent"].upper(), left_w, "", 10):
+            page.append(Item("text", x0, yl, left_w, 5, line, "", 10, "C"))
+            yl += 5
+    unit_lines = _lines(pdf, form["issuer"].upper(), left_w, "B", 10)
+    for line in unit_lines:
+        page.append(Item("text", x0, yl, left_w, 5, line, "B", 10, "C"))
+        yl += 5
+    page.append(Item("line", x0 + left_w * 0.35, yl + 0.5, left_w * 0.3, 0))
+    yl += 1.5
+    # The stamp place, at the top left over the unit's name (practice under QĐ 262).
+    page.append(Item("text", x0, yl, left_w, 4, f"({STAMP})", "", 8, "C", 4))
+    yl += 4
     page.append(Item("text", x0 + left_w, y, right_w, 5, NATION, "B", 10, "C"))
     page.append(Item("text", x0 + left_w, y + 5, right_w, 5, MOTTO, "B", 10, "C"))
     pdf.set_font(FONT, "B", 10)
     mw = pdf.get_string_width(MOTTO)
     page.append(Item("line", x0 + left_w + (right_w - mw) / 2, y + 10, mw, 0))
-    y += max(10.0, 5.0 * len(unit_lines)) + 3
-    page.append(Item("text", x0, y, WIDTH, 7, TITLE, "B", 14, "C"))
-    y += 8
+    y = max(y + 10.0, yl) + 3
+    page.append(Item("text", x0, y, WIDTH, 7, form["title"], "B", 14, "C"))
+    y += 7
+    for text, style in ((form["subject"], "B"), (form["meeting"], "")):
+        if text:
+            for line in _lines(pdf, text, WIDTH, style, 11):
+                page.append(Item("text", x0, y, WIDTH, 5, line, style, 11, "C"))
+                y += 5
+    return y + 1
+
+
+def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, form: dict | None = None) -> BallotLayout:
+    """Place every element of one ballot, starting at y0; a page ends at y_limit."""
+    out = BallotLayout()
+    page: list[Item] = []
+    x0 = MARGIN_X
+    form = _form(form, session)
+    pdf._tinnhiem_form = form
+    y = layout_heading(pdf, page, session, form, y0)
     date = session.meeting_date
     when = f"Ngày lấy phiếu: {vn(date)}" if date else "Ngày lấy phiếu: ....../....../............"
     page.append(Item("text", x0, y, WIDTH * 0.6, 5, when, "", 10, "L"))
@@ -110,7 +149,7 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
     rated = list(session.rated)
     for idx, person in enumerate(rated, 1):
         name_lines = _lines(pdf, person.name, COLS[1])
-        post_lines = _lines(pdf, person.post, COLS[2])
+        post_lines = _lines(pdf, full_post(person.post, person.unit), COLS[2])
         row_h = max(9.0, LINE * max(len(name_lines), len(post_lines)) + 3)
         # The last row goes over with the instruction, so that no page holds the instruction alone.
         last = idx == len(rated)
@@ -119,7 +158,7 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float) ->
             page = []
             y = MARGIN_TOP
             # Sentence case: the upper-case title appears once per ballot (tests count it).
-            cont = "Phiếu lấy phiếu tín nhiệm (tiếp theo)"
+            cont = f"{form['title'].capitalize()} (tiếp theo)"
             page.append(Item("text", x0, y, WIDTH * 0.6, 5, cont, "", 9, "L"))
             page.append(Item("number", x0 + WIDTH * 0.6, y, WIDTH * 0.4, 5, "", "B", 10, "R"))
             y = table_header(y + 7)
@@ -155,13 +194,15 @@ def _footer_lines(pdf) -> tuple[list[str], list[str]]:
     # written before (a worker process and a single process wrote different bytes).
     lines = getattr(pdf, "_tinnhiem_footer", None)
     if lines is None:
-        lines = pdf._tinnhiem_footer = (_lines(pdf, INSTRUCTION, WIDTH, "", 8.5), _lines(pdf, INVALID, WIDTH, "", 8.5))
+        form = getattr(pdf, "_tinnhiem_form", None) or {}
+        lines = pdf._tinnhiem_footer = (_lines(pdf, form.get("instruction", INSTRUCTION), WIDTH, "", 8.5),
+                                        _lines(pdf, form.get("invalid", INVALID), WIDTH, "", 8.5))
     return lines
 
 
 def _footer_height(pdf) -> float:
     a, b = _footer_lines(pdf)
-    return 2 + 4 * (len(a) + len(b)) + 2 + 26
+    return 2 + 4 * (len(a) + len(b)) + 2
 
 
 def _footer(pdf, page: list[Item], y: float) -> float:
@@ -173,12 +214,7 @@ def _footer(pdf, page: list[Item], y: float) -> float:
     for line in b:
         page.append(Item("text", MARGIN_X, y, WIDTH, 4, line, "", 8.5, "L", 4))
         y += 4
-    y += 2
-    stamp_w, stamp_h = 55.0, 20.0
-    sx = MARGIN_X + WIDTH - stamp_w
-    page.append(Item("text", sx, y, stamp_w, 4, STAMP, "", 8.5, "C", 4))
-    page.append(Item("dash_rect", sx, y + 5, stamp_w, stamp_h))
-    return y + 5 + stamp_h + 1
+    return y + 2
 
 
 # -- drawing -----------------------------------------------------------------------------------
@@ -269,8 +305,11 @@ class BallotPdfInfo:
     pages_per_ballot: int
 
 
-def render_ballots(session, count: int, numbers: list[str] | None, levels: list[str], title: str = TITLE):
-    """An FPDF holding `count` ballots of the session; numbers (when given) one per ballot."""
+def render_ballots(session, count: int, numbers: list[str] | None, levels: list[str], title: str = TITLE,
+                   form: dict | None = None):
+    """An FPDF holding `count` ballots of the session; numbers (when given) one per ballot.
+    form: the rule set's ballot form of the route (title, subject, instruction, invalid, bodies)."""
+    title = (form or {}).get("title", title)
     pdf = new_pdf(f"{title} — {session.unit}", fast_fonts=True)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_X, MARGIN_TOP, MARGIN_X)
@@ -279,7 +318,7 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     pdf.add_page()
     _reset(pdf)
     half_limit = PAGE_H / 2 - HALF_GAP
-    lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM)
+    lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM, form)
     two_up = len(lay.pages) == 1 and MARGIN_TOP + lay.height <= half_limit and count > 1
     number_of = (lambda i: numbers[i]) if numbered else (lambda i: "")
     if two_up:
@@ -315,8 +354,9 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     return pdf, info
 
 
-def write_ballots_pdf(target: Path, session, count: int, numbers: list[str] | None, levels: list[str]) -> BallotPdfInfo:
-    pdf, info = render_ballots(session, count, numbers, levels)
+def write_ballots_pdf(target: Path, session, count: int, numbers: list[str] | None, levels: list[str],
+                      form: dict | None = None) -> BallotPdfInfo:
+    pdf, info = render_ballots(session, count, numbers, levels, form=form)
     save_pdf(pdf, target)
     return info
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.io.ballots_pdf import INSTRUCTION, INVALID, STAMP, TITLE
+from tinnhiem.io.ballots_pdf import STAMP
 from tinnhiem.io.pdf import MOTTO, NATION
 from tinnhiem.io.xlsx import new_workbook, print_setup, safe_value, save
 
@@ -16,7 +16,8 @@ NUMBERS_SHEET = "Số phiếu"
 BOX = "□"
 
 
-def write_ballot_xlsx(target: Path, session, levels: list[str], numbers: list[str] | None = None) -> None:
+def write_ballot_xlsx(target: Path, session, levels: list[str], numbers: list[str] | None = None,
+                      form: dict | None = None) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
 
     from tinnhiem.core.dates import vn
@@ -42,17 +43,26 @@ def write_ballot_xlsx(target: Path, session, levels: list[str], numbers: list[st
 
     for col, width in zip("ABCDEF", (6, 28, 30, 11, 11, 11)):
         ws.column_dimensions[col].width = width
+    from tinnhiem.core.text import full_post
+    from tinnhiem.io.ballots_pdf import _form
+
+    form = _form(form, session)
     bold = Font(bold=True)
-    put(1, 1, session.unit.upper(), bold, center, 3)
+    put(1, 1, form["parent"].upper(), None, center, 3)
+    put(2, 1, form["issuer"].upper(), bold, center, 3)
+    put(3, 1, f"({STAMP})", Font(size=8, italic=True), center, 3)
     put(1, 4, NATION, bold, center, 6)
     put(2, 4, MOTTO, Font(bold=True, underline="single"), center, 6)
-    ws.row_dimensions[1].height = 30
-    put(4, 1, TITLE, Font(bold=True, size=14), center, 6)
+    put(5, 1, form["title"], Font(bold=True, size=14), center, 6)
+    if form["subject"]:
+        put(6, 1, form["subject"], bold, center, 6)
+    if form["meeting"]:
+        put(7, 1, form["meeting"], None, center, 6)
     date = session.meeting_date
-    put(5, 1, f"Ngày lấy phiếu: {vn(date)}" if date else "Ngày lấy phiếu: ....../....../............", None, left, 3)
+    put(8, 1, f"Ngày lấy phiếu: {vn(date)}" if date else "Ngày lấy phiếu: ....../....../............", None, left, 3)
     if numbers is not None:
-        put(5, 4, "Số phiếu: ..................", bold, Alignment(horizontal="right"), 6)
-    header_row = 7
+        put(8, 4, "Số phiếu: ..................", bold, Alignment(horizontal="right"), 6)
+    header_row = 10
     for c, head in enumerate(["STT", "Họ và tên", "Chức vụ", *levels], 1):
         cell = put(header_row, c, head, bold, center)
         cell.border = border
@@ -60,22 +70,21 @@ def write_ballot_xlsx(target: Path, session, levels: list[str], numbers: list[st
     r = header_row
     for i, person in enumerate(session.rated, 1):
         r += 1
-        for c, value in enumerate([str(i), person.name, person.post], 1):
+        for c, value in enumerate([str(i), person.name, full_post(person.post, person.unit)], 1):
             cell = put(r, c, value, None, center if c == 1 else left)
             cell.border = border
         for c in range(4, 7):
             cell = put(r, c, BOX, Font(size=14), center)
             cell.border = border
-        ws.row_dimensions[r].height = 24
+        lines = max(-(-len(person.name) // 26), -(-len(full_post(person.post, person.unit)) // 28), 1)
+        ws.row_dimensions[r].height = max(24, 15 * lines)
     r += 2
-    put(r, 1, INSTRUCTION, Font(size=9), left, 6)
-    ws.row_dimensions[r].height = 26
+    put(r, 1, form["instruction"], Font(size=10), left, 6)
+    ws.row_dimensions[r].height = 14 * max(2, -(-len(form["instruction"]) // 100))
     r += 1
-    put(r, 1, INVALID, Font(size=9), left, 6)
-    ws.row_dimensions[r].height = 52
-    r += 2
-    put(r, 4, STAMP, Font(size=9, italic=True), center, 6)
-    last = r + 5
+    put(r, 1, form["invalid"], Font(size=10), left, 6)
+    ws.row_dimensions[r].height = 14 * max(2, -(-len(form["invalid"]) // 100))
+    last = r + 1
     ws.print_area = f"A1:F{last}"
     print_setup(ws, header_row=header_row)
     if numbers is not None:

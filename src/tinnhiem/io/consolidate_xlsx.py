@@ -9,6 +9,7 @@ from pathlib import Path
 from tinnhiem.core.consolidate import LATE, MISSING, NO_BAND, STATUS_VI, Consolidation, pct_number
 from tinnhiem.core.dates import vn
 from tinnhiem.core.eligibility import ROUTE_VI
+from tinnhiem.core.tally import BASE_VI
 from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
 
 PCT_FORMAT = "0.00"
@@ -46,19 +47,32 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
         heading=f"TỔNG HỢP KẾT QUẢ LẤY PHIẾU TÍN NHIỆM THEO NHÓM CHỨC DANH (tính đến ngày {vn(result.as_of)})",
         landscape=True)
     if cat_rows:
+        # Counts of results per band and category (not percentages: a count of people), from a
+        # small block with short labels ("Nhóm a") so that the axis stays readable; the full
+        # names of the categories are in the table above.
+        first = 4 + len(cat_rows) + 3
+        ws.cell(row=first - 1, column=1, value="Số liệu biểu đồ (số lượt theo mức, theo nhóm)")
+        ws.cell(row=first, column=1, value="Nhóm")
+        for j, head in enumerate(band_heads, 2):
+            ws.cell(row=first, column=j, value=head)
+        for i, s_ in enumerate(result.by_category(), 1):
+            ws.cell(row=first + i, column=1, value=f"Nhóm {s_['category']}" if s_["category"] else "Chưa rõ nhóm")
+            for j, b in enumerate(band_ids, 2):
+                ws.cell(row=first + i, column=j, value=s_["bands"][b])
+        last = first + len(cat_rows)
         chart = BarChart()
         chart.type = "col"
-        chart.grouping = "stacked"
-        chart.overlap = 100
+        chart.grouping = "clustered"
         chart.title = "Số lượt lấy phiếu theo mức tín nhiệm thấp, theo nhóm"
         chart.y_axis.title = "Số lượt"
-        first, last = 4, 3 + len(cat_rows)  # heading on row 1, header on row 3
-        data = Reference(ws, min_col=4, max_col=3 + len(band_ids), min_row=3, max_row=last)
-        cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+        chart.y_axis.scaling.min = 0
+        data = Reference(ws, min_col=2, max_col=1 + len(band_ids), min_row=first, max_row=last)
+        cats = Reference(ws, min_col=1, min_row=first + 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
+        chart.legend.position = "b"
         chart.height, chart.width = 9, 22
-        ws.add_chart(chart, f"A{last + 4}")
+        ws.add_chart(chart, f"A{last + 3}")
 
     # 2. By unit.
     unit_rows = []
@@ -72,28 +86,63 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
         heading=f"TỔNG HỢP THEO ĐƠN VỊ (tính đến ngày {vn(result.as_of)})", landscape=True)
 
     # 3. Every rated person; the people in a band highlighted.
-    header = ["STT", "Đơn vị", "Mã phiên", "Nhóm", "Tuyến", "Ngày lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ",
+    # Names first (repeated on every printed page), labels instead of codes; the session ids are
+    # on the result workbooks and in --json.
+    header = ["STT", "Họ và tên", "Mã cán bộ", "Chức vụ", "Đơn vị", "Nhóm", "Tuyến", "Ngày lấy phiếu",
               "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ",
               "Số phiếu không hợp lệ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Cơ sở tính tỷ lệ",
-              "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức", "Mức (diễn giải)",
+              "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức",
               "Hệ quả", "Số nơi lấy phiếu"]
     people_rows = []
     for i, (p, c, places) in enumerate(result.rows, 1):
-        people_rows.append([i, p.unit, p.session_id or "", p.category or "", ROUTE_VI.get(p.route or "", p.route or ""),
-                            p.meeting_date, p.person_id, p.name, p.post, p.summoned, p.present, p.issued, p.returned,
-                            p.valid, p.invalid, p.cao, p.tin_nhiem, p.thap, c.base or "", c.base_value,
+        people_rows.append([i, p.name, p.person_id, p.post, p.unit, p.category or "", ROUTE_VI.get(p.route or "", p.route or ""),
+                            p.meeting_date, p.summoned, p.present, p.issued, p.returned,
+                            p.valid, p.invalid, p.cao, p.tin_nhiem, p.thap, BASE_VI.get(c.base or "", c.base or ""), c.base_value,
                             pct_number(p.cao, c.base_value), pct_number(p.tin_nhiem, c.base_value),
-                            pct_number(p.thap, c.base_value), c.band or "",
+                            pct_number(p.thap, c.base_value),
                             c.band_label or ("Không" if c.band == NO_BAND else ""), c.consequence, places])
     pct_cols = {header.index(h) + 1: PCT_FORMAT for h in ("% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp")}
     ws = add_table_sheet(wb, "Kết quả từng người", header, people_rows,
-                         widths=[5, 28, 18, 6, 12, 11, 10, 24, 26] + [10] * 11 + [9, 9, 9, 16, 24, 40, 8],
-                         heading="KẾT QUẢ LẤY PHIẾU TÍN NHIỆM CỦA TỪNG NGƯỜI", landscape=True, number_formats=pct_cols)
+                         widths=[5, 24, 10, 26, 28, 6, 12, 11] + [10] * 11 + [9, 9, 9, 24, 40, 8],
+                         heading=f"KẾT QUẢ LẤY PHIẾU TÍN NHIỆM CỦA TỪNG NGƯỜI (tính đến ngày {vn(result.as_of)})",
+                         landscape=True, number_formats=pct_cols, title_cols="A:B")
     for r, (p, c, _) in enumerate(result.rows, 4):
         fill = BAND_FILLS.get(c.band or "")
         if fill:
             for col in range(1, len(header) + 1):
                 ws.cell(row=r, column=col).fill = PatternFill("solid", fgColor=fill)
+
+    # 3b. The people in a band: their official percentages on the stated base, as a chart.
+    low = [(p, c) for p, c, _ in result.rows if c.band not in (None, NO_BAND)]
+    low_rows = [[i, p.name, p.post, p.unit, c.base_value, pct_number(p.cao, c.base_value), pct_number(p.tin_nhiem, c.base_value),
+                 pct_number(p.thap, c.base_value), c.band_label] for i, (p, c) in enumerate(low, 1)]
+    ws = add_table_sheet(wb, "Tín nhiệm thấp", ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Giá trị cơ sở", "% Tín nhiệm cao",
+                                                "% Tín nhiệm", "% Tín nhiệm thấp", "Mức"], low_rows,
+                         widths=[5, 24, 26, 28, 10, 11, 11, 11, 24],
+                         heading="NGƯỜI CÓ TỶ LỆ TÍN NHIỆM THẤP THEO MỨC (tỷ lệ % trên cơ sở quy định)", landscape=True,
+                         number_formats={6: PCT_FORMAT, 7: PCT_FORMAT, 8: PCT_FORMAT})
+    if low_rows:
+        from openpyxl.chart.label import DataLabelList
+
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "clustered"
+        chart.title = "Tỷ lệ phiếu (%) của người có tỷ lệ tín nhiệm thấp theo mức"
+        chart.y_axis.title = "%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        data = Reference(ws, min_col=6, max_col=8, min_row=3, max_row=3 + len(low_rows))
+        cats = Reference(ws, min_col=2, min_row=4, max_row=3 + len(low_rows))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
+            series.graphicalProperties.solidFill = color
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
+        chart.legend.position = "b"
+        chart.height, chart.width = max(7.0, 1.6 * len(low_rows) + 4), 22
+        ws.add_chart(chart, f"A{len(low_rows) + 6}")
 
     # 4. Missing or late.
     late_rows = [[u.unit, STATUS_VI[u.status], u.status_text(), u.deadline, u.report_date,

@@ -12,6 +12,7 @@ from pathlib import Path
 from tinnhiem.core.dates import vn
 from tinnhiem.core.requests import STATUS_VI, RequestStatus
 from tinnhiem.core.sessions import Session, Voter
+from tinnhiem.core.text import full_post
 
 BLANK = "………………………"
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -36,6 +37,10 @@ class Paper:
     notice_date: dt.date | None = None
     notice_by: dt.date | None = None
     requests: list[RequestStatus] = field(default_factory=list)
+    rules: object = None  # the RuleSet: place, bodies and headings of the documents
+    signer: str | None = None  # from the schedule; never one of the people rated
+    signer_title: str | None = None
+    parent: str | None = None
 
     # -- wording shared by the PDF and the workbook ------------------------------------------
     @property
@@ -57,12 +62,27 @@ class Paper:
     def chair_text(self) -> str:
         return f"{self.chair.name}, {self.chair.title}" if self.chair else BLANK
 
-    def signer_title(self) -> str:
-        if self.chair:
-            return self.chair.title.upper()
+    def signer_position(self) -> list[str]:
+        """The position lines of the signer block: the schedule's, else the usual one."""
+        if self.signer_title:
+            return [line.strip().upper() for line in self.signer_title.replace("\n", "/").split("/") if line.strip()]
         if self.hdnd:
-            return "TM. THƯỜNG TRỰC " + self.unit.upper()
-        return "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+            return ["TM. THƯỜNG TRỰC HĐND"]
+        return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
+
+    def signer_name(self) -> str:
+        """The schedule's signer, unless they are rated at this meeting (then left to fill)."""
+        from tinnhiem.core.text import fold
+
+        if not self.signer or any(fold(r.name) == fold(self.signer) for r in self.session.rated):
+            return ""
+        return self.signer
+
+    def meeting_word(self) -> str:
+        return "kỳ họp" if self.hdnd else "hội nghị"
+
+    def recipient_line(self) -> str:
+        return "Đại biểu HĐND" if self.hdnd else "Các đồng chí được triệu tập"
 
     def addressee(self) -> str:
         if self.hdnd:
@@ -97,7 +117,7 @@ class Paper:
         return f"{len(self.requests)} yêu cầu, đã trả lời {answered}."
 
     def rated_text(self) -> str:
-        return "; ".join(f"{r.name} ({r.post})" for r in self.session.rated)
+        return "; ".join(f"{r.name} ({full_post(r.post, r.unit)})" for r in self.session.rated)
 
     def levels_text(self) -> str:
         return ", ".join(f"“{lv}”" for lv in self.levels)
@@ -118,7 +138,7 @@ class Paper:
         ]
 
     def rated_rows(self) -> list[list]:
-        return [[i, r.name, r.post, r.unit, r.category] for i, r in enumerate(self.session.rated, 1)]
+        return [[i, r.name, full_post(r.post, r.unit), r.unit, r.category] for i, r in enumerate(self.session.rated, 1)]
 
     def request_rows(self) -> list[list]:
         return [[i, f"{st.name} ({st.post})" if st.post else st.name, st.request.content, vn(st.request.received_on),
@@ -129,100 +149,84 @@ class Paper:
         return [[i, v.name, v.title] for i, v in enumerate(self.session.voters, 1)]
 
 
-# -- PDF -----------------------------------------------------------------------------------------
+# -- documents (Word and PDF, Nghị định 30/2020) --------------------------------------------
+
+def documents(paper: Paper) -> list:
+    """The five papers of one session, each an administrative document of its own."""
+    from tinnhiem.io.nd30 import Doc, Para, Signer, Table, unit_heading
+
+    s = paper.session
+    rules = paper.rules
+
+    def heading(abbr: str = "", day=None):
+        return unit_heading(s.unit, s.route, rules, abbr=abbr, day=day, parent=paper.parent)
+
+    signer = Signer(paper.signer_position(), paper.signer_name())
+    recipients = [paper.recipient_line(), *(rules.document("unit_recipients", ["Lưu: VT"]) if rules else ["Lưu: VT"])[1:]]
+    rated = [[i, r.name, full_post(r.post, r.unit)] for i, r in enumerate(s.rated, 1)]
+    docs = []
+    # 1. Notice of time and place (II.4a)
+    body = [Para(f"Kính gửi: {paper.addressee()}", bold=True, align="C", indent=False),
+            Para(f"Thực hiện {paper.plan_title}, {paper.unit} thông báo tổ chức hội nghị lấy phiếu tín nhiệm như sau:"),
+            Para(f"1. Thời gian: {BLANK} giờ, {paper.date_text()}."),
+            Para(f"2. Địa điểm: {s.location or BLANK}."),
+            Para(f"3. Nội dung: lấy phiếu tín nhiệm đối với {len(s.rated)} người giữ chức vụ lãnh đạo, quản lý: "
+                 f"{paper.rated_text()}."),
+            Para(f"4. Thành phần tham dự: {paper.attendees_text()}."),
+            Para(f"5. Số người được triệu tập: {paper.summoned_text()}."),
+            Para("Đề nghị các đồng chí có tên trong danh sách kèm theo sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ."
+                 if s.voters else "Đề nghị các vị đại biểu sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ./.")]
+    if s.voters:
+        body += [Para("DANH SÁCH TRIỆU TẬP", bold=True, align="C", indent=False),
+                 Table(["STT", "Họ và tên", "Chức vụ"], paper.voter_rows(), [14, 55, 96], aligns="CLL")]
+    docs.append(Doc(heading("TB", paper.notice_date), TITLES["notice"],
+                    "Về thời gian, địa điểm tổ chức " + paper.meeting_word() + " lấy phiếu tín nhiệm", body, [signer],
+                    recipients, title=f"Thông báo — {paper.unit}"))
+    # 2. Order of business (II.4c)
+    body = [Para(f"Thời gian: {paper.date_text()}. Địa điểm: {s.location or BLANK}. Chủ trì: {paper.chair_text()}."),
+            Para(f"Số người được triệu tập: {paper.summoned_text()}; số người được lấy phiếu: {len(s.rated)}; "
+                 f"thành phần tham dự: {paper.attendees_text()}."),
+            Table(["STT", "Nội dung", "Người thực hiện"], paper.order_rows(), [14, 106, 45], aligns="CLL")]
+    docs.append(Doc(heading("", s.meeting_date), "TRÌNH TỰ", f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm",
+                    body, [signer], None, title=f"Trình tự — {paper.unit}"))
+    # 3. Rated people, with their posts as voters know them
+    docs.append(Doc(heading("DS", s.meeting_date), "DANH SÁCH", "Người được lấy phiếu tín nhiệm",
+                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}."),
+                     Table(["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], rated, [14, 55, 96], aligns="CLL")],
+                    [signer], None, title=f"Danh sách người được lấy phiếu — {paper.unit}"))
+    # 4. Answers to the information requests (II.4b, II.4c)
+    body = [Para("Thực hiện mục II.4b của kế hoạch, bộ phận tổ chức cán bộ báo cáo nội dung trả lời yêu cầu cung cấp "
+                 "thông tin đối với người được lấy phiếu tín nhiệm, sau khi xác minh và có ý kiến của người được lấy phiếu, "
+                 "như sau:")]
+    if paper.requests:
+        body.append(Table(["STT", "Người được lấy phiếu", "Nội dung yêu cầu", "Ngày nhận", "Ngày trả lời", "Nội dung trả lời",
+                           "Tình trạng"], paper.request_rows(), [10, 27, 30, 20, 20, 35, 23], size=11, aligns="CLLCCLL"))
+    else:
+        body.append(Para(NO_REQUESTS))
+    docs.append(Doc(heading("BC", s.meeting_date), "BÁO CÁO", "Trả lời yêu cầu cung cấp thông tin đối với người được lấy phiếu tín nhiệm",
+                    body, [signer], recipients, title=f"Trả lời yêu cầu cung cấp thông tin — {paper.unit}"))
+    # 5. Counting committee (II.4a, II.4c)
+    docs.append(Doc(heading("DS", s.meeting_date), "DANH SÁCH", f"Ban Kiểm phiếu {paper.meeting_word()} lấy phiếu tín nhiệm",
+                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}, "
+                          "biểu quyết thông qua Ban Kiểm phiếu gồm các thành viên sau:"),
+                     Table(["STT", "Họ và tên", "Nhiệm vụ"], paper.committee_rows(), [14, 96, 55], aligns="CLL"),
+                     Para("Ban Kiểm phiếu phát phiếu, hướng dẫn ghi phiếu, kiểm phiếu, lập biên bản kiểm phiếu và báo cáo "
+                          "kết quả với " + paper.meeting_word() + ".")],
+                    [signer], None, title=f"Ban Kiểm phiếu — {paper.unit}"))
+    return docs
+
+
+def write_papers(stem: Path, paper: Paper) -> list[Path]:
+    """`stem`.docx and `stem`.pdf: the five papers of the session."""
+    from tinnhiem.io.nd30 import write_both
+
+    return write_both(stem, documents(paper), f"Hội nghị lấy phiếu tín nhiệm — {paper.unit}")
+
 
 def write_pdf(target: Path, paper: Paper) -> None:
-    from tinnhiem.io.pdf import FONT, national_heading, new_pdf, save_pdf
+    from tinnhiem.io.nd30 import write_pdf as write
 
-    pdf = new_pdf(title=f"Hội nghị lấy phiếu tín nhiệm — {paper.unit}")
-    s = paper.session
-
-    def start(key: str, subtitle: str | None = None):
-        pdf.add_page()
-        national_heading(pdf, [paper.unit.upper()])
-        pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(0, 7, TITLES[key], align="C", new_x="LMARGIN", new_y="NEXT")
-        if subtitle:
-            pdf.set_font(FONT, "", 11)
-            pdf.multi_cell(0, 6, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-        pdf.set_font(FONT, "", 11)
-
-    def para(text: str, bold: bool = False, align: str = "J"):
-        pdf.set_font(FONT, "B" if bold else "", 11)
-        pdf.multi_cell(0, 6, text, align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 11)
-
-    def table(header: list[str], rows: list[list], widths: tuple):
-        from fpdf.fonts import FontFace
-
-        pdf.set_font(FONT, "", 10)
-        with pdf.table(col_widths=widths, line_height=5.5, text_align="LEFT",
-                       headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247))) as t:
-            r = t.row()
-            for h in header:
-                r.cell(h)
-            for values in rows:
-                r = t.row()
-                for v in values:
-                    r.cell("" if v is None else str(v))
-        pdf.ln(3)
-        pdf.set_font(FONT, "", 11)
-
-    def signature():
-        pdf.ln(4)
-        x = pdf.l_margin + (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-        for text, bold in ((paper.signer_title(), True), ("", False), ("", False), (paper.chair.name if paper.chair else "", True)):
-            pdf.set_x(x)
-            pdf.set_font(FONT, "B" if bold else "", 11)
-            pdf.multi_cell((pdf.w - pdf.l_margin - pdf.r_margin) / 2, 6, text, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 11)
-
-    # 1. Notice of time and place (II.4a)
-    start("notice", "Về thời gian, địa điểm tổ chức hội nghị lấy phiếu tín nhiệm")
-    para(paper.notice_date_text(), align="R")
-    para(f"Kính gửi: {paper.addressee()}", bold=True)
-    para(f"Thực hiện {paper.plan_title}, {paper.unit} thông báo tổ chức hội nghị lấy phiếu tín nhiệm như sau:")
-    para(f"1. Thời gian: {BLANK} giờ, {paper.date_text()}.")
-    para(f"2. Địa điểm: {s.location or BLANK}.")
-    para(f"3. Nội dung: lấy phiếu tín nhiệm đối với {len(s.rated)} người giữ chức vụ lãnh đạo, quản lý: {paper.rated_text()}.")
-    para(f"4. Thành phần tham dự: {paper.attendees_text()}.")
-    para(f"5. Số người được triệu tập: {paper.summoned_text()}.")
-    para("Đề nghị các đồng chí có tên dưới đây sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ." if s.voters
-         else "Đề nghị các vị đại biểu sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ.")
-    if s.voters:
-        para("DANH SÁCH TRIỆU TẬP", bold=True, align="C")
-        table(["STT", "Họ và tên", "Chức vụ"], paper.voter_rows(), (10, 60, 110))
-    signature()
-
-    # 2. Order of business (II.4c)
-    start("order", f"{paper.unit} — {paper.date_text()}")
-    para(f"Địa điểm: {s.location or BLANK}. Chủ trì: {paper.chair_text()}.")
-    para(f"Số người được triệu tập: {paper.summoned_text()}; số người được lấy phiếu: {len(s.rated)}; "
-         f"thành phần tham dự: {paper.attendees_text()}.")
-    table(["STT", "Nội dung", "Người thực hiện"], paper.order_rows(), (10, 125, 45))
-
-    # 3. Rated people
-    start("rated", f"{paper.unit} — {paper.date_text()}")
-    table(["STT", "Họ và tên", "Chức vụ", "Đơn vị công tác", "Nhóm"], paper.rated_rows(), (12, 50, 52, 52, 14))
-
-    # 4. Report on the information requests (II.4b, II.4c)
-    start("requests", f"{paper.unit} — {paper.date_text()}")
-    para("Bộ phận tổ chức cán bộ báo cáo nội dung trả lời yêu cầu cung cấp thông tin đối với người được lấy phiếu "
-         "tín nhiệm, sau khi xác minh và có ý kiến của người được lấy phiếu (mục II.4b).")
-    if paper.requests:
-        table(["STT", "Người được lấy phiếu", "Nội dung yêu cầu", "Ngày nhận", "Ngày trả lời", "Nội dung trả lời", "Tình trạng"],
-              paper.request_rows(), (10, 30, 34, 24, 24, 38, 20))
-    else:
-        para(NO_REQUESTS, bold=True)
-
-    # 5. Counting committee (II.4a, II.4c)
-    start("committee", f"{paper.unit} — {paper.date_text()}")
-    para("Bộ phận tổ chức cán bộ công bố danh sách Ban Kiểm phiếu của hội nghị:")
-    table(["STT", "Họ và tên", "Nhiệm vụ"], paper.committee_rows(), (10, 110, 60))
-    para("Ban Kiểm phiếu phát phiếu, hướng dẫn ghi phiếu, kiểm phiếu và tổng hợp kết quả, báo cáo lãnh đạo "
-         "cơ quan, đơn vị để báo cáo với hội nghị.")
-    save_pdf(pdf, target)
+    write(target, documents(paper), f"Hội nghị lấy phiếu tín nhiệm — {paper.unit}")
 
 
 # -- workbook ------------------------------------------------------------------------------------

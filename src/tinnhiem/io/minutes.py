@@ -1,24 +1,28 @@
-"""The counting minutes (biên bản kiểm phiếu) of one counted session, as PDF and xlsx: date and
-place, the counting committee, the session's figures (QĐ 262 khoản 7.3), per rated person the
-count and percentage of each level on the base named in the header, the band and its
-consequence, and the signature block."""
+"""The counting minutes (biên bản kiểm phiếu) of one counted session, as Word, PDF and xlsx:
+time, date and place, the counting committee, the session's figures (QĐ 262 khoản 7.3), per
+rated person the count and percentage of each level on the stated base, and a signature place
+for each member. What follows from a result (bands, consequences) belongs to the report, not
+to the committee's minutes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.core.dates import vn
 from tinnhiem.core.tally import BASE_VI, REASONS_VI, SessionResult, percent_vi
-from tinnhiem.io.pdf import FONT, national_heading, new_pdf, save_pdf
+from tinnhiem.core.text import full_post
 
 TITLE = "BIÊN BẢN KIỂM PHIẾU"
 SUBTITLE = "Kết quả lấy phiếu tín nhiệm đối với chức danh lãnh đạo, quản lý"
-MODE_VI = {"whole_ballot": "cả phiếu không hợp lệ khi có một dòng không đánh dấu hoặc đánh dấu nhiều ô",
-           "per_person": "chỉ dòng không đánh dấu hoặc đánh dấu nhiều ô bị loại"}
+DOTS = "……"
+TIME_BLANK = "…… giờ …… phút"
 
 
 def _n(v) -> str:
     return "—" if v is None else str(v)
+
+
+def _d(v) -> str:
+    return DOTS if v is None else str(v)
 
 
 def figure_lines(res: SessionResult) -> list[tuple[str, str]]:
@@ -31,18 +35,33 @@ def figure_lines(res: SessionResult) -> list[tuple[str, str]]:
     return rows
 
 
-def intro(res: SessionResult) -> str:
-    date = f"ngày {vn(res.info.meeting_date)}" if res.info.meeting_date else "ngày ....../....../............"
-    place = res.info.location or "...................................................."
-    return f"Hôm nay, {date}, tại {place}, Ban Kiểm phiếu của hội nghị lấy phiếu tín nhiệm {res.info.unit} gồm:"
+def meeting_word(route: str | None) -> str:
+    return "kỳ họp" if route == "hdnd" else "hội nghị"
+
+
+def date_words(day) -> str:
+    if day is None:
+        return "ngày …… tháng …… năm ………"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def intro(res: SessionResult, rules=None) -> str:
+    from tinnhiem.io.nd30 import unit_body
+
+    unit = unit_body(res.info.unit, res.route, rules) if rules is not None else res.info.unit
+    place = res.info.location or "……………………………………"
+    return (f"Vào hồi {TIME_BLANK}, {date_words(res.info.meeting_date)}, tại {place}, Ban Kiểm phiếu "
+            f"{meeting_word(res.route)} lấy phiếu tín nhiệm của {unit} gồm:")
 
 
 def committee_lines(res: SessionResult) -> list[str]:
     names = list(res.info.committee) or ["", "", ""]
     out = []
     for i, name in enumerate(names):
-        who = f"Ông/Bà {name}" if name else "Ông/Bà ..............................................."
-        out.append(f"{i + 1}. {who} — {'Trưởng ban' if i == 0 else 'Thành viên'}")
+        who = f"Ông (Bà) {name}" if name else "Ông (Bà) ……………………………………"
+        end = "." if i == len(names) - 1 else ";"
+        out.append(f"{i + 1}. {who}, {'Trưởng ban' if i == 0 else 'thành viên'}{end}")
     return out
 
 
@@ -55,178 +74,169 @@ def digest_line(res: SessionResult, digest: str) -> str:
     return f"Mã kiểm tra: {digest} (bảng kết quả ket-qua-{res.info.id}.xlsx; kiểm tra bằng: tinnhiem verify --digest)"
 
 
-def write_minutes_pdf(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
-    # fast_fonts: the font parsed once per process, not once per file (20,000 sessions).
-    pdf = new_pdf(f"Biên bản kiểm phiếu — {res.info.unit}", orientation="L", fast_fonts=True)
-    pdf.c_margin = 1.0
-    pdf.add_page()
-    national_heading(pdf, [res.info.unit.upper(), "BAN KIỂM PHIẾU"])
-    pdf.set_font(FONT, "B", 14)
-    pdf.cell(0, 8, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 6, SUBTITLE, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 5, intro(res), new_x="LMARGIN", new_y="NEXT")
-    for line in committee_lines(res):
-        pdf.cell(0, 5, "    " + line, new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, f"đã tiến hành kiểm phiếu ({MODE_VI.get(res.mode, res.mode)}). Kết quả như sau:", new_x="LMARGIN", new_y="NEXT")
-    for label, value in figure_lines(res):
-        pdf.cell(0, 5, f"    - {label}: {value}", new_x="LMARGIN", new_y="NEXT")
+def base_sentence(res: SessionResult) -> str:
+    unit = {"returned": "phiếu", "members": "đại biểu", "valid": "phiếu"}.get(res.base, "")
+    value = "" if res.base_value is None or res.base == "valid" else f" là {res.base_value} {unit}"
+    return f"tỷ lệ phần trăm tính trên {BASE_VI.get(res.base, res.base)}{value}"
+
+
+def _post(res: SessionResult, p) -> str:
+    return full_post(p.post, (res.info.people.get(p.id) or {}).get("unit", ""))
+
+
+def minutes_doc(res: SessionResult, rules, digest: str | None = None):
+    """The filled minutes as an ND 30 document: what the committee counted, nothing it did not."""
+    from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
+
+    word = meeting_word(res.route)
+    heading = Heading(issuer="Ban Kiểm phiếu", parent=unit_body(res.info.unit, res.route, rules), number="",
+                      place=rules.document("place") or None, date=res.info.meeting_date, party=rules.party_route(res.route))
+    body = [Para(intro(res, rules))]
+    body += [Para(line, indent=True) for line in committee_lines(res)]
+    body.append(Para(f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(res.results)} người. "
+                     "Kết quả như sau:"))
+    people = "đại biểu" if res.route == "hdnd" else "người"
+    first = [f"Số người được triệu tập: {_d(res.summoned)} {people}"]
+    if res.route == "hdnd":
+        first.append(f"tổng số đại biểu: {_d(res.members)} đại biểu")
+    first.append(f"số người có mặt: {_d(res.present)} {people}")
+    body.append(Para("1. " + "; ".join(first) + "."))
+    invalid = f"số phiếu không hợp lệ: {_d(res.invalid)} phiếu"
     if res.reasons:
-        pdf.multi_cell(0, 5, "    - Lý do phiếu không hợp lệ: " + "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in res.reasons.items()),
-                       new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    base = base_header(res)
-    widths = [8, 42, 42, 15, 17, 15, 17, 15, 17, 79]
-    pdf.set_font(FONT, "B", 8)
-
-    def n_lines(w, text):
-        return max(len(pdf.multi_cell(w, 3.5, text, dry_run=True, output="LINES")), 1)
-
-    # The sub-header ("% trên tổng số đại biểu") may need three lines: size the header to fit,
-    # so that no label spills over the border into the first data row.
-    sub_h = 3.5 * max(n_lines(17, base), n_lines(15, "Số phiếu"))
-    head_h = 6 + sub_h
-    y = pdf.get_y()
-    x = pdf.l_margin
-    top = [("STT", 1), ("Họ và tên", 1), ("Chức vụ", 1), ("Tín nhiệm cao", 2), ("Tín nhiệm", 2), ("Tín nhiệm thấp", 2), ("Mức và hệ quả", 1)]
-    col = 0
-    for label, span in top:
-        w = sum(widths[col:col + span])
-        pdf.set_xy(x, y)
-        if span == 1:
-            pdf.multi_cell(w, head_h / n_lines(w, label), label, border=1, align="C")
-        else:
-            pdf.multi_cell(w, 6, label, border=1, align="C")
-        x += w
-        col += span
-    x = pdf.l_margin + sum(widths[:3])
-    for _ in range(3):
-        for label, w in (("Số phiếu", 15), (base, 17)):
-            pdf.set_xy(x, y + 6)
-            pdf.multi_cell(w, sub_h / n_lines(w, label), label, border=1, align="C")
-            x += w
-    pdf.set_xy(pdf.l_margin, y + head_h)
-    pdf.set_font(FONT, "", 8)
-    for i, r in enumerate(res.results, 1):
-        band = r.band_label + (f": {r.consequence}" if r.consequence else "")
-        cells = [str(i), r.name, r.post, str(r.cao), percent_vi(r.pct_cao), str(r.tin_nhiem), percent_vi(r.pct_tin_nhiem),
-                 str(r.thap), percent_vi(r.pct_thap), band]
-        # Each cell's line count measured once (a dry run costs as much as drawing the cell).
-        counts = [max(len(pdf.multi_cell(w, 4, c, dry_run=True, output="LINES")), 1) for w, c in zip(widths, cells)]
-        h = 4 * max(counts)
-        if pdf.get_y() + h > pdf.h - 20:
-            pdf.add_page()
-        y = pdf.get_y()
-        x = pdf.l_margin
-        for w, c, k in zip(widths, cells, counts):
-            pdf.set_xy(x, y)
-            pdf.multi_cell(w, h / k, c, border=1, align="L" if w in (42, 79) else "C")
-            x += w
-        pdf.set_xy(pdf.l_margin, y + h)
-    pdf.ln(2)
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 4, f"Tỷ lệ tính trên {BASE_VI.get(res.base, res.base)}"
-                         f"{'' if res.base_value is None or res.base == 'valid' else f' ({res.base_value})'}; "
-                         f"làm tròn hai chữ số thập phân. Bộ quy tắc: {rules.name}.", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 4, "Biên bản được lập thành 02 bản và được các thành viên Ban Kiểm phiếu thống nhất ký tên.",
-                   new_x="LMARGIN", new_y="NEXT")
+        invalid += " (" + "; ".join(f"{REASONS_VI.get(k, k).lower()}: {v} phiếu" for k, v in res.reasons.items()) + ")"
+    body.append(Para(f"2. Số phiếu phát ra: {_d(res.issued)} phiếu; số phiếu thu về: {_d(res.returned)} phiếu; "
+                     f"số phiếu hợp lệ: {_d(res.valid)} phiếu; {invalid}."))
+    body.append(Para(f"3. Kết quả đối với từng người ({base_sentence(res)}):"))
+    rows = [[i, p.name, _post(res, p), p.cao, percent_vi(p.pct_cao), p.tin_nhiem, percent_vi(p.pct_tin_nhiem),
+             p.thap, percent_vi(p.pct_thap)] for i, p in enumerate(res.results, 1)]
+    body.append(Table(["STT", "Họ và tên", "Chức vụ", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %"],
+                      rows, [10, 34, 41, 13, 14, 13, 14, 13, 13], size=11, aligns="CLLRRRRRR",
+                      groups=[("", 1), ("", 1), ("", 1), ("Tín nhiệm cao", 2), ("Tín nhiệm", 2), ("Tín nhiệm thấp", 2)]))
+    per_person = [p for p in res.results if p.invalid and res.mode == "per_person"]
+    if per_person:
+        body.append(Para("Phiếu không hợp lệ đối với từng người: " + "; ".join(f"{p.name}: {p.invalid} phiếu" for p in per_person) + "."))
+    body.append(Para(f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên "
+                     f"Ban Kiểm phiếu cùng nghe và thống nhất ký tên; báo cáo kết quả với {word}."))
     if digest:
-        pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(0, 5, digest_line(res, digest), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 9)
-    if pdf.get_y() > pdf.h - 45:
-        pdf.add_page()
-    pdf.ln(4)
-    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    y = pdf.get_y()
-    pdf.set_font(FONT, "B", 10)
-    pdf.set_xy(pdf.l_margin, y)
-    pdf.cell(half, 5, "CÁC THÀNH VIÊN BAN KIỂM PHIẾU", align="C")
-    pdf.set_xy(pdf.l_margin + half, y)
-    pdf.cell(half, 5, "TRƯỞNG BAN KIỂM PHIẾU", align="C")
-    pdf.set_font(FONT, "", 9)
-    pdf.set_xy(pdf.l_margin, y + 5)
-    pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C")
-    pdf.set_xy(pdf.l_margin + half, y + 5)
-    pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C")
-    names = list(res.info.committee)
-    pdf.set_font(FONT, "B", 10)
-    if names:
-        pdf.set_xy(pdf.l_margin + half, y + 28)
-        pdf.cell(half, 5, names[0], align="C")
-        pdf.set_xy(pdf.l_margin, y + 28)
-        pdf.cell(half, 5, "; ".join(names[1:]), align="C")
-    save_pdf(pdf, target)
+        body.append(Para(f"Mã kiểm tra: {digest}", indent=False, align="L", size=13))
+    return Doc(heading, TITLE, subject(rules, res.route), body,
+               committee_signers(res.info.committee), None, title=f"Biên bản kiểm phiếu — {res.info.unit}")
+
+
+def subject(rules, route: str | None) -> str:
+    """'Lấy phiếu tín nhiệm đối với …' as the route's ballot form says."""
+    what = (rules.ballot_form(route or "workplace").get("subject") or "Đối với người giữ chức vụ lãnh đạo, quản lý")
+    return "Lấy phiếu tín nhiệm " + what[0].lower() + what[1:]
+
+
+def committee_signers(names) -> list:
+    """Each member on a signature place of their own: the head first."""
+    from tinnhiem.io.nd30 import Signer
+
+    names = list(names) or ["", "", ""]
+    return [Signer(["TRƯỞNG BAN KIỂM PHIẾU" if i == 0 else "THÀNH VIÊN BAN KIỂM PHIẾU"], name, "(Ký, ghi rõ họ tên)")
+            for i, name in enumerate(names)]
+
+
+def write_minutes_pdf(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
+    from tinnhiem.io.nd30 import write_pdf
+
+    write_pdf(target, [minutes_doc(res, rules, digest)], f"Biên bản kiểm phiếu — {res.info.unit}")
+
+
+def write_minutes_docx(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
+    from tinnhiem.io.nd30 import write_docx
+
+    write_docx(target, [minutes_doc(res, rules, digest)])
 
 
 def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from tinnhiem.io.xlsx import BAND_FILLS, HEADER_FILL, new_workbook, print_setup, safe_value, save
+    from tinnhiem.io.nd30 import MOTTO, NATION, date_line, unit_body
+    from tinnhiem.io.xlsx import HEADER_FILL, new_workbook, print_setup, safe_value, save
 
     wb = new_workbook()
     ws = wb.create_sheet("Biên bản")
-    bold = Font(bold=True)
-    lines = [(res.info.unit.upper(), True), ("BAN KIỂM PHIẾU", True), ("", False), (TITLE, True), (SUBTITLE, False), ("", False),
-             (intro(res), False)]
-    lines += [("    " + x, False) for x in committee_lines(res)]
-    lines.append((f"đã tiến hành kiểm phiếu ({MODE_VI.get(res.mode, res.mode)}). Kết quả như sau:", False))
-    r = 1
-    for text, is_bold in lines:
-        cell = ws.cell(row=r, column=1, value=safe_value(text))
-        cell.font = Font(bold=is_bold, size=13 if text == TITLE else 11)
+    ncols = 11
+    font = lambda **kw: Font(name="Times New Roman", size=kw.pop("size", 12), **kw)  # noqa: E731
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def merged(row: int, c1: int, c2: int, text: str, f, align=wrap, height: float | None = None):
+        ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+        cell = ws.cell(row=row, column=c1, value=safe_value(text))
+        cell.font, cell.alignment = f, align
+        if height:
+            ws.row_dimensions[row].height = height
+
+    # ND 30 heading: the unit and its counting committee on the left, the nation on the right.
+    merged(1, 1, 3, unit_body(res.info.unit, res.route, rules).upper(), font(), centre)
+    merged(1, 4, ncols, NATION, font(bold=True), centre)
+    merged(2, 1, 3, "BAN KIỂM PHIẾU", font(bold=True), centre)
+    merged(2, 4, ncols, MOTTO, font(bold=True, underline="single"), centre)
+    merged(3, 4, ncols, date_line(rules.document("place") or None, res.info.meeting_date), font(italic=True), centre)
+    merged(5, 1, ncols, TITLE, font(bold=True, size=14), centre)
+    merged(6, 1, ncols, subject(rules, res.route), font(bold=True), centre)
+    r = 8
+    lines = [intro(res, rules), *committee_lines(res),
+             f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(res.results)} người. Kết quả như sau:"]
+    for text in lines:
+        merged(r, 1, ncols, text, font(), wrap, 16 * max(1, -(-len(text) // 110)))
         r += 1
     for label, value in figure_lines(res):
-        ws.cell(row=r, column=2, value=label)
-        ws.cell(row=r, column=4, value=None if value == "—" else int(value))
+        merged(r, 2, 5, label, font())
+        ws.cell(row=r, column=6, value=None if value == "—" else int(value)).font = font()
         r += 1
     if res.reasons:
-        ws.cell(row=r, column=2, value="Lý do phiếu không hợp lệ: " + "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in res.reasons.items()))
+        text = "Lý do phiếu không hợp lệ: " + "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in res.reasons.items())
+        merged(r, 2, ncols, text, font(), wrap, 16 * max(1, -(-len(text) // 100)))
         r += 1
+    r += 1
+    text = f"Kết quả đối với từng người ({base_sentence(res)}):"
+    merged(r, 1, ncols, text, font())
     r += 1
     base = base_header(res)
     header = ["STT", "Mã cán bộ", "Họ và tên", "Chức vụ", "Số phiếu hợp lệ", "Tín nhiệm cao", f"Tín nhiệm cao ({base})",
-              "Tín nhiệm", f"Tín nhiệm ({base})", "Tín nhiệm thấp", f"Tín nhiệm thấp ({base})", "Mức", "Hệ quả"]
-    thin = Side(style="thin", color="999999")
+              "Tín nhiệm", f"Tín nhiệm ({base})", "Tín nhiệm thấp", f"Tín nhiệm thấp ({base})"]
+    thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_row = r
     for c, name in enumerate(header, 1):
         cell = ws.cell(row=r, column=c, value=name)
-        cell.font, cell.border = bold, border
+        cell.font, cell.border, cell.alignment = font(bold=True, size=11), border, centre
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    ws.row_dimensions[r].height = 58
     for i, p in enumerate(res.results, 1):
         r += 1
         pct = lambda t: float(t) if t is not None else None  # noqa: E731
-        values = [i, p.id, p.name, p.post, p.valid, p.cao, pct(p.pct_cao), p.tin_nhiem, pct(p.pct_tin_nhiem),
-                  p.thap, pct(p.pct_thap), p.band_label or None, p.consequence or None]
+        post = _post(res, p)
+        values = [i, p.id, p.name, post, p.valid, p.cao, pct(p.pct_cao), p.tin_nhiem, pct(p.pct_tin_nhiem),
+                  p.thap, pct(p.pct_thap)]
         for c, v in enumerate(values, 1):
             cell = ws.cell(row=r, column=c, value=safe_value(v))
-            cell.border = border
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border, cell.alignment, cell.font = border, wrap, font(size=11)
             if c in (7, 9, 11):
                 cell.number_format = "0.00"
-            color = BAND_FILLS.get(p.band or "")
-            if color:
-                cell.fill = PatternFill("solid", fgColor=color)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(p.name) // 20), -(-len(post) // 24))
     r += 2
-    ws.cell(row=r, column=1, value=f"Tỷ lệ tính trên {BASE_VI.get(res.base, res.base)}; bộ quy tắc {rules.name}.")
+    text = (f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên Ban Kiểm "
+            "phiếu cùng nghe và thống nhất ký tên.")
+    merged(r, 1, ncols, text, font(), wrap, 32)
     if digest:
         r += 1
-        ws.cell(row=r, column=1, value=safe_value(digest_line(res, digest))).font = bold
+        ws.cell(row=r, column=1, value=safe_value(digest_line(res, digest))).font = font(bold=True)
     r += 2
-    ws.cell(row=r, column=3, value="CÁC THÀNH VIÊN BAN KIỂM PHIẾU").font = bold
-    ws.cell(row=r, column=10, value="TRƯỞNG BAN KIỂM PHIẾU").font = bold
-    ws.cell(row=r + 1, column=3, value="(Ký, ghi rõ họ tên)")
-    ws.cell(row=r + 1, column=10, value="(Ký, ghi rõ họ tên)")
-    names = list(res.info.committee)
-    if names:
-        ws.cell(row=r + 5, column=10, value=safe_value(names[0])).font = bold
-        ws.cell(row=r + 5, column=3, value=safe_value("; ".join(names[1:]))).font = bold
-    for c, w in enumerate([6, 10, 24, 26, 10, 10, 14, 10, 14, 10, 14, 22, 40], 1):
+    # Each member signs on a place of their own, two to a row.
+    for k, signer in enumerate(committee_signers(res.info.committee)):
+        c1, c2 = (1, 4) if k % 2 == 0 else (7, ncols)
+        merged(r, c1, c2, signer.position[0], font(bold=True), centre)
+        merged(r + 1, c1, c2, signer.note, font(italic=True), centre)
+        merged(r + 5, c1, c2, signer.name, font(bold=True), centre)
+        if k % 2 == 1:
+            r += 7
+    for c, w in enumerate([6, 10, 24, 26, 10, 10, 14, 10, 14, 10, 14], 1):
         ws.column_dimensions[get_column_letter(c)].width = w
     print_setup(ws, header_row=header_row, landscape=True)
     save(wb, target)

@@ -1,24 +1,21 @@
-"""Blank counting minutes (biên bản kiểm phiếu) of one session, to fill in by hand: the session's
-figures (QĐ 262 khoản 7.3), per rated person the three levels with count and percentage on the
-base the rule set names for the route, and the counting committee's signature block (names from
-the schedule's `Ban Kiểm phiếu` when given)."""
+"""Blank counting minutes (biên bản kiểm phiếu) of one session, to fill in by hand, as Word and
+PDF in the form of the filled ones (io/minutes.py): time and place, the committee (names from
+the schedule's `Ban Kiểm phiếu` when given), the session's figures (QĐ 262 khoản 7.3), per rated
+person the three levels with count and percentage on the base the rule set names for the route,
+and a signature place for each member."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tinnhiem.core.dates import vn
-from tinnhiem.io.pdf import FONT, national_heading, new_pdf, save_pdf
+from tinnhiem.core.text import full_post
 
 BASE_LABELS = {
     "returned": "tổng số phiếu thu về",
     "members": "tổng số đại biểu (kể cả đại biểu vắng mặt)",
     "valid": "số phiếu hợp lệ",
 }
-DOTS = "........"
-WIDTH = 180.0
-# STT, Họ và tên, Chức vụ, then (Số phiếu, Tỷ lệ %) for each of the three levels.
-COLS = (8.0, 38.0, 38.0) + (16.0,) * 6
+DOTS = "……"
 
 
 def _figure_lines(session) -> list[tuple[str, str]]:
@@ -31,127 +28,46 @@ def _figure_lines(session) -> list[tuple[str, str]]:
     return rows
 
 
-def render_minutes(session, rules):
-    pdf = new_pdf(f"Biên bản kiểm phiếu — {session.unit}", fast_fonts=True)
-    pdf.c_margin = 1.0
-    pdf.add_page()
-    national_heading(pdf, [session.unit.upper(), "BAN KIỂM PHIẾU"])
-    pdf.set_font(FONT, "B", 14)
-    pdf.cell(0, 8, "BIÊN BẢN KIỂM PHIẾU", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(0, 6, "Kết quả lấy phiếu tín nhiệm đối với chức danh lãnh đạo, quản lý", align="C",
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font(FONT, "", 11)
-    date = f"ngày {vn(session.meeting_date)}" if session.meeting_date else "ngày ....../....../............"
-    place = session.location or "........................................................"
-    pdf.multi_cell(0, 6, f"Hôm nay, {date}, tại {place}, Ban Kiểm phiếu của hội nghị lấy phiếu tín nhiệm "
-                         f"{session.unit} gồm:", new_x="LMARGIN", new_y="NEXT")
+def blank_minutes_doc(session, rules):
+    from tinnhiem.io.minutes import TIME_BLANK, committee_signers, date_words, meeting_word, subject
+    from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
+
+    unit = unit_body(session.unit, session.route, rules)
+    heading = Heading(issuer="Ban Kiểm phiếu", parent=unit, number="", place=rules.document("place") or None,
+                      date=session.meeting_date, party=rules.party_route(session.route))
+    place = session.location or "……………………………………"
+    body = [Para(f"Vào hồi {TIME_BLANK}, {date_words(session.meeting_date)}, tại {place}, Ban Kiểm phiếu "
+                 f"{meeting_word(session.route)} lấy phiếu tín nhiệm của {unit} gồm:")]
     members = list(session.committee) or ["", "", ""]
     for i, name in enumerate(members):
-        role = "Trưởng ban" if i == 0 else "Thành viên"
-        who = f"Ông/Bà {name}" if name else "Ông/Bà ..............................................."
-        pdf.cell(0, 6, f"    {i + 1}. {who} — {role}", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
-    pdf.multi_cell(0, 6, "đã tiến hành kiểm phiếu. Kết quả như sau:", new_x="LMARGIN", new_y="NEXT")
+        who = f"Ông (Bà) {name}" if name else "Ông (Bà) ……………………………………"
+        body.append(Para(f"{i + 1}. {who}, {'Trưởng ban' if i == 0 else 'thành viên'}{'.' if i == len(members) - 1 else ';'}"))
+    body.append(Para(f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(session.rated)} người. "
+                     "Kết quả như sau:"))
     for label, value in _figure_lines(session):
-        pdf.cell(0, 6, f"    - {label}: {value}", new_x="LMARGIN", new_y="NEXT")
+        body.append(Para(f"- {label}: {value}"))
     base = rules.base_for(session.route)
-    pdf.ln(1)
-    pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 5, f"Tỷ lệ phần trăm tính trên {BASE_LABELS.get(base, base)} (bộ quy tắc {rules.name}), "
-                         "làm tròn đến hai chữ số thập phân.", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    _table(pdf, session, rules.levels)
-    pdf.ln(4)
-    pdf.set_font(FONT, "", 11)
-    if pdf.get_y() + 60 > pdf.page_break_trigger:
-        pdf.add_page()
-    pdf.multi_cell(0, 6, "Biên bản lập xong lúc ...... giờ ...... phút cùng ngày, đã đọc lại cho các thành viên "
-                         "Ban Kiểm phiếu cùng nghe và thống nhất ký tên.", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    _signatures(pdf, members)
-    return pdf
+    body.append(Para(f"Kết quả đối với từng người (tỷ lệ phần trăm tính trên {BASE_LABELS.get(base, base)}, "
+                     "làm tròn đến hai chữ số thập phân):"))
+    rows = [[i, p.name, full_post(p.post, p.unit), "", "", "", "", "", ""] for i, p in enumerate(session.rated, 1)]
+    levels = rules.levels
+    body.append(Table(["STT", "Họ và tên", "Chức vụ", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %"],
+                      rows, [10, 34, 41, 13, 14, 13, 14, 13, 13], size=11, aligns="CLLRRRRRR",
+                      groups=[("", 1), ("", 1), ("", 1), *[(lv, 2) for lv in levels]]))
+    body.append(Para(f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên "
+                     "Ban Kiểm phiếu cùng nghe và thống nhất ký tên."))
+    return Doc(heading, "BIÊN BẢN KIỂM PHIẾU", subject(rules, session.route), body,
+               committee_signers(members), None, title=f"Biên bản kiểm phiếu — {session.unit}")
 
 
-def _table(pdf, session, levels: list[str]) -> None:
-    x0 = pdf.l_margin
+def render_minutes(session, rules):
+    from tinnhiem.io.nd30 import render_pdf
 
-    def header():
-        y = pdf.get_y()
-        pdf.set_font(FONT, "B", 9)
-        x = x0
-        for w, text in zip(COLS[:3], ("STT", "Họ và tên", "Chức vụ")):
-            pdf.rect(x, y, w, 14)
-            pdf.set_xy(x, y + 4.5)
-            pdf.cell(w, 5, text, align="C")
-            x += w
-        for level in levels:
-            pdf.rect(x, y, 32, 8)
-            pdf.set_xy(x, y + 1.5)
-            pdf.cell(32, 5, level, align="C")
-            for j, sub in enumerate(("Số phiếu", "Tỷ lệ %")):
-                pdf.rect(x + 16 * j, y + 8, 16, 6)
-                pdf.set_xy(x + 16 * j, y + 8.5)
-                pdf.set_font(FONT, "", 8)
-                pdf.cell(16, 5, sub, align="C")
-                pdf.set_font(FONT, "B", 9)
-            x += 32
-        pdf.set_y(y + 14)
-
-    header()
-    pdf.set_font(FONT, "", 9.5)
-    for i, person in enumerate(session.rated, 1):
-        name = pdf.multi_cell(COLS[1], 4.5, person.name, dry_run=True, output="LINES")
-        post = pdf.multi_cell(COLS[2], 4.5, person.post, dry_run=True, output="LINES")
-        h = max(9.0, 4.5 * max(len(name), len(post)) + 2)
-        if pdf.get_y() + h > pdf.page_break_trigger:
-            pdf.add_page()
-            header()
-            pdf.set_font(FONT, "", 9.5)
-        y = pdf.get_y()
-        x = x0
-        for w, lines, align in zip(COLS[:3], ([str(i)], name, post), ("C", "L", "L")):
-            pdf.rect(x, y, w, h)
-            top = y + (h - 4.5 * len(lines)) / 2
-            for k, line in enumerate(lines):
-                pdf.set_xy(x, top + 4.5 * k)
-                pdf.cell(w, 4.5, line, align=align)
-            x += w
-        for w in COLS[3:]:
-            pdf.rect(x, y, w, h)
-            x += w
-        pdf.set_y(y + h)
+    return render_pdf([blank_minutes_doc(session, rules)])
 
 
-def _signatures(pdf, members: list[str]) -> None:
-    half = WIDTH / 2
-    x0 = pdf.l_margin
-    y = pdf.get_y()
-    others = list(members[1:]) or ["", ""]
-    if y + 30 + 22 * len(others) > pdf.page_break_trigger:
-        pdf.add_page()
-        y = pdf.get_y()
-    pdf.set_font(FONT, "B", 10.5)
-    pdf.set_xy(x0, y)
-    pdf.cell(half, 5, "CÁC THÀNH VIÊN BAN KIỂM PHIẾU", align="C")
-    pdf.set_xy(x0 + half, y)
-    pdf.cell(half, 5, "TRƯỞNG BAN KIỂM PHIẾU", align="C")
-    pdf.set_font(FONT, "", 9)
-    pdf.set_xy(x0, y + 5)
-    pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C")
-    pdf.set_xy(x0 + half, y + 5)
-    pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C")
-    pdf.set_font(FONT, "B", 10.5)
-    head = members[0] if members else ""
-    yy = y + 28
-    pdf.set_xy(x0 + half, yy)
-    pdf.cell(half, 5, head, align="C")
-    for i, name in enumerate(others):
-        pdf.set_xy(x0, yy + i * 22)
-        pdf.cell(half, 5, name or "", align="C")
-    pdf.set_y(yy + 22 * len(others))
+def write_blank_minutes(target: Path, session, rules) -> list[Path]:
+    """`target` (.pdf) and the .docx beside it."""
+    from tinnhiem.io.nd30 import write_both
 
-
-def write_blank_minutes(target: Path, session, rules) -> None:
-    save_pdf(render_minutes(session, rules), target)
+    return write_both(Path(target).with_suffix(""), [blank_minutes_doc(session, rules)])

@@ -87,12 +87,12 @@ _KEEP_RANGES = ((0x20, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070
 _FONT_CACHE: dict[str, tuple[bytes, object]] = {}
 
 
-def _reduced_font_bytes(bold: bool) -> bytes:
+def _reduced_font_bytes(path: Path) -> bytes:
     import io
 
     from fontTools import subset, ttLib
 
-    font = ttLib.TTFont(str(font_path(bold)), recalcTimestamp=False)
+    font = ttLib.TTFont(str(path), recalcTimestamp=False)
     # glyph_names: keeps the 'post' names, so that fpdf2's own per-document subsetting does
     # not have to rebuild the glyph order from the cmap (the slow part).
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
@@ -105,20 +105,28 @@ def _reduced_font_bytes(bold: bool) -> bytes:
     return buf.getvalue()
 
 
-def _add_cached_fonts(pdf) -> bool:
+def add_family(pdf, family: str, files: dict[str, Path]) -> None:
+    """Register a family's styles ({"": path, "B": path, ...}) from fonts parsed once per process."""
+    if not _add_cached_fonts(pdf, family, files):
+        for style, path in files.items():
+            pdf.add_font(family, style, str(path))
+
+
+def _add_cached_fonts(pdf, family: str = FONT, files: dict[str, Path] | None = None) -> bool:
     """Register both styles from a prototype parsed once; fpdf2 subsets a font's TTFont in place
     when it writes a file, so every document gets a fresh (cheap, lazy) TTFont of its own."""
     import copy
     import io
 
+    files = files or {"": font_path(), "B": font_path(bold=True)}
     try:
         from fontTools import ttLib
         from fpdf.fonts import SubsetMap, TTFFont
 
-        for style in ("", "B"):
-            key = f"{FONT.lower()}{style}"
+        for style, path in files.items():
+            key = f"{family.lower()}{style}"
             if key not in _FONT_CACHE:
-                data = _reduced_font_bytes(style == "B")
+                data = _reduced_font_bytes(path)
                 _FONT_CACHE[key] = (data, TTFFont(pdf, io.BytesIO(data), key, style))
             data, proto = _FONT_CACHE[key]
             font = copy.copy(proto)
@@ -131,5 +139,6 @@ def _add_cached_fonts(pdf) -> bool:
             pdf.fonts[key] = font
         return True
     except Exception:  # noqa: BLE001 - any change in fpdf2's internals: use the documented path
-        pdf.fonts.clear()
+        for style in files:
+            pdf.fonts.pop(f"{family.lower()}{style}", None)
         return False

@@ -1,6 +1,7 @@
 """The result workbook of one session unit, `ket-qua-<session id>.xlsx`, which `consolidate` and
 `verify` read: sheets "Kết quả" (fixed columns), "Thông tin" (provenance), "Phiếu" (normalised
-per-ballot records, no voter identity), "Vấn đề", and a native 100%-stacked bar chart."""
+per-ballot records, no voter identity), "Vấn đề", and a native bar chart of each person's
+official percentages on the stated base."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinnhiem.core.tally import BAD, CAO, REASONS_VI, THAP, TN, SessionResult, mark_text
+from tinnhiem.core.tally import BAD, BASE_VI, CAO, REASONS_VI, THAP, TN, SessionResult, mark_text
 from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
 
 RESULT_HEADER = ["Mã phiên", "Đơn vị", "Tuyến", "Ngày lấy phiếu", "Mã cán bộ", "Họ và tên", "Chức vụ", "Nhóm",
@@ -141,6 +142,7 @@ def facts_text(facts: dict) -> str:
 def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
     """Write the workbook of a counted session from its result and facts (tally, and verify's rewrite)."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
@@ -164,19 +166,28 @@ def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
         rng = f"A2:Y{n + 1}"
         for band, color in BAND_FILLS.items():
             ws.conditional_formatting.add(rng, FormulaRule(formula=[f'$W2="{band}"'], fill=PatternFill("solid", bgColor=color)))
+        # The official percentages on the stated base (for an HĐND, the deputies, absent ones
+        # included), side by side: never counts stacked to 100 %.
         chart = BarChart()
         chart.type = "bar"
-        chart.grouping = "percentStacked"
-        chart.overlap = 100
-        chart.title = f"Kết quả lấy phiếu tín nhiệm — {res.info.unit}"
-        chart.y_axis.title = "Tỷ lệ"
-        data = Reference(ws, min_col=15, max_col=17, min_row=1, max_row=n + 1)
+        chart.grouping = "clustered"
+        chart.title = f"Tỷ lệ phiếu tín nhiệm (%, trên {BASE_VI.get(res.base, res.base)}) — {res.info.unit}"
+        chart.x_axis.title = None
+        chart.y_axis.title = "%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorGridlines = None
+        data = Reference(ws, min_col=20, max_col=22, min_row=1, max_row=n + 1)
         cats = Reference(ws, min_col=6, min_row=2, max_row=n + 1)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
         for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
             series.graphicalProperties.solidFill = color
-        chart.height = max(6.0, 1.0 * n + 3)
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
+        chart.legend.position = "b"
+        chart.height = max(7.0, 1.6 * n + 4)
         chart.width = 22
         ws.add_chart(chart, f"A{n + 4}")
 

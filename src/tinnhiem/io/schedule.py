@@ -23,6 +23,9 @@ SCHEDULE_COLUMNS = [
     Column("committee", "Ban Kiểm phiếu", ("ban_kiem_phieu", "committee")),
     Column("attendees", "Thành phần tham dự", ("thanh_phan_tham_du", "attendees", "đại biểu tham dự")),
     Column("report_date", "Ngày báo cáo", ("ngay_bao_cao", "report_date")),
+    Column("signer", "Người ký", ("nguoi_ky", "signer")),
+    Column("signer_title", "Chức vụ người ký", ("chuc_vu_nguoi_ky", "signer_title")),
+    Column("parent", "Cơ quan cấp trên", ("co_quan_cap_tren", "co_quan_chu_quan", "parent")),
 ]
 
 PLACES = {
@@ -78,6 +81,8 @@ def read_schedule(path: str | Path, sheet: str | None = None, display: str | Non
             summoned=counts["summoned"], members=counts["members"],
             committee=_names(rec.get("committee")), attendees=_names(rec.get("attendees")),
             report_date=dates["report_date"], row=row, file=table.file, sheet=table.sheet,
+            signer=cell_text(rec.get("signer")) or None, signer_title=cell_text(rec.get("signer_title")) or None,
+            parent=cell_text(rec.get("parent")) or None,
         ))
     seen = {}
     for e in entries:

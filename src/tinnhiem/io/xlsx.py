@@ -42,10 +42,23 @@ def put(ws, row: int, column: int, value):
     return cell
 
 
+def _lines_needed(value, width: float) -> int:
+    """Lines a wrapped text cell needs at the column's width (about one character per unit)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(width - 1.5, 1.0)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+
+
+ROW_LINE_PT = 15.0  # the height of one line of 11 pt text
+
+
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
-                    heading: str | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None):
-    """A sheet with an optional heading line, a bold frozen header, borders, A4 print setup and
-    the header row repeated on every printed page."""
+                    heading: str | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
+                    title_cols: str | None = None):
+    """A sheet with an optional heading line, a bold frozen header, borders, rows tall enough for
+    their wrapped text, A4 print setup and the header row repeated on every printed page.
+    title_cols ("A:B"): columns repeated on every page when the table is printed over several."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -77,7 +90,19 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
         protos["header"] = copy(cell._style)
+    col_w = [float(widths[c]) if widths and c < len(widths) else 16.0 for c in range(len(header))]
+    # Rows as tall as their wrapped text (Excel does not grow a row written by a program, and
+    # LibreOffice prints the text over the next row).
+    head_lines = max((_lines_needed(h, col_w[c]) for c, h in enumerate(header)), default=1)
+    if head_lines > 1:
+        ws.row_dimensions[r0].height = ROW_LINE_PT * min(head_lines, 27)
     for r, values in enumerate(rows, r0 + 1):
+        lines = 1
+        for c, value in enumerate(values):
+            if isinstance(value, str) and c < len(col_w) and len(value) > col_w[c] - 1.5:
+                lines = max(lines, _lines_needed(value, col_w[c]))
+        if lines > 1:
+            ws.row_dimensions[r].height = ROW_LINE_PT * min(lines, 27)
         for c, value in enumerate(values, 1):
             cell = put(ws, r, c, value)
             fmt = number_formats.get(c) if number_formats and c in number_formats else (
@@ -95,20 +120,36 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
         width = widths[c - 1] if widths and c - 1 < len(widths) else 16
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
-    print_setup(ws, header_row=r0, landscape=landscape)
+    print_setup(ws, header_row=r0, landscape=landscape, total_width=sum(col_w), title_cols=title_cols)
     if rows:
         ws.auto_filter.ref = f"A{r0}:{get_column_letter(len(header))}{r0 + len(rows)}"
     return ws
 
 
-def print_setup(ws, header_row: int | None = None, landscape: bool = False) -> None:
+# Column width units that fit across an A4 page (margins 0.5") with 11 pt text shrunk to no
+# less than 9 pt (82 %): wider tables print over several pages at 85 % instead of at 3 pt.
+FIT_UNITS = {"portrait": 120.0, "landscape": 175.0}
+SPLIT_SCALE = 85
+
+
+def print_setup(ws, header_row: int | None = None, landscape: bool = False, total_width: float | None = None,
+                title_cols: str | None = None) -> None:
+    orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = orientation
+    if total_width is None or total_width <= FIT_UNITS[orientation]:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = SPLIT_SCALE
+        if title_cols:
+            ws.print_title_cols = title_cols
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 10
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
 
@@ -410,7 +451,14 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
     if note_key is not None:
         out.append(f'<row r="2"><c r="A2" s="{styles.xf(note_key)}"{cells.text(t.note)}</row>')
     s = styles.xf(header_key)
-    out.append(f'<row r="{r0}">')
+    col_w = [float(t.widths[c]) if t.widths and c < len(t.widths) else 16.0 for c in range(ncols)]
+
+    def height(lines: int) -> str:
+        # As add_table_sheet() sets them: rows as tall as their wrapped text.
+        return f' ht="{_number(ROW_LINE_PT * min(lines, 27))}" customHeight="1"' if lines > 1 else ""
+
+    head_lines = max((_lines_needed(h, col_w[c]) for c, h in enumerate(t.header)), default=1)
+    out.append(f'<row r="{r0}"{height(min(head_lines, 27)) if head_lines > 1 else ""}>')
     for c, name in enumerate(t.header):
         tail = cells.text(name) if isinstance(name, str) else cells.other(name)
         out.append(f'<c r="{letters[c]}{r0}" s="{s}"{tail}')
@@ -425,7 +473,11 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
                 out.append(f'<row r="{r}"></row>')
             continue
         max_row = r
-        out.append(f'<row r="{r}">')
+        lines = 1
+        for c, value in enumerate(values):
+            if type(value) is str and c < ncols and len(value) > col_w[c] - 1.5:
+                lines = max(lines, _lines_needed(value, col_w[c]))
+        out.append(f'<row r="{r}"{height(lines)}>')
         for c, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -449,15 +501,19 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
     cols = "".join(f'<col width="{_number(widths[c - 1] if c - 1 < len(widths) else 16)}" customWidth="1" '
                    f'min="{c}" max="{c}" />' for c in range(1, ncols + 1))
     filter_ref = f"A{r0}:{letters[ncols - 1]}{r0 + len(rows)}" if rows else None
+    orientation = "landscape" if t.landscape else "portrait"
+    fit = sum(col_w) <= FIT_UNITS[orientation]
     head = (f'<worksheet xmlns="{_MAIN_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1" />'
-            f'<pageSetUpPr fitToPage="1" /></sheetPr><dimension ref="{dimension}" /><sheetViews>'
+            f'<pageSetUpPr fitToPage="{1 if fit else 0}" /></sheetPr><dimension ref="{dimension}" /><sheetViews>'
             f'<sheetView workbookViewId="0"><pane ySplit="{r0}" topLeftCell="A{r0 + 1}" activePane="bottomLeft" '
             f'state="frozen" /><selection pane="bottomLeft" activeCell="A1" sqref="A1" /></sheetView></sheetViews>'
             f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15" /><cols>{cols}</cols><sheetData>')
     tail = ("</sheetData>" + (f'<autoFilter ref="{filter_ref}" />' if filter_ref else "")
             + '<printOptions horizontalCentered="1" /><pageMargins left="0.5" right="0.5" top="1" bottom="1" '
-            f'header="0.5" footer="0.5" /><pageSetup orientation="{"landscape" if t.landscape else "portrait"}" '
-            'paperSize="9" fitToHeight="0" fitToWidth="1" /></worksheet>')
+            f'header="0.5" footer="0.5" /><pageSetup orientation="{orientation}" paperSize="9" '
+            + ('fitToHeight="0" fitToWidth="1" />' if fit else f'scale="{SPLIT_SCALE}" />')
+            + "<headerFooter><oddHeader /><oddFooter>&amp;C&amp;10 Trang &amp;P/&amp;N</oddFooter>"
+            "<evenHeader /><evenFooter /><firstHeader /><firstFooter /></headerFooter></worksheet>")
     return head + "".join(out) + tail, r0, filter_ref
 
 
