@@ -173,7 +173,7 @@ def tallied(cli, tmp_path):
 def test_filled_minutes_docx_and_pdf(tallied):
     wd, doc_json = tallied
     out = wd / "tinnhiem-ket-qua"
-    assert str(out / "bien-ban-phieu.docx") in doc_json["files"]
+    assert str(out / "bien-ban-phieu.docx") in [f["path"] for f in doc_json["files"]]
     doc = check_nd30(out / "bien-ban-phieu.docx", recipients=False)
     text = "\n".join(p.text for p in _all_paragraphs(doc))
     assert "BIÊN BẢN KIỂM PHIẾU" in text and "Vào hồi" in text and "Biên bản lập xong lúc" in text

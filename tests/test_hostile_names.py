@@ -127,7 +127,7 @@ def test_tally_hostile_session_ids_write_only_inside_the_output_folder(cli, tmp_
         path = tmp_path / rel
         assert path == out or out in path.parents or (work / "tinnhiem-ho-so") in path.parents or path == work / "tinnhiem-ho-so", rel
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == 3 * len(HOSTILE_IDS)  # every session its own three files
+    assert len(files) == 4 * len(HOSTILE_IDS)  # every session its own four files (result, minutes .pdf .docx .xlsx)
     assert not list(tmp_path.rglob("victim*")) or all(out in p.parents for p in tmp_path.rglob("victim*"))
     changed = [p for p in r.json["problems"] if p["code"] == "OUTPUT_NAME_CHANGED"]
     ids = [sess["id"] for sess in r.json["sessions"]]
@@ -144,7 +144,7 @@ def test_tally_long_input_file_name_becomes_a_bounded_session_name(cli, tmp_path
     src.write_text("Mã cán bộ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp,Số phiếu thu về\nCB1,3,1,0,4\n", encoding="utf-8")
     r = cli("tally", src, "--json", "--out", tmp_path / "out", "--workdir", tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert len(r.json["files"]) == 3
+    assert len(r.json["files"]) == 4
     for f in (f["path"] for f in r.json["files"]):
         assert len(Path(f).name.encode("utf-8")) < 255 and Path(f).is_file()
 

@@ -157,7 +157,8 @@ def write_docx(target: Path, docs: list[Doc]) -> None:
         _docx_doc(d, doc)
     cp = d.core_properties
     cp.author = cp.last_modified_by = "tinnhiem"
-    cp.title = docs[0].title or docs[0].kind if docs else ""
+    # Word's core properties hold at most 255 characters (a unit's name can be longer).
+    cp.title = (docs[0].title or docs[0].kind if docs else "")[:255]
     cp.created = cp.modified = cp.last_printed = FIXED.replace(tzinfo=None)
     cp.revision = 1
     buf = io.BytesIO()
