@@ -42,7 +42,7 @@ def verify(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir)
-    run(common, lambda: _body(common, files, digest or []))
+    run(common, lambda: _body(common, files, digest or []), lock=False)  # reads only
 
 
 def is_result_book(path: Path) -> bool:
