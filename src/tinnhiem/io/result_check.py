@@ -115,7 +115,7 @@ def _session_info(facts: dict, with_numbers: bool = False):
     return SessionInfo(
         id=s["id"], unit=s["unit"], route=s["route"],
         meeting_date=dt.date.fromisoformat(s["meeting_date"]) if s["meeting_date"] else None,
-        location=s["location"], committee=tuple(s["committee"]),
+        location=s["location"],
         people={pid: {"name": name, "post": post, "category": cat} for pid, name, post, cat in s["people"]},
         summoned=s["summoned"], members=s["members"], known=s["known"],
         numbers=set(issued) if (with_numbers and issued is not None) else None, printed=s["printed"])
