@@ -16,6 +16,8 @@ import socket
 import time
 from pathlib import Path
 
+import sys
+
 from tinnhiem.io.atomic import _alive
 
 LOCK_NAME = "tinnhiem.lock"
@@ -65,7 +67,26 @@ def _stale(path: Path, owner: dict | None, readable: bool) -> bool:
     if owner.get("host") != socket.gethostname():
         return False  # another machine's process (a shared folder): cannot tell, never broken
     pid = owner.get("pid")
-    return isinstance(pid, int) and _alive(pid) is False
+    return isinstance(pid, int) and _owner_alive(pid) is False
+
+
+def _owner_alive(pid: int) -> bool | None:
+    """Is process `pid` running? On Windows (where os.kill would end it) asked of the system."""
+    if sys.platform != "win32" or pid == os.getpid():
+        return _alive(pid)
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False if kernel32.GetLastError() == 87 else None  # ERROR_INVALID_PARAMETER: no such process
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return None
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _break(path: Path, seen: dict | None) -> None:
