@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import tinnhiem  # noqa: F401 - first, so that openpyxl starts with the package's settings
+import tinnhiem  # noqa: F401 - first, so that openpyxl takes the same XML writer everywhere (tinnhiem/__init__.py)
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -376,3 +376,40 @@ def test_verify_as_a_process(cli_subprocess, counted, tmp_path):
     r = cli_subprocess("verify", path.name, cwd=tmp_path, timeout=300)
     assert r.exit_code == 1 and "X2" in r.stdout + r.stderr and "Traceback" not in r.stderr
     assert os.path.exists(path)
+
+
+def test_per_person_totals_are_the_record(cli, tmp_path):
+    """A result counted from per-person totals: the totals recorded are what verify recomputes
+    percentages, bands and every other cell from."""
+    from conftest import write_csv
+
+    f = write_csv(tmp_path / "tong.csv", ["Phiên", "Mã cán bộ", "Họ và tên", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp",
+                                          "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về"],
+                  [["so-x", "X1", "Trần Văn A", "3", "2", "5", "10", "10", "10", "10"],
+                   ["so-x", "X2", "Lê Thị B", "8", "1", "1", "10", "10", "10", "10"]])
+    r = cli("tally", f, "--report-date", "18/01/2019", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stdout
+    book = tmp_path / "tinnhiem-ket-qua" / "ket-qua-so-x.xlsx"
+    v = cli("verify", book, "--json")
+    assert v.exit_code == 0 and v.json["files"][0]["recount"] == "totals", v.stdout
+    assert "Phiếu" not in load_workbook(book).sheetnames
+    apply(book, setv("Kết quả", "Q2", 4))
+    v = cli("verify", book, "--json")
+    assert v.exit_code == 1 and ("Kết quả", "Q2") in cells(v)
+
+
+def test_ballots_too_many_for_the_sheet(cli, tmp_path, monkeypatch):
+    """Above the sheet's limit the per-ballot records stay in the input (its SHA-256 recorded)
+    and the per-person counts are the record; the recount from the input still works."""
+    from conftest import write_csv
+    from tinnhiem.io import results_xlsx
+
+    monkeypatch.setattr(results_xlsx, "BALLOT_SHEET_LIMIT", 10)
+    f = write_csv(tmp_path / "phieu.csv", ["Phiên", "P1", "P2"], [["s", "1", "3"]] * 4 + [["s", "3", "3"]] * 4)
+    assert cli("tally", f, "--report-date", "18/01/2019", "--workdir", tmp_path).exit_code == 0
+    book = tmp_path / "tinnhiem-ket-qua" / "ket-qua-s.xlsx"
+    assert "Phiếu" not in load_workbook(book).sheetnames
+    v = cli("verify", book, f, "--json")
+    assert v.exit_code == 0 and v.json["files"][0]["recount"] == "totals", v.stdout
+    apply(book, setv("Kết quả", "W3", "none"))
+    assert ("Kết quả", "W3") in cells(cli("verify", book, "--json"))

@@ -2,9 +2,10 @@
 
 import os
 
-# python-docx brings lxml, and openpyxl switches its XML writer to lxml when it finds it: other
-# bytes for the same workbook than io/xlsx.write_tables() writes, and than the tool wrote before.
-# OPENPYXL_LXML is openpyxl's own switch; it is read once, when openpyxl is first imported.
-os.environ.setdefault("OPENPYXL_LXML", "False")
-
 __version__ = "0.1.0"
+
+# Same bytes on every machine: openpyxl serialises through lxml when lxml happens to be
+# installed, and through et_xmlfile otherwise, and the two write different bytes (so two offices
+# would get different digests for the same count). The choice is made when openpyxl is first
+# imported, from this variable: tinnhiem always takes the et_xmlfile path.
+os.environ["OPENPYXL_LXML"] = "False"

@@ -167,7 +167,7 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def run(common: Common, body: Callable[[], Outcome], keeps_objects: bool = False) -> None:
+def run(common: Common, body: Callable[[], Outcome], keeps_objects: bool = False, lock: bool = True) -> None:
     """Run a command body; never lets a traceback reach the user unless --debug.
 
     keeps_objects: the body builds a great many objects that all live to the end (a national
@@ -176,6 +176,8 @@ def run(common: Common, body: Callable[[], Outcome], keeps_objects: bool = False
     for the output with those objects frozen out of its sight, until the command ends."""
     import gc
 
+    if lock:
+        body = partial(_locked, common, body)
     if not keeps_objects:
         return _run(common, body)
     gc.disable()
@@ -202,6 +204,17 @@ def _quiet_os_unraisable(hook):
         hook(unraisable)
 
     return quiet
+
+
+def _locked(common: Common, body: Callable[[], Outcome]) -> Outcome:
+    """The body with the working folder's lock held (io/lock.py): one command at a time."""
+    from tinnhiem.io.lock import WorkdirBusy, workdir_lock
+
+    try:
+        with workdir_lock(common.wd.state):
+            return body()
+    except WorkdirBusy as exc:
+        raise InputError([Problem("WORKDIR_BUSY", exc.message())]) from None
 
 
 def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> None:

@@ -113,7 +113,7 @@ def demo(
         doc = {"out": str(target), "files": [{"step": s, "path": p, "what": w} for s, p, w in ctx.made]}
         return Outcome(doc, problems, lambda: render(ctx))
 
-    run(common, body)
+    run(common, body, lock=False)  # its steps lock the demo folder themselves
 
 
 def render(ctx: DemoContext) -> None:

@@ -44,7 +44,7 @@ def show(
         doc = {"rules": rs.name, "title": rs.title, "source": rs.source, "sha256": rs.sha256, "data": rs.data}
         return Outcome(doc, Problems(), lambda: render(rs))
 
-    run(common, body)
+    run(common, body, lock=False)  # reads only (no working folder to guard)
 
 
 @app.command("check", help="Kiểm tra một tệp quy tắc: khóa lạ, sai kiểu giá trị, mẫu chức vụ sai, phần còn thiếu; "
@@ -78,7 +78,7 @@ def check(
                                    f"{len(rs.posts)} chức danh, {len(rs.bands)} mức hệ quả. SHA-256: {rs.sha256}")
         return Outcome(doc, warnings, say)
 
-    run(common, body)
+    run(common, body, lock=False)  # reads only (no working folder to guard)
 
 
 @app.command("new", help="Ghi một bản sao có thể sửa của bộ quy tắc (có sẵn hoặc tệp khác); tên bộ quy tắc trong "
@@ -114,7 +114,7 @@ def new(
             f"Đã ghi {file} (sao từ {source}, tên bộ quy tắc '{rs.name}').\n"
             f"Sửa tệp, kiểm tra bằng: tinnhiem rules check {file}\nrồi dùng: --rules {file}"))
 
-    run(common, body)
+    run(common, body, lock=False)  # reads only (no working folder to guard)
 
 
 def copy_text(text: str, name: str, source: str) -> str:

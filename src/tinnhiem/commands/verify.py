@@ -42,7 +42,7 @@ def verify(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir)
-    run(common, lambda: _body(common, files, digest or []))
+    run(common, lambda: _body(common, files, digest or []), lock=False)  # reads only
 
 
 def is_result_book(path: Path) -> bool:
@@ -100,7 +100,9 @@ def _body(common, paths: list[Path], digests: list[str]):
         for ip in inputs:
             name = unicodedata.normalize("NFC", Path(ip).name)
             actual = sha256_file(ip)
-            sha = next((v for n, v in recorded.items() if n == name or n.endswith(": " + name) or n.endswith("/" + name)), None)
+            # Ballots files are recorded by name; the roster, schedule, manifest as "kind: name".
+            ballots_file = name in recorded
+            sha = recorded.get(name) or next((v for n, v in recorded.items() if n.endswith(": " + name)), None)
             if sha is None:
                 problems.warn("INPUT_NOT_RECORDED", f"Tệp '{name}' không có trong danh sách tệp đầu vào đã ghi ở trang \"Thông tin\".", file=display_name(ip))
                 entry["inputs"].append({"file": display_name(ip), "recorded": None, "actual": actual, "status": "not_recorded"})
@@ -111,7 +113,7 @@ def _body(common, paths: list[Path], digests: list[str]):
                 d = Difference("Thông tin", "", actual, sha, f"Tệp đầu vào '{name}' đã thay đổi sau khi kiểm phiếu (mã SHA-256 khác).")
                 checked.differences.append(d)
                 entry["differences"].append(d.to_json())
-            elif checked.sealed:
+            elif checked.sealed and ballots_file:
                 for d in _recount_from_input(path, ip):
                     checked.differences.append(d)
                     entry["differences"].append(d.to_json())

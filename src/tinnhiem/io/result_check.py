@@ -115,7 +115,7 @@ def _session_info(facts: dict, with_numbers: bool = False):
     return SessionInfo(
         id=s["id"], unit=s["unit"], route=s["route"],
         meeting_date=dt.date.fromisoformat(s["meeting_date"]) if s["meeting_date"] else None,
-        location=s["location"], committee=tuple(s["committee"]),
+        location=s["location"],
         people={pid: {"name": name, "post": post, "category": cat} for pid, name, post, cat in s["people"]},
         summoned=s["summoned"], members=s["members"], known=s["known"],
         numbers=set(issued) if (with_numbers and issued is not None) else None, printed=s["printed"])
@@ -286,7 +286,13 @@ def check_result_file(path: Path, display: str, digest: str | None = None) -> Ch
         out.differences.append(Difference(FILE_LEVEL, "", out.digest, str(digest).strip().upper(),
                                           "Mã kiểm tra của tệp khác mã ghi trên biên bản đã ký: tệp đã bị thay đổi sau khi ký."))
     try:
-        found = load_workbook(io.BytesIO(data), data_only=False)
+        # A quick look first: a workbook without check data (made by hand) is not parsed twice.
+        found = load_workbook(io.BytesIO(data), read_only=True)
+        from tinnhiem.io.results_xlsx import FACTS_SHEET
+
+        if FACTS_SHEET in found.sheetnames:
+            found.close()
+            found = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # noqa: BLE001 - a broken file is the user's problem, reported
         out.problems.append(Problem("FILE_CORRUPT", f"Không đọc được bảng tính ({type(exc).__name__}). Hãy xuất lại tệp.", file=display))
         return out

@@ -104,7 +104,7 @@ def result_facts(res: SessionResult, rules, problems, input_files, report_date: 
         "rules": {"name": rules.name, "source": rules.source, "sha256": rules.sha256, "text": rules.text},
         "session": {"id": info.id, "unit": info.unit, "route": info.route,
                     "meeting_date": info.meeting_date.isoformat() if info.meeting_date else None,
-                    "location": info.location, "committee": list(info.committee),
+                    "location": info.location,  # not the committee: its members are voters
                     "people": [[pid, p.get("name"), p.get("post"), p.get("category")] for pid, p in info.people.items()],
                     "summoned": _int(info.summoned), "members": _int(info.members), "printed": _int(info.printed),
                     "known": bool(info.known), "issued": None if info.numbers is None else sorted(map(str, info.numbers))},

@@ -156,6 +156,11 @@ def print_setup(ws, header_row: int | None = None, landscape: bool = False, tota
 
 def save(wb, target: Path) -> None:
     """Save with fixed metadata (reproducible bytes) through a temporary file and a rename."""
+    from openpyxl.xml import LXML
+
+    if LXML:  # openpyxl imported before tinnhiem with lxml on: the bytes would differ
+        raise RuntimeError("openpyxl đã được nạp với lxml trước tinnhiem (OPENPYXL_LXML): tệp ghi ra sẽ khác byte; "
+                           "đặt biến môi trường OPENPYXL_LXML=False.")
     wb.properties.creator = "tinnhiem"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
