@@ -85,3 +85,18 @@ def test_a_real_bomb_is_judged_by_its_ratio(tmp_path):
         zf.writestr("xl/media/pad.xml", b"<a>" + b" " * (20 * 1024 * 1024) + b"</a>")
     (problem,) = scan(path, "bomb.xlsx").problems
     assert problem.code == "FILE_UNSAFE" and "tỷ lệ" in problem.message
+
+
+@pytest.mark.parametrize("content,words", [
+    ("<html><body><table><tr><td>Mã cán bộ</td></tr></table></body></html>".encode("utf-16"), ["HTML", "UTF-16", "Lưu thành", "đừng đổi đuôi"]),
+    (b"<script>var x=1;</script><table><tr><td>a</td></tr></table>", ["HTML", "Lưu thành", "đừng đổi đuôi"]),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n", ["MHTML", "Lưu thành", "đừng đổi đuôi"]),
+])
+def test_web_pages_saved_as_xlsx_are_named_with_how_to_save(tmp_path, content, words):
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(content)
+    (problem,) = scan(path, "ds.xlsx").problems
+    assert problem.code == "FILE_NOT_SPREADSHEET"
+    for w in words:
+        assert w in problem.message, problem.message
+    assert "nhị phân" not in problem.message and "đổi đuôi thành .csv)" not in problem.message

@@ -128,8 +128,8 @@ def _check_zip(path: Path, suffix: str, result: Scan) -> None:
             raise _Refuse("FILE_CORRUPT", "Tệp bảng tính bị cắt cụt hoặc hỏng (thiếu phần cuối của tệp nén), có thể do tải về "
                           "hoặc đính kèm thư chưa xong. Hãy xin đơn vị gửi lại tệp.", reason="truncated")
         kind = _guess_text_kind(head)
-        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính: {kind}. "
-                      "Hãy đổi đúng đuôi tệp, hoặc mở bằng Excel và lưu lại dạng .xlsx.", reason="not_zip")
+        advice = "" if "Hãy" in kind else " Hãy đổi đúng đuôi tệp, hoặc mở bằng Excel và lưu lại dạng .xlsx."
+        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính: {kind}.{advice}", reason="not_zip")
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -354,14 +354,32 @@ def _by_sheet_name(zf: zipfile.ZipFile, by_part: dict[str, dict]) -> dict[str, d
 
 
 def _guess_text_kind(head: bytes) -> str:
+    """What a file that is not a zip archive seems to be, and how to make it a workbook."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 8 and head[1:8:2] == b"\x00\x00\x00\x00"):
+        # UTF-16 text (Excel's "Unicode text", or a web page saved so): judge its characters.
+        enc = "utf-16-be" if head.startswith(b"\xfe\xff") or (not head.startswith(b"\xff\xfe") and head[0:1] == b"\x00") else "utf-16-le"
+        text = head.decode(enc, "ignore").lstrip("\ufeff")
+        return _text_kind(text.encode("utf-8", "ignore"), "văn bản UTF-16 ")
+    return _text_kind(head, "")
+
+
+_SAVE_AS = "Hãy mở tệp bằng Excel rồi chọn Tệp > Lưu thành > 'Sổ làm việc Excel (*.xlsx)'"
+
+
+def _text_kind(head: bytes, utf16: str) -> str:
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")):
-        return "tệp HTML/XML (nhiều phần mềm xuất 'Excel' dạng này)"
+    if low.startswith((b"mime-version:", b"content-type: multipart/related", b"from: <saved by")) or b"multipart/related" in low[:2048]:
+        return (f"một trang web lưu dạng MHTML ({utf16}.mht, 'Trang web, một tệp'), không phải bảng tính. "
+                f"{_SAVE_AS}; đừng đổi đuôi thành .csv")
+    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta", b"<script", b"<!--", b"<head", b"<body", b"<style")) \
+            or b"<html" in low[:4096] or b"<table" in low[:4096]:
+        return (f"một trang HTML/XML {utf16}(nhiều phần mềm xuất 'Excel' dạng này), không phải bảng tính. "
+                f"{_SAVE_AS}; đừng đổi đuôi thành .csv")
     if low.startswith(b"%pdf"):
         return "tệp PDF"
     if b"\x00" in head:
         return "dữ liệu nhị phân không rõ loại"
-    return "có vẻ là tệp văn bản/CSV đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
+    return f"có vẻ là tệp văn bản/CSV {utf16}đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
 
 
 def _check_text(path: Path, size: int) -> None:
