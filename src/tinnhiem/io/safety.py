@@ -92,7 +92,8 @@ def scan(path: Path, display: str) -> Scan:
         elif suffix in TEXT_SUFFIXES:
             _check_text(path, size)
     except _Refuse as exc:
-        result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail))
+        result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail,
+                                       row=(exc.detail or {}).get("row")))
         result.formulas.clear()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError) as exc:  # RuntimeError covers an unsupported compression method
         # Bad CRC, a lying size header, an unsupported or encrypted member: the archive is damaged.
@@ -398,7 +399,7 @@ def _check_text(path: Path, size: int) -> None:
     # The longest field: a run without a separator or line break; the longest line.
     limit = MAX_TEXT_BYTES * (2 if utf16 else 1)
     line_limit = MAX_LINE_BYTES * (2 if utf16 else 1)
-    run = line = 0
+    run = line = lines_before = 0
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(CHUNK)
@@ -406,6 +407,25 @@ def _check_text(path: Path, size: int) -> None:
                 break
             line = _text_runs(chunk, line, _LINE_ENDS, line_limit, _line_too_long)
             run = _text_runs(chunk, run, _CSV_SEPARATORS, limit, _csv_too_long)
+            if not utf16 and b"\r" in chunk and b"\n" in chunk:
+                _check_lone_cr(chunk, lines_before)
+            lines_before += chunk.count(b"\n")
+
+
+_LONE_CR = re.compile(rb"(?<![\r\n])\r(?![\r\n])")
+
+
+def _check_lone_cr(chunk: bytes, lines_before: int) -> None:
+    """A carriage return alone (neither CR LF nor CR CR LF) inside an unquoted field of a file
+    whose lines end in LF: a CSV reader takes it for a line break and the row falls in two,
+    giving blank-cell errors that never name it. It is named here, with its row."""
+    for m in _LONE_CR.finditer(chunk):
+        start = chunk.rfind(b"\n", 0, m.start()) + 1
+        if chunk.count(b'"', start, m.start()) % 2 == 0:  # not inside quotes
+            row = lines_before + chunk.count(b"\n", 0, m.start()) + 1
+            raise _Refuse("FILE_STRAY_CR", f"Dòng {row} của tệp CSV có một ký tự xuống dòng lẻ (CR, mã 13) giữa một ô không có "
+                          "ngoặc kép, thường do dán chữ từ nơi khác; nó làm dòng bị tách đôi. Hãy xóa ký tự đó (hoặc mở tệp "
+                          "bằng Excel và lưu lại dạng 'CSV UTF-8') rồi chạy lại.", reason="lone_cr", row=row)
 
 
 # One line of a CSV: a list's row is a few hundred bytes; the widest sheet Excel makes (16,384
