@@ -352,3 +352,37 @@ def test_status_prints_colour_not_markup(cli_subprocess, tmp_path):
         assert "[green]" not in p.stdout and "[/" not in p.stdout and "[yellow]" not in p.stdout and "[red]" not in p.stdout
         if "FORCE_COLOR" in env:
             assert "\x1b[" in p.stdout  # coloured
+
+
+# -- an unknown session id whose people match one session ----------------------------------------
+
+def two_sessions_roster(tmp_path):
+    return write_xlsx(tmp_path / "roster.xlsx", ROSTER_HEADER, [
+        ["YT1", "Nguyễn Văn An", "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+        ["YT2", "Trần Thị Bình", "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""],
+        ["TC1", "Lê Văn Cường", "Sở Tài chính", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+    ])
+
+
+def test_tally_takes_the_one_session_whose_people_match(cli, tmp_path):
+    roster = two_sessions_roster(tmp_path)
+    src = tmp_path / "t.csv"
+    src.write_text("Phiên,YT1,YT2\nSYT-2019,1,2\nSYT-2019,3,1\n", encoding="utf-8")
+    r = cli("tally", src, "--roster", roster, "--meeting-date", MEETING, "--json", "--dry-run", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    (s,) = r.json["sessions"]
+    assert s["id"] == "so-y-te" and s["returned"] == 2
+    (w,) = [p for p in r.json["problems"] if p["code"] == "TALLY_SESSION_MATCHED"]
+    assert "'SYT-2019'" in w["message"] and "'so-y-te'" in w["message"] and w["row"] == 2
+
+
+def test_tally_names_sessions_but_takes_none_when_unsure(cli, tmp_path):
+    roster = two_sessions_roster(tmp_path)
+    src = tmp_path / "t.csv"
+    src.write_text("Phiên,YT1\nSYT-2019,1\nSYT-2019,2\n", encoding="utf-8")  # one of the two people: not exact
+    r = cli("tally", src, "--roster", roster, "--meeting-date", MEETING, "--json", "--dry-run", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    codes = {p["code"] for p in r.json["problems"]}
+    assert "F215_UNKNOWN_SESSION" in codes
+    (hint,) = [p for p in r.json["problems"] if p["code"] == "TALLY_SESSION_HINT"]
+    assert "'so-y-te'" in hint["message"]
