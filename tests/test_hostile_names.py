@@ -386,3 +386,16 @@ def test_tally_names_sessions_but_takes_none_when_unsure(cli, tmp_path):
     assert "F215_UNKNOWN_SESSION" in codes
     (hint,) = [p for p in r.json["problems"] if p["code"] == "TALLY_SESSION_HINT"]
     assert "'so-y-te'" in hint["message"]
+
+
+def test_interrupted_run_gives_one_json_document_and_exit_130(cli, tmp_path, monkeypatch):
+    from tinnhiem.io import counted
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(counted, "read_inputs", interrupted)
+    src = totals_csv(tmp_path / "t.csv", ["p1"])
+    r = cli("tally", src, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 130
+    assert r.json == {"error": {"code": "INTERRUPTED", "message": r.json["error"]["message"]}, "problems": []}
