@@ -399,3 +399,30 @@ def test_interrupted_run_gives_one_json_document_and_exit_130(cli, tmp_path, mon
     r = cli("tally", src, "--json", "--workdir", tmp_path)
     assert r.exit_code == 130
     assert r.json == {"error": {"code": "INTERRUPTED", "message": r.json["error"]["message"]}, "problems": []}
+
+
+@pytest.mark.parametrize("command,module,writer", [("ballots", "tinnhiem.io.minutes_blank", "write_blank_minutes"),
+                                                   ("meeting", "tinnhiem.io.meeting_docs", "write_xlsx")])
+def test_full_disk_mid_set_leaves_nothing_for_ballots_and_meeting(cli, tmp_path, monkeypatch, command, module, writer):
+    import importlib
+
+    rows = [[f"P{i}", f"Người {i}", f"Sở số {i}", "so", "Giám đốc Sở", "01/01/2015", "", ""] for i in range(3)]
+    roster = write_xlsx(tmp_path / "roster.xlsx", ROSTER_HEADER, rows)
+    mod = importlib.import_module(module)
+    real = getattr(mod, writer)
+    calls = {"n": 0}
+
+    def fail(target, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(mod, writer, fail)
+    out = tmp_path / "out"
+    r = cli(command, roster, "--meeting-date", MEETING, "--out", out, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1, r.stdout
+    assert "OS_DISK_FULL" in [p["code"] for p in r.json["problems"]]
+    message = next(p["message"] for p in r.json["problems"] if p["code"] == "OS_DISK_FULL")
+    assert str(out) in message and ".staging" not in message
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
