@@ -426,3 +426,14 @@ def test_full_disk_mid_set_leaves_nothing_for_ballots_and_meeting(cli, tmp_path,
     message = next(p["message"] for p in r.json["problems"] if p["code"] == "OS_DISK_FULL")
     assert str(out) in message and ".staging" not in message
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_dead_runs_staging_folder_inside_an_empty_output_folder_is_not_an_output(cli, tmp_path):
+    p = subprocess.Popen(["true"])
+    p.wait()
+    out = tmp_path / "out"
+    (out / f".tinnhiem.{p.pid}.x1.staging").mkdir(parents=True)
+    src = totals_csv(tmp_path / "t.csv", ["p1"])
+    r = cli("tally", src, "--out", out, "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert sorted(f.name for f in out.iterdir()) == ["bien-ban-p1.pdf", "bien-ban-p1.xlsx", "ket-qua-p1.xlsx"]

@@ -160,7 +160,7 @@ def inside(root: Path, path: Path) -> bool:
 
 
 _STAGING = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)\.[^.]+\.staging$")
-_INNER = ".tinnhiem"  # name of a staging folder made inside an existing target folder
+_INNER = "tinnhiem"  # a staging folder inside an existing target folder: ".tinnhiem.<pid>.<random>.staging"
 
 
 def clean_stale(target: Path) -> list[Path]:
