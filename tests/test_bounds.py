@@ -85,3 +85,48 @@ def test_a_real_bomb_is_judged_by_its_ratio(tmp_path):
         zf.writestr("xl/media/pad.xml", b"<a>" + b" " * (20 * 1024 * 1024) + b"</a>")
     (problem,) = scan(path, "bomb.xlsx").problems
     assert problem.code == "FILE_UNSAFE" and "tỷ lệ" in problem.message
+
+
+@pytest.mark.parametrize("content,words", [
+    ("<html><body><table><tr><td>Mã cán bộ</td></tr></table></body></html>".encode("utf-16"), ["HTML", "UTF-16", "Lưu thành", "đừng đổi đuôi"]),
+    (b"<script>var x=1;</script><table><tr><td>a</td></tr></table>", ["HTML", "Lưu thành", "đừng đổi đuôi"]),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n", ["MHTML", "Lưu thành", "đừng đổi đuôi"]),
+])
+def test_web_pages_saved_as_xlsx_are_named_with_how_to_save(tmp_path, content, words):
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(content)
+    (problem,) = scan(path, "ds.xlsx").problems
+    assert problem.code == "FILE_NOT_SPREADSHEET"
+    for w in words:
+        assert w in problem.message, problem.message
+    assert "nhị phân" not in problem.message and "đổi đuôi thành .csv)" not in problem.message
+
+
+ROSTER_LINE = "Mã cán bộ,Họ và tên,Đơn vị,Loại đơn vị,Chức vụ,Ngày giữ chức vụ\r\n"
+
+
+def test_a_lone_cr_inside_an_unquoted_name_is_named_with_its_row(cli, tmp_path):
+    path = tmp_path / "ds.csv"
+    path.write_bytes((ROSTER_LINE + "A01,Nguyễn Văn An,Sở Y tế,so,Giám đốc Sở,01/01/2015\r\n"
+                      "A02,Trần Thị\rBình,Sở Y tế,so,Phó Giám đốc Sở,01/01/2015\r\n").encode("utf-8"))
+    r = cli("eligible", path, "--meeting-date", "15/01/2019", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    (problem,) = r.json["problems"]
+    assert problem["code"] == "FILE_STRAY_CR" and problem["row"] == 3 and "CR" in problem["message"]
+
+
+def test_a_cr_inside_quotes_is_kept(tmp_path):
+    path = tmp_path / "ds.csv"
+    path.write_bytes((ROSTER_LINE + 'A01,"Nguyễn\rVăn An",Sở Y tế,so,Giám đốc Sở,01/01/2015\r\n').encode("utf-8"))
+    assert codes(path) == []
+
+
+def test_cr_cr_lf_line_ends_give_the_users_row_numbers(cli, tmp_path):
+    path = tmp_path / "ds.csv"
+    text = (ROSTER_LINE + "A01,Nguyễn Văn An,Sở Y tế,so,Giám đốc Sở,01/01/2015\r\n"
+            "A02,,Sở Y tế,so,Phó Giám đốc Sở,01/01/2015\r\n"
+            "A03,,Sở Y tế,so,Phó Giám đốc Sở,01/01/2015\r\n")
+    path.write_bytes(text.replace("\r\n", "\r\r\n").encode("utf-8"))
+    r = cli("eligible", path, "--meeting-date", "15/01/2019", "--json", "--workdir", tmp_path)
+    blanks = sorted(p["row"] for p in r.json["problems"] if p["code"] == "ROSTER_BLANK")
+    assert blanks == [3, 4]

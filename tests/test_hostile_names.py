@@ -352,3 +352,88 @@ def test_status_prints_colour_not_markup(cli_subprocess, tmp_path):
         assert "[green]" not in p.stdout and "[/" not in p.stdout and "[yellow]" not in p.stdout and "[red]" not in p.stdout
         if "FORCE_COLOR" in env:
             assert "\x1b[" in p.stdout  # coloured
+
+
+# -- an unknown session id whose people match one session ----------------------------------------
+
+def two_sessions_roster(tmp_path):
+    return write_xlsx(tmp_path / "roster.xlsx", ROSTER_HEADER, [
+        ["YT1", "Nguyễn Văn An", "Sở Y tế", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+        ["YT2", "Trần Thị Bình", "Sở Y tế", "so", "Phó Giám đốc Sở", "01/01/2015", "", ""],
+        ["TC1", "Lê Văn Cường", "Sở Tài chính", "so", "Giám đốc Sở", "01/01/2015", "", ""],
+    ])
+
+
+def test_tally_takes_the_one_session_whose_people_match(cli, tmp_path):
+    roster = two_sessions_roster(tmp_path)
+    src = tmp_path / "t.csv"
+    src.write_text("Phiên,YT1,YT2\nSYT-2019,1,2\nSYT-2019,3,1\n", encoding="utf-8")
+    r = cli("tally", src, "--roster", roster, "--meeting-date", MEETING, "--json", "--dry-run", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    (s,) = r.json["sessions"]
+    assert s["id"] == "so-y-te" and s["returned"] == 2
+    (w,) = [p for p in r.json["problems"] if p["code"] == "TALLY_SESSION_MATCHED"]
+    assert "'SYT-2019'" in w["message"] and "'so-y-te'" in w["message"] and w["row"] == 2
+
+
+def test_tally_names_sessions_but_takes_none_when_unsure(cli, tmp_path):
+    roster = two_sessions_roster(tmp_path)
+    src = tmp_path / "t.csv"
+    src.write_text("Phiên,YT1\nSYT-2019,1\nSYT-2019,2\n", encoding="utf-8")  # one of the two people: not exact
+    r = cli("tally", src, "--roster", roster, "--meeting-date", MEETING, "--json", "--dry-run", "--workdir", tmp_path)
+    assert r.exit_code == 1
+    codes = {p["code"] for p in r.json["problems"]}
+    assert "F215_UNKNOWN_SESSION" in codes
+    (hint,) = [p for p in r.json["problems"] if p["code"] == "TALLY_SESSION_HINT"]
+    assert "'so-y-te'" in hint["message"]
+
+
+def test_interrupted_run_gives_one_json_document_and_exit_130(cli, tmp_path, monkeypatch):
+    from tinnhiem.io import counted
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(counted, "read_inputs", interrupted)
+    src = totals_csv(tmp_path / "t.csv", ["p1"])
+    r = cli("tally", src, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 130
+    assert r.json == {"error": {"code": "INTERRUPTED", "message": r.json["error"]["message"]}, "problems": []}
+
+
+@pytest.mark.parametrize("command,module,writer", [("ballots", "tinnhiem.io.minutes_blank", "write_blank_minutes"),
+                                                   ("meeting", "tinnhiem.io.meeting_docs", "write_xlsx")])
+def test_full_disk_mid_set_leaves_nothing_for_ballots_and_meeting(cli, tmp_path, monkeypatch, command, module, writer):
+    import importlib
+
+    rows = [[f"P{i}", f"Người {i}", f"Sở số {i}", "so", "Giám đốc Sở", "01/01/2015", "", ""] for i in range(3)]
+    roster = write_xlsx(tmp_path / "roster.xlsx", ROSTER_HEADER, rows)
+    mod = importlib.import_module(module)
+    real = getattr(mod, writer)
+    calls = {"n": 0}
+
+    def fail(target, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(mod, writer, fail)
+    out = tmp_path / "out"
+    r = cli(command, roster, "--meeting-date", MEETING, "--out", out, "--json", "--workdir", tmp_path)
+    assert r.exit_code == 1, r.stdout
+    assert "OS_DISK_FULL" in [p["code"] for p in r.json["problems"]]
+    message = next(p["message"] for p in r.json["problems"] if p["code"] == "OS_DISK_FULL")
+    assert str(out) in message and ".staging" not in message
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_dead_runs_staging_folder_inside_an_empty_output_folder_is_not_an_output(cli, tmp_path):
+    p = subprocess.Popen(["true"])
+    p.wait()
+    out = tmp_path / "out"
+    (out / f".tinnhiem.{p.pid}.x1.staging").mkdir(parents=True)
+    src = totals_csv(tmp_path / "t.csv", ["p1"])
+    r = cli("tally", src, "--out", out, "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert sorted(f.name for f in out.iterdir()) == ["bien-ban-p1.pdf", "bien-ban-p1.xlsx", "ket-qua-p1.xlsx"]

@@ -98,3 +98,32 @@ def test_killed_ballots_leave_no_worker_no_temp_and_rerun_the_same(tmp_path):
             "--seed", "7", "--spares", "0", "--out", str(out), "--force", "--workdir", str(work)]
     stats = kill_at_random_moments(argv, tmp_path, out, str(work))
     assert stats["killed_while_writing"] > 0, stats
+
+
+def test_sigterm_stops_like_ctrl_c_with_one_json_document(tmp_path):
+    import json
+
+    work = tmp_path / "work-term-marker"
+    work.mkdir()
+    src = totals(tmp_path / "t.csv", 26)
+    out = tmp_path / "kq"
+    argv = [sys.executable, "-m", "tinnhiem", "tally", str(src), "--out", str(out), "--report-date", "18/01/2019",
+            "--workdir", str(work), "--json"]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not leftovers(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until it is writing into its staging folder
+    if proc.poll() is not None:
+        pytest.skip("the run ended before it could be stopped")
+    proc.send_signal(signal.SIGTERM)
+    stdout, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    doc = json.loads(stdout)
+    assert doc["error"]["code"] == "INTERRUPTED"
+    time.sleep(PARENT_WAIT)
+    assert processes_mentioning(str(work)) == []
+    assert leftovers(tmp_path) == [] and not out.exists()
+
+
+PARENT_WAIT = 1.0

@@ -52,6 +52,11 @@ _PHRASES = [
     ("is not a valid", "không hợp lệ:"),
     ("for help.", "để xem hướng dẫn."),
     ("Try ", "Xem "),
+    ("is not readable", "không đọc được: không có quyền đọc tệp (kiểm tra quyền, hoặc chép tệp sang thư mục của mình rồi chạy lại)"),
+    ("is not writable", "không ghi được: không có quyền ghi (chọn nơi khác)"),
+    ("does not exist", "không tồn tại"),
+    ("is a directory", "là một thư mục, không phải tệp"),
+    ("path '", "'"),
     ("Usage: ", "Cách dùng: "),
     ("Error: ", "Lỗi: "),
 ]

@@ -183,7 +183,7 @@ def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dic
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
     return {"rules": rules.name, "numbered": numbered, "seeded": seeded, "sessions": [
-        {"id": s.id, "unit": s.unit, "sheet": titles[s.id], "folder": names[s.id], "printed": counts[s.id], "spares": spares,
+        {"id": s.id, "unit": s.unit, "sheet": titles[s.id], "printed": counts[s.id], "spares": spares,
          "numbers": numbers.get(s.id)} for s in sessions]}
 
 

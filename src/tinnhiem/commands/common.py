@@ -437,9 +437,12 @@ def output_path(common: Common, out: Path | None, default: Path, inputs: tuple[P
 
 def output_dir(common: Common, out: Path | None, default: Path) -> Path:
     """Where a several-file command writes; an existing non-empty folder needs --force."""
+    from tinnhiem.io.outputs import clean_stale
+
     target = Path(out) if out else common.wd.output(default)
     if target.exists() and not target.is_dir():
         raise UsageError(f"'{target}' là một tệp, không phải thư mục.")
+    clean_stale(target)  # a killed run's staging folder inside it does not make it "not empty"
     if target.is_dir() and any(target.iterdir()) and not common.force:
         raise UsageError(f"Thư mục '{target}' đã có tệp. Dùng --force để ghi thay, hoặc --out để ghi nơi khác.")
     return target

@@ -72,6 +72,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     from tinnhiem.core.tally import tally_sessions
     from tinnhiem.io import counted
     from tinnhiem.io.outputs import session_names
+    from tinnhiem.io.session_match import match_sessions
     from tinnhiem.io.workdir import OUT_TALLY
 
     if invalid_mode is not None and invalid_mode not in VALIDITY_MODES:
@@ -95,6 +96,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
 
     inp = counted.read_inputs(list(files), common.sheet, known_ids)
     problems.extend(inp.problems)
+    match_sessions(inp, sessions, problems)  # 'SYT-2019' for 'so-y-te': named, and taken when sure
     grouped = counted.group(inp, sessions, problems)
     from tinnhiem.io import manifest as manifests
 

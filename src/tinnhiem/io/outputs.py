@@ -160,7 +160,7 @@ def inside(root: Path, path: Path) -> bool:
 
 
 _STAGING = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)\.[^.]+\.staging$")
-_INNER = ".tinnhiem"  # name of a staging folder made inside an existing target folder
+_INNER = "tinnhiem"  # a staging folder inside an existing target folder: ".tinnhiem.<pid>.<random>.staging"
 
 
 def clean_stale(target: Path) -> list[Path]:
@@ -207,13 +207,19 @@ class OutputSet:
         while not parent.exists() and parent != parent.parent:
             missing.append(parent)
             parent = parent.parent
-        self.target.parent.mkdir(parents=True, exist_ok=True)
         self._made = missing
         if self.target.is_dir():
             home, name = self.target, _INNER
         else:
             home, name = self.target.parent, self.target.name
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".staging", dir=home))
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".staging", dir=home))
+        except OSError as exc:
+            self.__exit__(type(exc), exc, None)
+            if exc.filename is None or ".staging" in str(exc.filename):
+                exc.filename = str(self.target)  # the user's folder, not a name they never gave
+            raise
         if os.name != "nt":  # mkdtemp's folder is its owner's alone; the output folder is ordinary
             mask = os.umask(0)
             os.umask(mask)
@@ -257,6 +263,11 @@ class OutputSet:
         self._made = []
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if isinstance(exc, OSError) and self.staging is not None and exc.filename is not None:
+            # Name the file where the user will look for it, not its staging copy.
+            with contextlib.suppress(ValueError, TypeError):
+                rel = Path(os.fsdecode(exc.filename)).relative_to(self.staging)
+                exc.filename = str(self.target / rel)
         if not self.committed and self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             for folder in self._made:  # innermost first

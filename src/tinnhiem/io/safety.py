@@ -100,7 +100,8 @@ def scan(path: Path, display: str) -> Scan:
         elif suffix in TEXT_SUFFIXES:
             _check_text(path, size)
     except _Refuse as exc:
-        result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail))
+        result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail,
+                                       row=(exc.detail or {}).get("row")))
         result.formulas.clear()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError) as exc:  # RuntimeError covers an unsupported compression method
         # Bad CRC, a lying size header, an unsupported or encrypted member: the archive is damaged.
@@ -150,8 +151,8 @@ def _check_zip(path: Path, suffix: str, result: Scan) -> None:
             raise _Refuse("FILE_CORRUPT", "Tệp bảng tính bị cắt cụt hoặc hỏng (thiếu phần cuối của tệp nén), có thể do tải về "
                           "hoặc đính kèm thư chưa xong. Hãy xin đơn vị gửi lại tệp.", reason="truncated")
         kind = _guess_text_kind(head)
-        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính: {kind}. "
-                      "Hãy đổi đúng đuôi tệp, hoặc mở bằng Excel và lưu lại dạng .xlsx.", reason="not_zip")
+        advice = "" if "Hãy" in kind else " Hãy đổi đúng đuôi tệp, hoặc mở bằng Excel và lưu lại dạng .xlsx."
+        raise _Refuse("FILE_NOT_SPREADSHEET", f"Tệp có đuôi {suffix} nhưng không phải bảng tính: {kind}.{advice}", reason="not_zip")
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -389,14 +390,32 @@ def _by_sheet_name(zf: zipfile.ZipFile, by_part: dict[str, dict]) -> dict[str, d
 
 
 def _guess_text_kind(head: bytes) -> str:
+    """What a file that is not a zip archive seems to be, and how to make it a workbook."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 8 and head[1:8:2] == b"\x00\x00\x00\x00"):
+        # UTF-16 text (Excel's "Unicode text", or a web page saved so): judge its characters.
+        enc = "utf-16-be" if head.startswith(b"\xfe\xff") or (not head.startswith(b"\xff\xfe") and head[0:1] == b"\x00") else "utf-16-le"
+        text = head.decode(enc, "ignore").lstrip("\ufeff")
+        return _text_kind(text.encode("utf-8", "ignore"), "văn bản UTF-16 ")
+    return _text_kind(head, "")
+
+
+_SAVE_AS = "Hãy mở tệp bằng Excel rồi chọn Tệp > Lưu thành > 'Sổ làm việc Excel (*.xlsx)'"
+
+
+def _text_kind(head: bytes, utf16: str) -> str:
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")):
-        return "tệp HTML/XML (nhiều phần mềm xuất 'Excel' dạng này)"
+    if low.startswith((b"mime-version:", b"content-type: multipart/related", b"from: <saved by")) or b"multipart/related" in low[:2048]:
+        return (f"một trang web lưu dạng MHTML ({utf16}.mht, 'Trang web, một tệp'), không phải bảng tính. "
+                f"{_SAVE_AS}; đừng đổi đuôi thành .csv")
+    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta", b"<script", b"<!--", b"<head", b"<body", b"<style")) \
+            or b"<html" in low[:4096] or b"<table" in low[:4096]:
+        return (f"một trang HTML/XML {utf16}(nhiều phần mềm xuất 'Excel' dạng này), không phải bảng tính. "
+                f"{_SAVE_AS}; đừng đổi đuôi thành .csv")
     if low.startswith(b"%pdf"):
         return "tệp PDF"
     if b"\x00" in head:
         return "dữ liệu nhị phân không rõ loại"
-    return "có vẻ là tệp văn bản/CSV đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
+    return f"có vẻ là tệp văn bản/CSV {utf16}đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
 
 
 def _check_text(path: Path, size: int) -> None:
@@ -415,7 +434,7 @@ def _check_text(path: Path, size: int) -> None:
     # The longest field: a run without a separator or line break; the longest line.
     limit = MAX_TEXT_BYTES * (2 if utf16 else 1)
     line_limit = MAX_LINE_BYTES * (2 if utf16 else 1)
-    run = line = 0
+    run = line = lines_before = 0
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(CHUNK)
@@ -423,6 +442,25 @@ def _check_text(path: Path, size: int) -> None:
                 break
             line = _text_runs(chunk, line, _LINE_ENDS, line_limit, _line_too_long)
             run = _text_runs(chunk, run, _CSV_SEPARATORS, limit, _csv_too_long)
+            if not utf16 and b"\r" in chunk and b"\n" in chunk:
+                _check_lone_cr(chunk, lines_before)
+            lines_before += chunk.count(b"\n")
+
+
+_LONE_CR = re.compile(rb"(?<![\r\n])\r(?![\r\n])")
+
+
+def _check_lone_cr(chunk: bytes, lines_before: int) -> None:
+    """A carriage return alone (neither CR LF nor CR CR LF) inside an unquoted field of a file
+    whose lines end in LF: a CSV reader takes it for a line break and the row falls in two,
+    giving blank-cell errors that never name it. It is named here, with its row."""
+    for m in _LONE_CR.finditer(chunk):
+        start = chunk.rfind(b"\n", 0, m.start()) + 1
+        if chunk.count(b'"', start, m.start()) % 2 == 0:  # not inside quotes
+            row = lines_before + chunk.count(b"\n", 0, m.start()) + 1
+            raise _Refuse("FILE_STRAY_CR", f"Dòng {row} của tệp CSV có một ký tự xuống dòng lẻ (CR, mã 13) giữa một ô không có "
+                          "ngoặc kép, thường do dán chữ từ nơi khác; nó làm dòng bị tách đôi. Hãy xóa ký tự đó (hoặc mở tệp "
+                          "bằng Excel và lưu lại dạng 'CSV UTF-8') rồi chạy lại.", reason="lone_cr", row=row)
 
 
 # One line of a CSV: a list's row is a few hundred bytes; the widest sheet Excel makes (16,384

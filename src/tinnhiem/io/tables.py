@@ -359,6 +359,8 @@ def _read_csv(path: Path, display: str):
     from tinnhiem.io.encoding import decode
 
     raw = path.read_bytes()
+    if b"\r\r\n" in raw:  # CR CR LF (a CR LF file written again in text mode): one line end each
+        raw = raw.replace(b"\r\r\n", b"\r\n")
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(code="FILE_NOT_TEXT", message="Tệp CSV chứa dữ liệu nhị phân (có thể là bảng tính đổi tên thành .csv).", file=display)])
     # UTF-8, the usual case, goes to pandas as the file's own bytes: its C parser decodes them
