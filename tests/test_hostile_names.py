@@ -436,4 +436,4 @@ def test_a_dead_runs_staging_folder_inside_an_empty_output_folder_is_not_an_outp
     src = totals_csv(tmp_path / "t.csv", ["p1"])
     r = cli("tally", src, "--out", out, "--workdir", tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert sorted(f.name for f in out.iterdir()) == ["bien-ban-p1.pdf", "bien-ban-p1.xlsx", "ket-qua-p1.xlsx"]
+    assert sorted(f.name for f in out.iterdir()) == ["bien-ban-p1.docx", "bien-ban-p1.pdf", "bien-ban-p1.xlsx", "ket-qua-p1.xlsx"]
