@@ -58,9 +58,8 @@ def tally(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
-    # keeps_objects: a national file is a million ballots in 20,000 sessions, all kept to the end.
     run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                               invalid_mode, base, report_date, out, dry_run), keeps_objects=True)
+                               invalid_mode, base, report_date, out, dry_run))
 
 
 def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
@@ -120,10 +119,6 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
         doc["dry_run"] = True
     written: list[Path] = []
     if not common.blocking(problems) and results and not dry_run:
-        import gc
-
-        gc.freeze()
-        gc.enable()
         written = _write(common, target, results, rules, problems, inp, rep_date, mode)
         doc["out"] = str(target)
     doc["files"] = [str(p) for p in written]

@@ -1,0 +1,272 @@
+"""Per-ballot sheets into per-session decks: marks decoded, defects and ballot numbers read,
+rows grouped by session, people of each session found (F.211, F.215, F.216, F.217, F.224,
+W.225)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from tinnhiem.core.problems import Problems
+from tinnhiem.core.tally import BAD, Deck, Figure, SessionInfo, check_problem, marks_from_cells, parse_defect
+from tinnhiem.core.text import folds, header_keys, nfc_many, slug
+from tinnhiem.io.counted_layout import _NO_COLUMNS, FIGURE_COLS, BallotSheet, FastSheet, _count, _figure_rows, _route
+from tinnhiem.io.grouping import Grouped, SessionIndex, _add_deck, _merge_figures
+from tinnhiem.io.tables import Table, cell_text
+
+class _Factorised:
+    """A table's columns, each factorised once (a C hash pass), so that what a session's rows
+    hold costs a few array operations on the session's positions instead of a pandas lookup
+    and a Python call per row: a national file has 20,000 sessions and a million rows."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._cols: dict[str, tuple | None] = {}
+
+    def get(self, key: str):
+        """(codes, raw values, texts, non-blank) or None; code -1 (None, NaN) is the last entry."""
+        if key not in self._cols:
+            series = self.table.values(key)
+            if series is None:
+                self._cols[key] = None
+            else:
+                import pandas as pd
+
+                codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+                raw = list(uniques) + [None]
+                texts = [cell_text(u) for u in raw]
+                self._cols[key] = (codes, raw, texts, np.array([bool(t) for t in texts], dtype=bool))
+        return self._cols[key]
+
+    def first_text(self, key: str, idx: np.ndarray) -> str:
+        col = self.get(key)
+        if col is None or not len(idx):
+            return ""
+        codes, _raw, texts, nonblank = col
+        sub = codes[idx]
+        hit = nonblank[sub]
+        return texts[sub[int(np.argmax(hit))]] if hit.any() else ""
+
+    def figures(self, idx: np.ndarray, rows: np.ndarray, problems: Problems) -> dict[str, Figure]:
+        """_row_figures for the rows at positions idx, with the same answers and problems."""
+        out: dict[str, Figure] = {}
+        for col in FIGURE_COLS:
+            c = self.get(col.key)
+            if c is None or not len(idx):
+                continue
+            codes, raw, _texts, _nb = c
+            sub = codes[idx]
+            if (sub == sub[0]).all() and not isinstance(raw[sub[0]], bool):  # the usual case: one value
+                found = Problems()
+                n = _count(raw[sub[0]], self.table, int(rows[idx[0]]), col.key, found, optional=True)
+                if not found:
+                    if n is not None:
+                        out[col.key] = Figure(n, self.table.where(int(rows[idx[0]]), col.key))
+                    continue
+            _figure_rows(self.table, col, rows[idx], [raw[k] for k in sub], out, problems)
+        return out
+
+
+def _session_codes(series) -> tuple[np.ndarray, list[str]]:
+    """Each row's session text (cell_text: NFC, trimmed) as a code into the distinct texts, in
+    the order first met. Raw values are hashed once; only distinct ones are turned into text."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    uniques = list(uniques)
+    # cell_text of text is nfc: all of a file's session ids at once (20,000 nationally).
+    found = nfc_many(uniques) if all(type(u) is str for u in uniques) else [cell_text(u) for u in uniques]
+    texts = np.array(found + [""], dtype=object)
+    merged, values = pd.factorize(texts)
+    return merged[codes], list(values)  # code -1 (None, NaN) indexes the last text: ""
+
+
+def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool, g: Grouped,
+                   problems: Problems) -> None:
+    pids = [pid for _, pid, _ in sheet.person_cols]
+    pid_set = set(pids)
+    if isinstance(sheet, FastSheet):  # an entry workbook's session sheet, read without a table
+        table = sheet
+        rows, defect_values, number_values = sheet.rows, sheet.defect_values, sheet.number_values
+        cells = list(sheet.cells.T) if sheet.cells.ndim == 2 else []
+        cols, sess_series = _NO_COLUMNS, None
+    else:
+        table = sheet.table
+        df = table.df
+        pos = [p for p, _, _ in sheet.person_cols]
+        # Each person's column as the table holds it (one contiguous run): not copied.
+        cells = [df[p].to_numpy(dtype=object) for p in pos]
+        rows = np.asarray(df.index, dtype=np.int64)
+        defect_values, number_values = (None if table.values(k) is None else table.values(k).to_numpy(dtype=object)
+                                        for k in ("defect", "number"))
+        cols, sess_series = _Factorised(table), table.values("session")
+    n = len(rows)
+    marks, bad_values = marks_from_cells(cells, n=len(rows))
+    if bad_values:
+        _report_bad_marks(sheet, table, rows, cells, marks, bad_values, problems)
+    del cells
+    defects = _defects(defect_values, rows, table, problems)
+    numbers = _numbers(number_values, n)
+    # Which rows belong to which session: one stable order of the rows (file order within each
+    # session) and a contiguous run of it per session, so that a session's arrays are slices of
+    # the reordered ones (views, not copies: a national file has 20,000 sessions).
+    parts: list[tuple[str, int, int]] = []
+    order = None  # None: the rows as they are
+    if sheet.session_fixed:
+        parts.append((sheet.session_fixed, 0, n))
+    elif sess_series is not None:
+        codes, values = _session_codes(sess_series)
+        # Each distinct text to its session (two spellings of one id are one session), then one
+        # stable sort by session: no mask over the whole file is kept per session (that was
+        # sessions x rows of memory).
+        first = np.full(len(values), n, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(n))
+        counts = np.bincount(codes, minlength=len(values))
+        sids: list[str] = []
+        slot: dict[str, int] = {}
+        target = np.full(len(values) + 1, -1, dtype=np.int64)
+        keys, folded = header_keys(values), folds(values)  # all at once: 20,000 session ids nationally
+        for k, value in enumerate(values):
+            if not counts[k]:
+                continue
+            if not value:
+                problems.append(check_problem("F216_SESSION_UNDETERMINED", f"{int(counts[k])} dòng không ghi mã phiên.", **table.where(int(rows[first[k]]), "session")))
+                continue
+            sid = index.resolve(value, keys[k], folded[k])
+            if sid is None:
+                if knowledge:
+                    problems.append(check_problem("F215_UNKNOWN_SESSION", f"Mã phiên '{value}' không có trong hồ sơ.", **table.where(int(rows[first[k]]), "session")))
+                    continue
+                sid = value
+                index.add(SessionInfo(id=sid, unit=sid), keys[k], folded[k])
+            if sid not in slot:
+                slot[sid] = len(sids)
+                sids.append(sid)
+            target[k] = slot[sid]
+        owner = target[codes]
+        ends = np.cumsum(np.bincount(owner + 1, minlength=len(sids) + 1)).tolist()  # bin 0: rows left out
+        if ends[0] or not (owner[1:] >= owner[:-1]).all():
+            order = np.argsort(owner, kind="stable")
+        parts.extend((sid, ends[s], ends[s + 1]) for s, sid in enumerate(sids))
+    else:
+        candidates = [s for s in sessions.values() if s.people and pid_set & set(s.people)]
+        full = [s for s in candidates if pid_set <= set(s.people)]
+        if len(full) == 1:
+            sid = full[0].id
+        elif not candidates and not knowledge:
+            sid = slug(Path(table.file).stem)
+            index.add(SessionInfo(id=sid, unit=sid))
+        else:
+            ids = ", ".join(s.id for s in (full or candidates)) or "không có"
+            problems.append(check_problem("F216_SESSION_UNDETERMINED", f"Các cột người thuộc nhiều phiên hoặc không thuộc phiên nào ({ids}).", **table.where(table.header_row)))
+            return
+        parts.append((sid, 0, n))
+    several = len(parts) > 1 or sess_series is not None
+    table_rows = rows  # in the table's order, as its columns are (_Factorised)
+    if order is not None:
+        marks, defects, numbers, rows = marks[order], defects[order], numbers[order], rows[order]
+    positions = np.arange(n) if order is None else order  # row positions in the table, for its columns
+    marked = marks != 0
+    # Which people have a mark in each session, all sessions at once.
+    any_mark = (np.logical_or.reduceat(marked, [a for _, a, _ in parts], axis=0) if parts and n and len(pids)
+                else np.zeros((len(parts), len(pids)), dtype=bool))
+    all_marked = any_mark.all(axis=1).tolist()
+    sources = np.zeros(n, dtype=np.int32)  # one file per part: sliced per session (read only)
+    where = dict(file=table.file, sheet=table.sheet)
+    col_where = [dict(where, column=header) for _, _, header in sheet.person_cols]  # shared, read-only
+    all_cols = list(range(len(pids)))
+    # Shared by the sessions of this sheet, and read only: the columns of a deck with every
+    # person, and each person's record as the header names them (20,000 sessions x 10 people).
+    all_columns = {pid: [col_where[j]] for j, pid in enumerate(pids)}
+    records = {pid: {"name": sheet.names.get(pid, ""), "post": ""} for pid in pids}
+    has_info = {key: cols.get(key) is not None for key in ("unit", "route")} if cols is not _NO_COLUMNS else {}
+    has_figures = cols is not _NO_COLUMNS and any(cols.get(c.key) is not None for c in FIGURE_COLS)
+    for k, (sid, a, b) in enumerate(parts):
+        s = sessions[sid]
+        idx = positions[a:b]
+        for key, present in has_info.items():
+            if present and getattr(s, key) in (None, "", s.id):
+                text = cols.first_text(key, idx)
+                if text:
+                    setattr(s, key, _route(text) if key == "route" else text)
+                    if key == "unit":
+                        index.noted(sid)
+        # No list of people yet (the entry workbook read alone, or nothing known): the headers
+        # name them.
+        fill_people = not s.people or not s.known
+        sub = marks[a:b]
+        if not fill_people:
+            keep = [j for j, pid in enumerate(pids) if pid in s.people]
+            if len(keep) < len(pids):
+                for j, pid in enumerate(pids):
+                    if pid in s.people or not any_mark[k, j]:
+                        continue
+                    hit = np.flatnonzero(sub[:, j] != 0)
+                    problems.append(check_problem("F224_MARK_OUTSIDE_SESSION", f"'{pid}' không được lấy phiếu ở phiên '{sid}' nhưng có {len(hit)} dấu.",
+                                                  **{**table.where(int(rows[a + hit[0]])), "column": sheet.person_cols[j][2]}))
+            for pid in s.people:
+                if pid not in pid_set:
+                    problems.append(check_problem("F217_PERSON_MISSING", f"Phiên '{sid}': chưa có cột của {pid} - {s.people[pid].get('name', '')}.", **table.where(table.header_row)))
+        elif several:
+            keep = all_cols if all_marked[k] else np.flatnonzero(any_mark[k]).tolist()
+        else:
+            keep = all_cols
+        whole = len(keep) == len(pids)
+        part = Deck(person_ids=list(pids) if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
+                    defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=sources[a:b],
+                    where=[dict(where)], columns=all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
+        if fill_people:
+            people = s.people
+            if not people and whole:
+                people.update(records)
+            else:
+                for pid in part.person_ids:
+                    if pid not in people:
+                        people[pid] = records[pid]
+        _add_deck(g, sid, part, problems)
+        _merge_figures(g, sid, cols.figures(idx, table_rows, problems) if has_figures else {}, problems)
+
+
+def _report_bad_marks(sheet, table, rows: np.ndarray, cells: list, marks, bad_values, problems: Problems, limit: int = 50) -> None:
+    """F.211 for the first cells that are not marks; `cells`: the person columns."""
+    hits = np.argwhere((marks & BAD) != 0)
+    for i, j in hits[:limit]:
+        problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[j][i])}' không phải dấu hợp lệ.",
+                                      **{**table.where(int(rows[i])), "column": sheet.person_cols[j][2]}))
+    if len(hits) > limit:
+        problems.append(check_problem("F211_BAD_MARK", f"Còn {len(hits) - limit} ô khác không đọc được ({', '.join(repr(cell_text(v)) for v in bad_values[:5])}...).", file=table.file, sheet=table.sheet))
+
+
+def _defects(values, rows: np.ndarray, table, problems: Problems) -> np.ndarray:
+    """The 'Lỗi phiếu' cells (an object array, or None without the column) as defect codes."""
+    n = len(rows)
+    if values is None or n == 0:
+        return np.full(n, None, dtype=object)
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = [parse_defect(u) for u in uniques]
+    lookup = np.array(parsed + [None], dtype=object)
+    out = lookup[codes]
+    for k, (u, code) in enumerate(zip(uniques, parsed)):
+        if code == "khac":
+            first = int(rows[np.argmax(codes == k)])
+            problems.append(check_problem("W225_UNKNOWN_DEFECT", f"Lỗi phiếu '{cell_text(u)}' không thuộc các mã đã biết.", **table.where(first, "defect")))
+    return out
+
+
+def _numbers(values, n: int) -> np.ndarray:
+    """The 'Số phiếu' cells (an object array, or None without the column) as text."""
+    if values is None or n == 0:
+        return np.full(n, "", dtype=object)
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # a CSV
+        joined = "".join(values)  # one C pass: is there any white space to strip at all?
+        if not any(ch in joined for ch in " \t\r\n\xa0\u3000"):
+            return values.copy()
+        return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell made text once
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]
