@@ -23,6 +23,7 @@ from tinnhiem.io.ballot_decks import _group_ballots
 from tinnhiem.io.counted_layout import (_ID_LIKE, _PERSON_HEADER, BALLOT_META_COLS, FIGURE_COLS, IGNORED,  # noqa: F401
                                         INDEX_COLS, INDEX_SHEET, META_KEYS, TOTALS_COLS, BallotSheet, FastSheet,
                                         _count, _LEVEL_KEYS, _person_header, _route)
+from tinnhiem.io.counted_csv import read_counted_csv
 from tinnhiem.io.counted_totals import _group_totals, cells_for_compare  # noqa: F401
 from tinnhiem.io.entry_sheets import _fast_sheets, _index_entries
 from tinnhiem.io.grouping import Grouped, SessionIndex, _check_all_numbers, _merge_figures  # noqa: F401
@@ -103,7 +104,10 @@ def _read_one(path: Path, display: str, sheet: str | None, known: dict[str, str]
             if not match_columns(index, INDEX_COLS):
                 _read_entry_workbook(path, display, index, names, known, out)
                 return
-    table = read_table(path, sheet, display)
+    if suffix in (".csv", ".txt"):
+        table = read_counted_csv(path, display)
+    else:
+        table = read_table(path, sheet, display)
     _classify(table, None, known, out)
 
 
