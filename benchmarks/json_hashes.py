@@ -31,7 +31,9 @@ VARIANTS = [[], ["--invalid-mode", "per_person"], ["--base", "valid"]]
 
 def tally_hash(path: Path, extra: list[str], cwd: Path) -> tuple[str, int]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT / "src"))
-    p = subprocess.run([PY, "-m", "tinnhiem", "tally", str(path), "--dry-run", "--json", *extra],
+    # The file named from its own folder: problems name it, and the document must not depend on
+    # where the repository is.
+    p = subprocess.run([PY, "-m", "tinnhiem", "tally", str(path.relative_to(cwd)), "--dry-run", "--json", *extra],
                        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     return hashlib.sha256(p.stdout).hexdigest(), p.returncode
 
