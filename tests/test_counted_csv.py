@@ -85,3 +85,22 @@ def test_blank_cells_are_what_strip_leaves_empty():
     assert counted_csv.blank_cells(pa.array(texts)).tolist() == [not t.strip() for t in texts]
     assert np.array_equal(counted_csv.blank_cells(pa.chunked_array([pa.array(texts[:3]), pa.array(texts[3:])])),
                           np.array([not t.strip() for t in texts]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["", "1", "2", "x", "Lỗi phiếu", "gach_ten"]), min_size=1, max_size=40),
+       st.integers(0, 5), st.integers(1, 4))
+def test_a_dictionary_column_is_encoded_as_its_cells(cells, cut, chunks):
+    """encode_cells of a column read as dictionary chunks and sliced below its header: the codes
+    and distinct texts of the cells left, in the order first met (what pandas' factorize gives)."""
+    import pyarrow as pa
+
+    from tinnhiem.core.marks import encode_cells
+
+    size = max(1, len(cells) // chunks)
+    parts = [pa.array(cells[i:i + size]).dictionary_encode() for i in range(0, len(cells), size)]
+    column = pa.chunked_array(parts).slice(min(cut, len(cells)))
+    left = cells[min(cut, len(cells)):]
+    codes, distinct = encode_cells(column)
+    expected_codes, expected = pd.factorize(np.array(left, dtype=object))
+    assert codes.tolist() == expected_codes.tolist() and distinct == list(expected)

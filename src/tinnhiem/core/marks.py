@@ -196,23 +196,40 @@ def encode_cells(cells) -> tuple[np.ndarray, list]:
     import pyarrow as pa
 
     if isinstance(cells, (pa.Array, pa.ChunkedArray)):  # a CSV's column, read by Arrow
-        encoded = _dictionary(cells)
-        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+        return _dictionary(cells)
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":
-        encoded = _dictionary(pa.array(cells, type=pa.string()))
-        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+        return _dictionary(pa.array(cells, type=pa.string()))
     kinds, types = pd.factorize(_TYPE_OF(cells))
     tags = np.array([f"{t.__module__}.{t.__qualname__}\x1f" for t in types], dtype=object)
-    encoded = _dictionary(pa.array(tags[kinds] + _STR_OF(cells), type=pa.string()))
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes, _ = _dictionary(pa.array(tags[kinds] + _STR_OF(cells), type=pa.string()))
     _, first = np.unique(codes, return_index=True)  # codes are numbered in the order first met
     return codes, cells[first].tolist()
 
 
-def _dictionary(array):
-    """array.dictionary_encode() as one DictionaryArray (a chunked column's chunks combined)."""
+def _dictionary(array) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) of an Arrow column: its own dictionary when it was read as one
+    (the chunks' dictionaries unified), else its dictionary encoding."""
     import pyarrow as pa
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.dictionary_encode(null_encoding="encode")
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    if not pa.types.is_dictionary(array.type):
+        array = array.dictionary_encode(null_encoding="encode")
+    array = array.unify_dictionaries()
+    chunks = [c for c in array.chunks if len(c)]
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), []
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+    distinct = chunks[0].dictionary.to_pylist()
+    # The dictionary in the order the cells first hold its entries, without entries no cell
+    # holds: a column read whole and sliced below its header keeps the header's entries.
+    n = len(codes)
+    first = np.full(len(distinct), n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    order = np.argsort(first, kind="stable")[:int((first < n).sum())]
+    if len(order) < len(distinct) or (order != np.arange(len(order))).any():
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes = rank[codes]
+        distinct = [distinct[k] for k in order.tolist()]
+    return codes, distinct

@@ -9,32 +9,29 @@ from pathlib import Path
 import numpy as np
 
 from tinnhiem.core.problems import Problems
-from tinnhiem.core.tally import BAD, Deck, Figure, SessionInfo, check_problem, marks_from_cells, parse_defect
+from tinnhiem.core.tally import BAD, Deck, Figure, SessionInfo, check_problem, encode_cells, marks_from_cells, parse_defect
 from tinnhiem.core.text import folds, header_keys, nfc_many, slug
 from tinnhiem.io.counted_layout import _NO_COLUMNS, FIGURE_COLS, BallotSheet, FastSheet, _count, _figure_rows, _route
 from tinnhiem.io.grouping import Grouped, SessionIndex, _add_deck, _merge_figures
 from tinnhiem.io.tables import Table, cell_text
 
 class _Factorised:
-    """A table's columns, each factorised once (a C hash pass), so that what a session's rows
-    hold costs a few array operations on the session's positions instead of a pandas lookup
-    and a Python call per row: a national file has 20,000 sessions and a million rows."""
+    """A table's columns, each dictionary-encoded once (encode_cells), so that what a session's
+    rows hold costs a few array operations on the session's positions instead of a pandas
+    lookup and a Python call per row: a national file has 20,000 sessions and a million rows."""
 
     def __init__(self, table: Table):
         self.table = table
         self._cols: dict[str, tuple | None] = {}
 
     def get(self, key: str):
-        """(codes, raw values, texts, non-blank) or None; code -1 (None, NaN) is the last entry."""
+        """(codes, raw values, texts, non-blank) or None."""
         if key not in self._cols:
             series = self.table.values(key)
             if series is None:
                 self._cols[key] = None
             else:
-                import pandas as pd
-
-                codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-                raw = list(uniques) + [None]
+                codes, raw = encode_cells(column_cells(series))
                 texts = [cell_text(u) for u in raw]
                 self._cols[key] = (codes, raw, texts, np.array([bool(t) for t in texts], dtype=bool))
         return self._cols[key]
@@ -70,16 +67,30 @@ class _Factorised:
 
 def _session_codes(series) -> tuple[np.ndarray, list[str]]:
     """Each row's session text (cell_text: NFC, trimmed) as a code into the distinct texts, in
-    the order first met. Raw values are hashed once; only distinct ones are turned into text."""
+    the order first met. Cells are dictionary-encoded; only distinct ones are turned into text."""
     import pandas as pd
 
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    uniques = list(uniques)
+    codes, uniques = encode_cells(column_cells(series))
     # cell_text of text is nfc: all of a file's session ids at once (20,000 nationally).
     found = nfc_many(uniques) if all(type(u) is str for u in uniques) else [cell_text(u) for u in uniques]
-    texts = np.array(found + [""], dtype=object)
-    merged, values = pd.factorize(texts)
-    return merged[codes], list(values)  # code -1 (None, NaN) indexes the last text: ""
+    merged, values = pd.factorize(np.array(found, dtype=object))  # two spellings, one text
+    return merged[codes], list(values)
+
+
+def column_cells(series):
+    """A table column's cells as encode_cells and marks_from_cells take them: the Arrow array
+    of a column read by Arrow (no Python object per cell), else the column's objects."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return series.array.__arrow_array__()
+    return series.to_numpy(dtype=object)
+
+
+def _cell(column, i: int):
+    """Cell i of a column as column_cells gives it, as a Python value."""
+    value = column[i]
+    return value.as_py() if hasattr(value, "as_py") else value
 
 
 def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool, g: Grouped,
@@ -95,10 +106,10 @@ def _group_ballots(sheet: BallotSheet, sessions: dict[str, SessionInfo], index: 
         table = sheet.table
         df = table.df
         pos = [p for p, _, _ in sheet.person_cols]
-        # Each person's column as the table holds it (one contiguous run): not copied.
-        cells = [df[p].to_numpy(dtype=object) for p in pos]
+        # Each person's column as the table holds it: not copied.
+        cells = [column_cells(df[p]) for p in pos]
         rows = np.asarray(df.index, dtype=np.int64)
-        defect_values, number_values = (None if table.values(k) is None else table.values(k).to_numpy(dtype=object)
+        defect_values, number_values = (None if table.values(k) is None else column_cells(table.values(k))
                                         for k in ("defect", "number"))
         cols, sess_series = _Factorised(table), table.values("session")
     n = len(rows)
@@ -232,23 +243,21 @@ def _report_bad_marks(sheet, table, rows: np.ndarray, cells: list, marks, bad_va
     """F.211 for the first cells that are not marks; `cells`: the person columns."""
     hits = np.argwhere((marks & BAD) != 0)
     for i, j in hits[:limit]:
-        problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(cells[j][i])}' không phải dấu hợp lệ.",
+        problems.append(check_problem("F211_BAD_MARK", f"'{cell_text(_cell(cells[j], i))}' không phải dấu hợp lệ.",
                                       **{**table.where(int(rows[i])), "column": sheet.person_cols[j][2]}))
     if len(hits) > limit:
         problems.append(check_problem("F211_BAD_MARK", f"Còn {len(hits) - limit} ô khác không đọc được ({', '.join(repr(cell_text(v)) for v in bad_values[:5])}...).", file=table.file, sheet=table.sheet))
 
 
 def _defects(values, rows: np.ndarray, table, problems: Problems) -> np.ndarray:
-    """The 'Lỗi phiếu' cells (an object array, or None without the column) as defect codes."""
+    """The 'Lỗi phiếu' cells (column_cells, or None without the column) as defect codes, each
+    distinct cell parsed once; W.225 for each unknown one, at its first row."""
     n = len(rows)
     if values is None or n == 0:
         return np.full(n, None, dtype=object)
-    import pandas as pd
-
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = encode_cells(values)
     parsed = [parse_defect(u) for u in uniques]
-    lookup = np.array(parsed + [None], dtype=object)
-    out = lookup[codes]
+    out = np.array(parsed, dtype=object)[codes]
     for k, (u, code) in enumerate(zip(uniques, parsed)):
         if code == "khac":
             first = int(rows[np.argmax(codes == k)])
@@ -257,16 +266,14 @@ def _defects(values, rows: np.ndarray, table, problems: Problems) -> np.ndarray:
 
 
 def _numbers(values, n: int) -> np.ndarray:
-    """The 'Số phiếu' cells (an object array, or None without the column) as text."""
+    """The 'Số phiếu' cells (column_cells, or None without the column) as text, each distinct
+    cell once: text trimmed when any of them holds white space, other cells as cell_text."""
     if values is None or n == 0:
         return np.full(n, "", dtype=object)
-    import pandas as pd
-
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # a CSV
-        joined = "".join(values)  # one C pass: is there any white space to strip at all?
-        if not any(ch in joined for ch in " \t\r\n\xa0\u3000"):
-            return values.copy()
-        return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell made text once
-    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
-    return texts[codes]
+    codes, uniques = encode_cells(values)
+    if all(type(u) is str for u in uniques):  # a CSV
+        joined = "".join(uniques)
+        if any(ch in joined for ch in " \t\r\n\xa0\u3000"):
+            uniques = [u.strip() for u in uniques]
+        return np.array(uniques, dtype=object)[codes]
+    return np.array([cell_text(u) for u in uniques], dtype=object)[codes]

@@ -1,5 +1,5 @@
-"""A counted-ballot CSV read with Arrow: the file's bytes parsed in C into one Arrow string
-column per field (no Python object per cell), held by the pandas table the rest of the code
+"""A counted-ballot CSV read with Arrow: the file's bytes parsed in C into one Arrow column per
+field, dictionary-encoded as it is read (no Python object per cell), held by the pandas table the rest of the code
 sees (`pd.ArrowDtype(pa.string())` columns). The table, its header, row numbers and problems
 are what io.tables.read_table gives for the same file.
 
@@ -15,12 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from tinnhiem.core.problems import InputError, Problem
+from tinnhiem.core.marks import encode_cells
 from tinnhiem.core.text import nfc
 from tinnhiem.io.tables import Table, _byte_lines, _checked_file, read_table
-
-# What str.strip() removes: a field of these alone is blank, as read_table judges it.
-WHITE_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-
 
 class _NotArrows(Exception):
     """The file is not one Arrow reads as it is: the general reader takes it."""
@@ -37,6 +34,7 @@ def read_counted_csv(path: Path, display: str) -> Table:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise _NotArrows  # UTF-16: converted by the general reader
         columns, skipped = _arrow_columns(raw, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        del raw  # the columns are Arrow's own
         table = _table(display, columns, skipped)
     except _NotArrows:
         return read_table(path, None, display)
@@ -65,8 +63,10 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
         raise _NotArrows  # nothing but empty lines: FILE_EMPTY
     first = next((line for line in _byte_lines(data, top) if line.strip()), "")
     delim = ";" if first.count(";") > first.count(",") else ","
-    # Every field is text: the columns are named f0, f1, ... and typed before they are seen (the
-    # first lines' delimiters bound their number).
+    # Every field is text, each column dictionary-encoded as it is parsed (a column holds a few
+    # distinct texts: marks, session ids, ballot numbers): the columns are named f0, f1, ... and
+    # typed before they are seen (the first lines' delimiters bound their number).
+    text = pa.dictionary(pa.int32(), pa.string())
     width = data.count(delim.encode(), top, min(len(data), top + (1 << 16))) + 1
     try:
         read = pacsv.read_csv(
@@ -74,20 +74,20 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
             pacsv.ReadOptions(autogenerate_column_names=True),
             pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                newlines_in_values=True, ignore_empty_lines=False),
-            pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)}, check_utf8=True,
+            pacsv.ConvertOptions(column_types={f"f{i}": text for i in range(width)}, check_utf8=True,
                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise _NotArrows from None  # not UTF-8, or lines of unequal length
-    if read.num_rows == 0 or any(not pa.types.is_string(t) for t in read.schema.types):
+    if read.num_rows == 0 or any(t != text for t in read.schema.types):
         raise _NotArrows
     return read.columns, skipped
 
 
 def blank_cells(column) -> np.ndarray:
-    """Which cells of an Arrow string column are blank: empty, or white space alone."""
-    import pyarrow.compute as pc
-
-    return pc.equal(pc.utf8_length(pc.utf8_trim(column, characters=WHITE_SPACE)), 0).to_numpy(zero_copy_only=False)
+    """Which cells of an Arrow text column are blank (str.strip leaves nothing), each distinct
+    text judged once."""
+    codes, distinct = encode_cells(column)
+    return np.array([not text.strip() for text in distinct], dtype=bool)[codes]
 
 
 def _table(display: str, columns: list, skipped: int) -> Table:
