@@ -99,37 +99,31 @@ _REASON_TAIL = ("bad_row", "multi_row", "blank_row", "no_valid_row")
 
 def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     """Count many sessions' decks at once: the same results as count_deck on each, from a fixed
-    number of array operations for all of them (a national file holds 20,000 sessions; one
-    count_deck each costs ~30 small array calls per session, most of the counting time).
+    number of array operations for each number of people a session has (a national file holds
+    20,000 sessions; one count_deck each costs ~30 small array calls per session).
 
     decks: (marks (n, p) uint8, whole_defect (n,) bool or None, defect_codes (n,) object or None,
     not_issued (n,) bool or None) per session; whole_defect None: the ballots with a defect code
-    or not issued, as count_deck takes it. The decks are stacked into one array padded to the
-    widest session; cells past a session's own people are masked out of every count."""
-    if not decks:
-        return []
+    or not issued, as count_deck takes it."""
+    out: list[Counted | None] = [None] * len(decks)
+    by_width: dict[int, list[int]] = {}
+    for k, d in enumerate(decks):
+        by_width.setdefault(d[0].shape[1], []).append(k)
+    for ks in by_width.values():
+        for k, counted in zip(ks, _count_same_width([decks[k] for k in ks], mode)):
+            out[k] = counted
+    return out
+
+
+def _count_same_width(decks: list[tuple], mode: str) -> list[Counted]:
+    """count_decks for sessions with as many people each: their ballots stacked into one array."""
     widths = np.array([d[0].shape[1] for d in decks], dtype=np.int64)
     sizes = np.array([d[0].shape[0] for d in decks], dtype=np.int64)
-    p_max = int(widths.max())
-    # Padding costs n x p_max cells: a few very wide sessions among many narrow ones are counted
-    # one by one instead (and so is a single session: nothing to gain).
-    if len(decks) < 8 or int(sizes.sum()) * p_max > 4 * max(1, int((sizes * widths).sum())):
-        return [count_deck(*d[:2], mode, d[2], d[3]) for d in decks]
+    p_max = int(widths[0])
     n_all = int(sizes.sum())
     starts = np.concatenate([[0], np.cumsum(sizes)])
     owner = np.repeat(np.arange(len(decks), dtype=np.int64), sizes)
-    # Usually every session has as many people as the next (one file, one layout): no padding,
-    # no mask.
-    uniform = bool((widths == p_max).all())
-    if uniform:
-        marks = np.concatenate([d[0] for d in decks]) if p_max else np.zeros((n_all, 0), dtype=np.uint8)
-    else:
-        marks = np.zeros((n_all, p_max), dtype=np.uint8)
-        for p in np.unique(widths).tolist():  # one block copy per distinct width
-            pick = np.flatnonzero(widths == p)
-            if p:
-                rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in pick.tolist()])
-                marks[rows, :p] = np.concatenate([decks[k][0] for k in pick.tolist()])
+    marks = np.concatenate([d[0] for d in decks]) if p_max else np.zeros((n_all, 0), dtype=np.uint8)
     # Every deck's defect codes in one array (None for a deck without them: "khac" when whole).
     defect_codes = np.concatenate([d[2] if d[2] is not None else np.full(len(d[0]), None, dtype=object) for d in decks])
     given = [k for k, d in enumerate(decks) if d[3] is not None]
@@ -141,29 +135,22 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     for k, d in enumerate(decks):
         if d[1] is not None:
             whole[starts[k]:starts[k + 1]] = d[1]
-    member = None if uniform else np.arange(p_max)[None, :] < widths[owner][:, None]
     cls = ROW_CLASS[marks]
     void = cls != 0
-    if member is not None:
-        void &= member
     if mode == "whole_ballot":
         ballot_invalid = whole | void.any(axis=1)
     else:  # all() of no cell is True: a session with nobody has no valid ballot, as count_deck
-        ballot_invalid = whole | (void if member is None else void | ~member).all(axis=1)
+        ballot_invalid = whole | void.all(axis=1)
     # In place where an array is not needed again: each new 10 MB array is fresh memory to
     # fault in (a national file's 10 million cells).
     person_valid = np.logical_not(void, out=void)
     person_valid &= ~ballot_invalid[:, None]
-    if member is not None:
-        person_valid &= member
     # Each session's people numbered one after the other: person g = first[session] + column.
     first = np.concatenate([[0], np.cumsum(widths)])
     # Counts per (session, column) are sums over each session's run of rows: one reduceat per
     # level, reading the rows in order (a bincount over every person's bins jumped about 25 MB
-    # of counters at random, three times slower). Then the cells of sessions' own people, one
-    # session after the other: person g = first[session] + column.
+    # of counters at random, three times slower).
     runs = np.flatnonzero(sizes)  # reduceat cannot sum an empty run: those sessions count 0
-    own = (np.arange(p_max)[None, :] < widths[:, None])  # (sessions, p_max)
 
     test = np.empty(marks.shape, dtype=bool)  # one buffer for every cell test below
 
@@ -172,7 +159,7 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         if len(runs) and p_max:
             # Summed as bytes into int32: measured faster than bool into int64.
             out[runs] = np.add.reduceat(hit.view(np.uint8), starts[runs], axis=0, dtype=np.int32)
-        return out[own]
+        return out.reshape(-1)  # person g = first[session] + column
 
     kept = np.multiply(marks, person_valid, out=marks)  # marks is this function's own copy
     cao, tn, thap = (per_person(np.equal(kept, level, out=test)) for level in (CAO, TN, THAP))
@@ -199,8 +186,6 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         # each ballot's ten cells is slow per ballot; these are a small share of them).
         rows = np.flatnonzero(remaining)
         flag = CLASS_FLAG[cls[rows]] if p_max else np.zeros((len(rows), 0), dtype=np.uint8)
-        if member is not None:
-            flag *= member[rows]
         flags = np.bitwise_or.reduce(flag, axis=1) if p_max else np.zeros(len(rows), dtype=np.uint8)
         left = np.ones(len(rows), dtype=bool)
         for offset, bit in ((0, 4), (1, 2), (2, 1)):
@@ -217,8 +202,6 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
         session_reasons[k][names[j]] = c
     open_ballots = ~(whole | not_issued)
     open_cls = np.multiply(cls, open_ballots[:, None], out=cls)  # cls is not needed again
-    if member is not None:
-        open_cls *= member
     per_class = np.stack([per_person(np.equal(open_cls, k, out=test)) for k in (1, 2, 3)], axis=1)  # (people, 3)
     valid_l, cao_l, tn_l, thap_l = valid.tolist(), cao.tolist(), tn.tolist(), thap.tolist()
     valid_ballots = (sizes - np.bincount(owner[ballot_invalid], minlength=len(decks))).tolist()
