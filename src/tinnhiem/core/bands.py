@@ -12,6 +12,7 @@ from tinnhiem.core.records import BAND_NONE, PersonResult, SessionResult
 from tinnhiem.core.results import People
 from tinnhiem.core.rules import RuleSet
 
+
 def band_codes(low: np.ndarray, base: np.ndarray, rules: RuleSet) -> np.ndarray:
     """rules.band_for on whole int64 arrays, as codes: -1 when the base is not positive (unknown
     bases are given as -1), 0 for no band, k for rules.bands[k - 1], the first band reached by

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tinnhiem.core.problems import ERROR, WARNING, Problem
 
+
 @dataclass(frozen=True)
 class Check:
     number: str  # "F.201"

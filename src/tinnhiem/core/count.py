@@ -10,6 +10,7 @@ import numpy as np
 
 from tinnhiem.core.marks import CAO, CLASS_FLAG, ROW_CLASS, ROW_REASONS, THAP, TN
 
+
 @dataclass(slots=True)
 class Counted:
     """The arrays of a counted deck."""

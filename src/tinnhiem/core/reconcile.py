@@ -11,8 +11,18 @@ import numpy as np
 from tinnhiem.core.checks import check_problem
 from tinnhiem.core.count import Counted
 from tinnhiem.core.problems import Problems
-from tinnhiem.core.records import BASE_VI, FIGURES_VI, Deck, Figure, PersonResult, PersonTotal, SessionInfo, SessionResult
+from tinnhiem.core.records import (
+    BASE_VI,
+    FIGURES_VI,
+    Deck,
+    Figure,
+    PersonResult,
+    PersonTotal,
+    SessionInfo,
+    SessionResult,
+)
 from tinnhiem.core.results import People, _Context, _person
+
 
 def _int(v) -> int | None:
     return None if v is None else int(v)

@@ -11,6 +11,7 @@ from tinnhiem.core.count import Counted
 from tinnhiem.core.records import BAND_NONE, PersonResult, percent
 from tinnhiem.core.rules import RuleSet
 
+
 class _Context:
     """What the rule set says for every session, looked up once per run (20,000 sessions)."""
 

@@ -18,17 +18,53 @@ This module runs them in order: tally_sessions."""
 
 from __future__ import annotations
 
-from tinnhiem.core.bands import (UNKNOWN_BAND, UNKNOWN_BAND_VI, Summary, _set_bands, band_code, band_codes,  # noqa: F401
-                                 band_of, summarise)
-from tinnhiem.core.checks import CHECKS, Check, check_problem  # noqa: F401
-from tinnhiem.core.count import Counted, count_deck, count_decks  # noqa: F401
-from tinnhiem.core.marks import (BAD, CAO, DEFECTS, LEVEL_OF_DIGIT, ROW_CLASS, ROW_REASONS, THAP, TN,  # noqa: F401
-                                 encode_cells, mark_class, mark_text, marks_from_cells, parse_defect, parse_mark)
+from tinnhiem.core.bands import (
+    UNKNOWN_BAND,
+    UNKNOWN_BAND_VI,
+    Summary,
+    _set_bands,
+    band_code,
+    band_codes,
+    band_of,
+    summarise,
+)
+from tinnhiem.core.checks import CHECKS, Check, check_problem
+from tinnhiem.core.count import Counted, count_deck, count_decks
+from tinnhiem.core.marks import (
+    BAD,
+    CAO,
+    DEFECTS,
+    LEVEL_OF_DIGIT,
+    ROW_CLASS,
+    ROW_REASONS,
+    THAP,
+    TN,
+    encode_cells,
+    mark_class,
+    mark_text,
+    marks_from_cells,
+    parse_defect,
+    parse_mark,
+)
 from tinnhiem.core.problems import Problems
 from tinnhiem.core.reconcile import _finish, _start
-from tinnhiem.core.records import (BAND_NONE, BASE_VI, FIGURES, FIGURES_VI, REASONS_VI, ROUTE_VI, Deck,  # noqa: F401
-                                   Figure, PersonResult, PersonTotal, SessionInfo, SessionResult, percent, percent_vi)
-from tinnhiem.core.results import People, _Context, _person  # noqa: F401
+from tinnhiem.core.records import (
+    BAND_NONE,
+    BASE_VI,
+    FIGURES,
+    FIGURES_VI,
+    REASONS_VI,
+    ROUTE_VI,
+    Deck,
+    Figure,
+    PersonResult,
+    PersonTotal,
+    SessionInfo,
+    SessionResult,
+    percent,
+    percent_vi,
+)
+from tinnhiem.core.results import People, _Context, _person
 from tinnhiem.core.rules import RuleSet
 
 

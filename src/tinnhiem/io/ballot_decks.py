@@ -10,11 +10,29 @@ from pathlib import Path
 import numpy as np
 
 from tinnhiem.core.problems import Problems
-from tinnhiem.core.tally import BAD, Deck, Figure, SessionInfo, check_problem, encode_cells, marks_from_cells, parse_defect
+from tinnhiem.core.tally import (
+    BAD,
+    Deck,
+    Figure,
+    SessionInfo,
+    check_problem,
+    encode_cells,
+    marks_from_cells,
+    parse_defect,
+)
 from tinnhiem.core.text import folds, header_keys, nfc_many, slug
-from tinnhiem.io.counted_layout import _NO_COLUMNS, FIGURE_COLS, BallotSheet, FastSheet, _count, _figure_rows, _route
+from tinnhiem.io.counted_layout import (
+    _NO_COLUMNS,
+    FIGURE_COLS,
+    BallotSheet,
+    FastSheet,
+    _count,
+    _figure_rows,
+    _route,
+)
 from tinnhiem.io.grouping import Grouped, SessionIndex, _add_deck, _merge_figures
 from tinnhiem.io.tables import Table, cell_text
+
 
 class _Factorised:
     """A table's columns, each dictionary-encoded once (encode_cells), so that what a session's

@@ -17,17 +17,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinnhiem.core.problems import InputError, Problem, Problems
-from tinnhiem.core.tally import Figure, SessionInfo, check_problem  # noqa: F401
+from tinnhiem.core.tally import Figure, SessionInfo, check_problem
 from tinnhiem.core.text import header_key
 from tinnhiem.io.ballot_decks import _group_ballots
-from tinnhiem.io.counted_layout import (_ID_LIKE, _PERSON_HEADER, BALLOT_META_COLS, FIGURE_COLS, IGNORED,  # noqa: F401
-                                        INDEX_COLS, INDEX_SHEET, META_KEYS, TOTALS_COLS, BallotSheet, FastSheet,
-                                        _count, _LEVEL_KEYS, _person_header, _route)
 from tinnhiem.io.counted_csv import read_counted_csv
-from tinnhiem.io.counted_totals import _group_totals, cells_for_compare  # noqa: F401
+from tinnhiem.io.counted_layout import (
+    _ID_LIKE,
+    _LEVEL_KEYS,
+    _PERSON_HEADER,
+    BALLOT_META_COLS,
+    FIGURE_COLS,
+    IGNORED,
+    INDEX_COLS,
+    INDEX_SHEET,
+    META_KEYS,
+    TOTALS_COLS,
+    BallotSheet,
+    FastSheet,
+    _count,
+    _person_header,
+    _route,
+)
+from tinnhiem.io.counted_totals import _group_totals, cells_for_compare
 from tinnhiem.io.entry_sheets import _fast_sheets, _index_entries
-from tinnhiem.io.grouping import Grouped, SessionIndex, _check_all_numbers, _merge_figures  # noqa: F401
+from tinnhiem.io.grouping import (
+    Grouped,
+    SessionIndex,
+    _check_all_numbers,
+    _merge_figures,
+)
 from tinnhiem.io.tables import Table, match_columns, read_grids, read_table, sheet_names
+
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from tinnhiem.core.problems import InputError, Problem
 from tinnhiem.core.marks import encode_cells
+from tinnhiem.core.problems import InputError, Problem
 from tinnhiem.core.text import nfc
 from tinnhiem.io.tables import Table, _byte_lines, _checked_file, read_table
+
 
 class _NotArrows(Exception):
     """The file is not one Arrow reads as it is: the general reader takes it."""

@@ -6,11 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from tinnhiem.core.problems import Problems
-from tinnhiem.core.tally import FIGURES, Figure, PersonTotal, SessionInfo, check_problem, mark_text
+from tinnhiem.core.tally import (
+    FIGURES,
+    Figure,
+    PersonTotal,
+    SessionInfo,
+    check_problem,
+    mark_text,
+)
 from tinnhiem.core.text import fold, slug
 from tinnhiem.io.counted_layout import FIGURE_COLS, _count, _figure_rows, _route
 from tinnhiem.io.grouping import Grouped, SessionIndex, _merge_figures
 from tinnhiem.io.tables import Table, cell_text
+
 
 def _row_figures(table: Table, rows_idx, problems: Problems) -> dict[str, Figure]:
     """Session figures repeated on rows: all rows must agree (F.208)."""

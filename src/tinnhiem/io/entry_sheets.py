@@ -8,9 +8,19 @@ import numpy as np
 from tinnhiem.core.problems import Problems
 from tinnhiem.core.tally import Figure, check_problem
 from tinnhiem.core.text import header_keys, nfc_many
-from tinnhiem.io.counted_layout import (_DASHES, _LEVEL_ANY, _LEVEL_KEYS, _META_OF, _META_OR_IGNORED, FIGURE_COLS,
-                                        ROUTE_ALIASES, FastSheet, _count)
+from tinnhiem.io.counted_layout import (
+    _DASHES,
+    _LEVEL_ANY,
+    _LEVEL_KEYS,
+    _META_OF,
+    _META_OR_IGNORED,
+    FIGURE_COLS,
+    ROUTE_ALIASES,
+    FastSheet,
+    _count,
+)
 from tinnhiem.io.tables import Grid, Table, cell_text
+
 
 def _index_entries(index: Table, names: frozenset[str]) -> list[tuple[Problems, str, dict, str | None]]:
     """(problems, session id, info, sheet title or None) of each line of the index sheet that

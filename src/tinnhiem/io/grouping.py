@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tinnhiem.core.problems import Problem, Problems
-from tinnhiem.core.tally import FIGURES_VI, Deck, Figure, PersonTotal, SessionInfo, check_problem
+from tinnhiem.core.tally import (
+    FIGURES_VI,
+    Deck,
+    Figure,
+    PersonTotal,
+    SessionInfo,
+    check_problem,
+)
 from tinnhiem.core.text import fold, header_key
+
 
 @dataclass
 class Grouped:
