@@ -320,6 +320,43 @@ def bench_tally_csv(rep: Report, data: Path, tmp: Path, repeat: int, timeout: fl
     rep.tally_ballots = base["rows"]
 
 
+def big_sessions_csv(data: Path) -> Path:
+    """10 sessions x 100,000 ballots x 10 people (issue 18): the national file's first million
+    ballots, ten sessions of 100,000 consecutive rows, ballots numbered 1..100,000 in each."""
+    out = data / "phieu-10x100k.csv"
+    if not out.exists():
+        import numpy as np
+        import pandas as pd
+
+        df = pd.read_csv(data / "phieu.csv", dtype=str, keep_default_na=False).iloc[:1_000_000]
+        n = len(df)
+        df["Phiên"] = [f"phien-{k:02d}" for k in range(10) for _ in range(n // 10)][:n] + ["phien-09"] * (n - n // 10 * 10)
+        df["Số phiếu"] = (np.arange(n) % (n // 10) + 1).astype(str)
+        df.to_csv(out, index=False)
+    return out
+
+
+def bench_tally_written(rep: Report, data: Path, tmp: Path, repeat: int, timeout: float) -> None:
+    """`tally` writing every output (result workbook, minutes PDF and xlsx of each session) of 10
+    sessions x 100,000 ballots, against the plain read_csv program, turn about."""
+    csv = big_sessions_csv(data)
+    plain, runs = [], []
+    for k in range(repeat):
+        plain.append(py_snippet(READ_CSV.format(path=str(csv), repeat=1), timeout)["process"])
+        wd = tmp / f"tally-written-{k}"
+        wd.mkdir()
+        runs.append(tinnhiem(["tally", str(csv), "--out", str(wd / "out"), "--workdir", str(wd)], wd, timeout))
+    once = min(plain, key=judged)
+    m = min(runs, key=judged)
+    ratio = judged(m) / judged(once)
+    rep.add("tally phieu-10x100k.csv (files written)",
+            {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": max(r["peak_mb"] for r in runs), "rc": m["rc"],
+             "read_csv_process_s": once["wall"], "read_csv_process_cpu_s": once["cpu"], "x_read_csv_process": ratio,
+             "runs_wall_s": "/".join(f"{r['wall']:.2f}" for r in runs),
+             "read_csv_runs_wall_s": "/".join(f"{r['wall']:.2f}" for r in plain)},
+            "<= 2x read_csv (process)", all(r["rc"] == 0 for r in runs) and ratio <= 2, _err(m))
+
+
 def _err(m: dict) -> str:
     if m["rc"] not in (0, 1):
         return "FAILED: " + " ".join(m.get("stderr_tail", "").split())[-300:]
@@ -469,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=HERE / "data", help="folder written by generate.py")
     ap.add_argument("--scale", type=float, default=None, help="generate the data first at this scale (into --data)")
-    ap.add_argument("--only", default=None, help="comma list of: help, tally (= tally-csv and tally-entry), xlsx, consolidate, roster, ballots")
+    ap.add_argument("--only", default=None, help="comma list of: help, tally (= tally-csv, tally-entry, tally-written), xlsx, consolidate, roster, ballots")
     ap.add_argument("--repeat", type=int, default=3, help="best of N for the in-process plain reads")
     ap.add_argument("--help-runs", type=int, default=7)
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before a command is killed")
@@ -509,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_tally_csv(rep, args.data, tmp, args.repeat, args.timeout)
         if want("tally") or want("tally-entry"):
             bench_tally_entry(rep, args.data, tmp, args.timeout)
+        if want("tally") or want("tally-written"):
+            bench_tally_written(rep, args.data, tmp, args.repeat, args.timeout)
         if want("consolidate"):
             bench_consolidate(rep, args.data, tmp, args.timeout)
         if want("roster"):

@@ -4,14 +4,11 @@ counting (tally_sessions: all decks at once), the JSON document, and writing the
 sample of sessions and scaled up, since a national file has 20,000 sessions and 60,000 output
 files), one process and the command's worker processes.
 
-    nice -n 10 .venv/bin/python benchmarks/tally_phases.py benchmarks/data/national/phieu.csv
-
-Counting runs with the cyclic GC off, as the command does (`commands/tally.py`)."""
+    nice -n 10 .venv/bin/python benchmarks/tally_phases.py benchmarks/data/national/phieu.csv"""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import resource
 import sys
@@ -59,8 +56,7 @@ def main(argv=None) -> int:
     if args.file.suffix.lower() == ".csv":
         clock("baseline: pandas.read_csv(dtype=str)", pd.read_csv, args.file, dtype=str)
     rules = rulesets.load(None)
-    gc.disable()
-    inp = clock("read_inputs (read_table + checks)", counted.read_inputs, [args.file], None, set())
+    inp = clock("read_inputs (Arrow CSV reader or read_table, + checks)", counted.read_inputs, [args.file], None, set())
     problems = Problems(inp.problems)
     sessions: dict = {}
     grouped = clock("group", counted.group, inp, sessions, problems)
@@ -81,7 +77,6 @@ def main(argv=None) -> int:
                           default=str)
 
     clock("JSON document", to_json)
-    gc.enable()
 
     from tinnhiem.io.minutes import write_minutes_pdf, write_minutes_xlsx
     from tinnhiem.io.results_xlsx import write_result_workbook

@@ -58,9 +58,8 @@ def tally(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
-    # keeps_objects: a national file is a million ballots in 20,000 sessions, all kept to the end.
     run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                               invalid_mode, base, report_date, out, dry_run), keeps_objects=True)
+                               invalid_mode, base, report_date, out, dry_run))
 
 
 def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
@@ -135,10 +134,6 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     digests: dict = {}
     names = session_names([r.info.id for r in results], problems) if results and not dry_run else {}
     if not common.blocking(problems) and results and not dry_run:
-        import gc
-
-        gc.freeze()
-        gc.enable()
         written, digests = _write(common, target, results, names, rules, problems, inp, rep_date, mode,
                                   _provenance(common, inp, used))
         doc["out"] = str(target)
