@@ -17,7 +17,7 @@ import numpy as np
 from tinnhiem.core.marks import encode_cells
 from tinnhiem.core.problems import InputError, Problem
 from tinnhiem.core.text import nfc
-from tinnhiem.io.tables import Table, _byte_lines, _checked_file, read_table
+from tinnhiem.io.tables import Table, _checked_file, _sniff_delimiter, read_table
 
 
 class _NotArrows(Exception):
@@ -50,7 +50,7 @@ def read_counted_csv(path: Path, display: str) -> Table:
 def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
     """The file's fields as Arrow string columns, one item per line from the first line that
     is not empty, and the number of empty lines before it (read_table's row numbers count
-    them). The delimiter is read_table's: ';' when the first line holds more of them than ','."""
+    them). The delimiter is read_table's (_sniff_delimiter)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -62,8 +62,7 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
     skipped = data.count(b"\n", start, top)
     if top >= len(data):
         raise _NotArrows  # nothing but empty lines: FILE_EMPTY
-    first = next((line for line in _byte_lines(data, top) if line.strip()), "")
-    delim = ";" if first.count(";") > first.count(",") else ","
+    delim = _sniff_delimiter(data, top)  # read_table's rule, so that both read a file alike
     # Every field is text, each column dictionary-encoded as it is parsed (a column holds a few
     # distinct texts: marks, session ids, ballot numbers): the columns are named f0, f1, ... and
     # typed before they are seen (the first lines' delimiters bound their number).
