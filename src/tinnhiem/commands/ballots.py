@@ -109,28 +109,35 @@ def session_files(target: Path, sid: str) -> dict[str, Path]:
 PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
 
 
-def _write_session(job) -> None:
-    """One session's ballot PDF, ballot xlsx and blank minutes (a process-pool task)."""
+def _write_session(job) -> dict | None:
+    """One session's ballot PDF, ballot xlsx and blank minutes (a process-pool task); returns the
+    ballots' geometry for `tinnhiem scan`."""
     from tinnhiem.io.ballots_pdf import write_ballots_pdf
     from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
     from tinnhiem.io.minutes_blank import write_blank_minutes
 
     target, s, count, numbers, rules = job
     files = session_files(target, s.id)
-    write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels)
+    info = write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels)
     write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers)
     write_blank_minutes(files["minutes"], s, rules)
+    return info.geometry
 
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
-              rules, spares: int) -> dict:
-    """Write every output; returns the manifest. Used by the command and the benchmark."""
+              rules, spares: int, geometry: dict | None = None) -> dict:
+    """Write every output; returns the manifest. Used by the command and the benchmark.
+    `geometry`, when given, receives the ballots' geometry for `tinnhiem scan`."""
     from tinnhiem.io.entry_xlsx import ENTRY_FILE, write_entry_workbook
 
     from tinnhiem.io.workers import run_jobs
 
     jobs = [(target, s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
-    run_jobs(_write_session, jobs, PARALLEL_FROM)
+    shapes = run_jobs(_write_session, jobs, PARALLEL_FROM)
+    if geometry is not None:
+        from tinnhiem.io.ballot_marks import geometry_record
+
+        geometry.update(geometry_record(target, sessions, shapes, session_files))
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
     return {"rules": rules.name, "numbered": numbered, "sessions": [
@@ -144,6 +151,7 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     from tinnhiem.commands.common import Outcome, output_dir
     from tinnhiem.core.problems import UsageError
     from tinnhiem.io.atomic import write_text
+    from tinnhiem.io.ballot_marks import GEOMETRY
     from tinnhiem.io.entry_xlsx import ENTRY_FILE
     from tinnhiem.io.workdir import MANIFEST, OUT_BALLOTS, SESSIONS, STATE_DIR
 
@@ -172,9 +180,11 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     if common.blocking(problems) or not printable:
         return Outcome(doc, problems, lambda: render(doc, written=False))
     numbers = {s.id: make_numbers(s.id, counts[s.id], seed) if numbered else None for s in printable}
-    manifest = write_all(target, printable, counts, numbers, rules, spares)
+    geometry: dict = {}
+    manifest = write_all(target, printable, counts, numbers, rules, spares, geometry)
     write_text(target / MANIFEST_COPY, jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     common.wd.write(MANIFEST, manifest)
+    common.wd.write(GEOMETRY, geometry)
     common.wd.write(SESSIONS, {"rules": rules.name, "rules_source": rules.source,
                                "sessions": [s.to_record() for s in sessions]})
     for s in printable:

@@ -13,15 +13,14 @@ from typing import Callable
 START_METHOD: str | None = None
 
 
-def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> None:
+def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> list:
     """Call write(job) for every job; in up to 4 worker processes when there are enough jobs.
+    Returns what each call returned, in the order of the jobs.
 
     `write` must be a module-level function (picklable)."""
     workers = min(os.cpu_count() or 1, 4) if workers is None else workers
     if len(jobs) < parallel_from or workers <= 1:
-        for job in jobs:
-            write(job)
-        return
+        return [write(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     from tinnhiem.io.pdf import new_pdf
@@ -34,4 +33,4 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
 
         context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        list(pool.map(write, jobs, chunksize=chunksize))
+        return list(pool.map(write, jobs, chunksize=chunksize))
