@@ -89,15 +89,17 @@ def marker_boxes(content_h: float) -> list[tuple[int, float, float]]:
     return [(0, MARK_X[0], 0.0), (1, MARK_X[1], 0.0), (2, MARK_X[1], bottom), (3, MARK_X[0], bottom)]
 
 
-def qr_place(items, content_top: float, margin_x: float) -> tuple[float, float]:
-    """Top-left (page mm) of the code: at the left edge of the content, under everything drawn in
-    that column (the rows, or the footer's text beside the stamp)."""
-    lo, hi = margin_x - QR_QUIET, margin_x + QR_SIZE + QR_QUIET
-    bottom = content_top
+def qr_place(items, content_top: float, content_h: float, margin_x: float) -> tuple[float, float]:
+    """Top-left (page mm) of the code: always at the same place of the frame, bottom left of
+    the content (beside the stamp on a ballot's last page, under the rows on the others), so that
+    the reader looks for it there only. Raises if something drawn in that column reaches it."""
+    x, y = margin_x, content_top + content_h - QR_SIZE - 2.0
+    lo, hi = x - QR_QUIET, x + QR_SIZE + QR_QUIET
     for it in items:
         if it.kind in ("text", "rect", "line", "dash_rect", "row") and it.x < hi and it.x + max(it.w, 0) > lo:
-            bottom = max(bottom, it.y + max(it.h, getattr(it, "line_h", 0) or 0))
-    return margin_x, bottom + QR_QUIET
+            if it.y + it.h > y - QR_QUIET:
+                raise ValueError(f"the ballot's QR code at y={y:.1f} mm overlaps '{it.kind}' ending at {it.y + it.h:.1f} mm")
+    return x, y
 
 
 # -- drawing -------------------------------------------------------------------------------------
@@ -139,7 +141,7 @@ class Marks:
         self.content_h = HALF_CONTENT if two_up else FULL_CONTENT
         self.margin_x = margin_x
         self.margin_top = margin_top
-        self.qr = [qr_place(items, margin_top, margin_x) for items in pages_items]
+        self.qr = [qr_place(items, margin_top, self.content_h, margin_x) for items in pages_items]
         self._markers: dict[int, str] = {}
 
     def draw(self, pdf, number: str, dy: float, page_no: int, pages: int) -> None:
@@ -163,7 +165,7 @@ def geometry(session_id: str, pages_items: list, two_up: bool, margin_x: float, 
 
     pages = []
     for p, items in enumerate(pages_items, 1):
-        qx, qy = qr_place(items, margin_top, margin_x)
+        qx, qy = qr_place(items, margin_top, content_h, margin_x)
         rows: dict[str, dict] = {}
         for it in items:
             if it.kind == "row":
