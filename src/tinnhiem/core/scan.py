@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 # the darkest empty box and the lightest mark: a box is marked at >= MARKED dark ink, empty
 # below EMPTY_DARK and EMPTY_FAINT; anything between is a faint or partial mark for review.
 MARKED = 0.08
+MARKED_LIGHT = 0.15  # a clear pencil mark: light, but a good part of the box
 EMPTY_DARK = 0.015
 EMPTY_FAINT = 0.03
 FILLED = 0.70  # a box blacked out: alone it is a mark, beside another mark it is a correction
@@ -63,6 +64,8 @@ class RowDecision:
 def box_state(box: BoxInk) -> str:
     if box.dark >= MARKED:
         return "marked"
+    if box.faint >= MARKED_LIGHT:
+        return "light"
     if box.dark < EMPTY_DARK and box.faint < EMPTY_FAINT:
         return "empty"
     return "faint"
@@ -70,12 +73,13 @@ def box_state(box: BoxInk) -> str:
 
 def decide_row(row: RowInk) -> RowDecision:
     states = [box_state(b) for b in row.boxes]
-    marked = tuple(i + 1 for i, s in enumerate(states) if s == "marked")
+    marked = tuple(i + 1 for i, s in enumerate(states) if s in ("marked", "light"))
 
     def unsure(reason: str) -> RowDecision:
         return RowDecision(row.person, "uncertain", marked, reason)
 
-    if "faint" in states:
+    if "faint" in states or ("light" in states and len(marked) > 1):
+        # A light mark beside another: perhaps a pencil mark rubbed out and made again.
         return unsure("faint_mark")
     if any(s == "empty" and b.spill >= SPILL_MM2 for s, b in zip(states, row.boxes)):
         return unsure("mark_outside_box")

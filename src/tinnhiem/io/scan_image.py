@@ -105,6 +105,39 @@ def _decode(data: np.ndarray, suffix: str) -> np.ndarray | None:
     return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
 
 
+def pdf_page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - reported when its pages are read
+        return 0
+    n = len(doc)
+    doc.close()
+    return n
+
+
+def pdf_page(path: Path, index: int) -> Page:
+    """One page of a PDF (a worker reads its own pages of a long scan)."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001
+        return Page(str(path), index + 1, None, "unreadable_file")
+    try:
+        page = doc[index]
+        bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
+        arr = np.array(bitmap.to_numpy(), copy=True)
+        bitmap.close()
+        page.close()
+        return Page(str(path), index + 1, arr.reshape(arr.shape[0], arr.shape[1], -1)[:, :, 0])
+    except Exception:  # noqa: BLE001
+        return Page(str(path), index + 1, None, "unreadable_page")
+    finally:
+        doc.close()
+
+
 # -- finding the ballots on a page -------------------------------------------------------------
 
 _DICT = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
