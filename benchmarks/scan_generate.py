@@ -178,7 +178,8 @@ def encode(img: np.ndarray, path: Path, rng: random.Random) -> None:
 
 def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300), spoil: float = 0.03,
                limit: int | None = None, fmt: str = "mixed", cut: float = 0.15, bw: float = 0.05,
-               sessions: list[str] | None = None, levels: int = 3, clean: bool = False) -> list[BallotTruth]:
+               sessions: list[str] | None = None, levels: int = 3, clean: bool = False,
+               skip_spares: bool = True) -> list[BallotTruth]:
     """Scans of every ballot of the working folder's ballot PDFs (or `limit` sheets), written
     under `out`; returns the truths in scan order. clean: no rotation, noise or blur."""
     import pypdfium2 as pdfium
@@ -187,7 +188,8 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
     geo = json.loads((workdir / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))
     manifest = json.loads((workdir / "tinnhiem-ho-so" / "ballot-manifest.json").read_text(encoding="utf-8"))
     numbers = {s["id"]: s.get("numbers") for s in manifest["sessions"]}
-    printed = {s["id"]: s["printed"] for s in manifest["sessions"]}
+    # The spares stay in the committee's drawer: only the ballots handed out come back.
+    printed = {s["id"]: s["printed"] - (s.get("spares") or 0 if skip_spares else 0) for s in manifest["sessions"]}
     out.mkdir(parents=True, exist_ok=True)
     truths: list[BallotTruth] = []
     written = 0
@@ -201,6 +203,8 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
         for index in range(len(pdf)):
             if limit is not None and sheets >= limit:
                 break
+            if (index * per_sheet if per_sheet == 2 else index // k) >= printed[sid]:
+                break
             sheets += 1
             dpi = rng.choice(dpis)
             ppmm = dpi / 25.4
@@ -208,6 +212,8 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
             slots = []
             if per_sheet == 2:
                 n_here = min(2, printed[sid] - index * 2)
+                if n_here == 1:  # the other half is a spare, cut off and kept
+                    img[img.shape[0] // 2:] = 255
                 for slot in range(n_here):
                     b = index * 2 + slot
                     slots.append((slot, b, 1))
@@ -241,6 +247,29 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
                 encode(page_img, out / (name + ext), rng)
         pdf.close()
     return truths
+
+
+def truth_csv(path: Path, truths: list[BallotTruth], people: list[str]) -> None:
+    """The same ballots keyed in by hand (the per-ballot layout), to compare with the scan."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Phiên", "Số phiếu", *people, "Lỗi phiếu"])
+        for t in truths:
+            cells = {r.person: r.cell for r in t.rows}
+            w.writerow([t.session, t.number, *[cells.get(p, "") for p in people], t.defect])
+
+
+def review_answer(truths: list[BallotTruth], session: str, number: str, person: str) -> str:
+    """What the committee writes in the review workbook, looking at the paper ballot."""
+    t = next(t for t in truths if t.session == session and t.number == number)
+    if not person:
+        return t.defect or "0"
+    row = next(r for r in t.rows if r.person == person)
+    if t.defect and ("crossed" in row.style or "written" in row.style):
+        return t.defect
+    return row.cell or "0"
 
 
 def truths_json(truths: list[BallotTruth]) -> list[dict]:
