@@ -27,7 +27,7 @@ import scan_generate as gen  # noqa: E402
 from conftest import SAMPLES  # noqa: E402
 from test_ballots import LEVELS, session  # noqa: E402
 
-SESSIONS = ["so-tai-chinh", "hdnd-thanh-pho", "so-xay-dung"]
+SESSIONS = ["cong-ty-tnhh-mtv-xo-so-kien-thiet-song-hau", "so-tai-chinh", "benh-vien-da-khoa-thanh-pho"]
 
 
 # -- the printed ballot --------------------------------------------------------------------------
