@@ -291,16 +291,30 @@ def read_code(f: Found) -> tuple[str, np.ndarray | None]:
 # -- measuring --------------------------------------------------------------------------------
 
 class Templates:
-    """The blank ballot pages of each session, rasterised from the ballot PDF in the frame."""
+    """The ink of the blank ballot pages of each session (rasterised from the ballot PDF in the
+    frame, grown by TEMPLATE_GROW px): the last KEEP of them, so that memory stays bounded
+    whatever the number of sessions (a stack is scanned session by session)."""
+
+    KEEP = 16
 
     def __init__(self):
-        self._cache: dict[tuple[str, int], np.ndarray | None] = {}
+        from collections import OrderedDict
+
+        self._cache: OrderedDict[tuple[str, int], np.ndarray | None] = OrderedDict()
 
     def get(self, session: dict, sid: str, page: int) -> np.ndarray | None:
         key = (sid, page)
-        if key not in self._cache:
-            self._cache[key] = self._render(session, page)
-        return self._cache[key]
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        blank = self._render(session, page)
+        if blank is not None:
+            size = 2 * TEMPLATE_GROW + 1
+            blank = cv2.dilate((blank < 170).astype(np.uint8), np.ones((size, size), np.uint8)).astype(bool)
+        self._cache[key] = blank
+        while len(self._cache) > self.KEEP:
+            self._cache.popitem(last=False)
+        return blank
 
     @staticmethod
     def _render(session: dict, page: int) -> np.ndarray | None:
@@ -333,16 +347,16 @@ def _rect(r, inset: float = 0.0) -> tuple[slice, slice]:
     return slice(px(y + inset), px(y + h - inset)), slice(px(x + inset), px(x + w - inset))
 
 
-def measure(warped: np.ndarray, template: np.ndarray, page_geo: dict) -> tuple[list, float]:
-    """(the decision of each row on the page, mm² of new ink outside every row)."""
+def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict) -> tuple[list, float]:
+    """(the decision of each row on the page, mm² of new ink outside every row); `blank`: the
+    blank ballot's ink (Templates)."""
     sample = warped[::4, ::4]
     paper = float(np.percentile(sample, 90))
     paper = max(paper, 60.0)
     dark = warped < paper * 0.55
     faint = warped < paper * 0.80
     ink = warped < paper * 0.65
-    blank = cv2.dilate((template < 170).astype(np.uint8), np.ones((2 * TEMPLATE_GROW + 1,) * 2, np.uint8))
-    new = (ink & (blank == 0)).astype(np.uint8)
+    new = (ink & ~blank).astype(np.uint8)
     new = cv2.morphologyEx(new, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     # What may differ from the blank print: the number, the code, the stamp.
     for r in page_geo["number"] + page_geo["stamp"] + [page_geo["qr"]]:
