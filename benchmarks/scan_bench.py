@@ -109,7 +109,7 @@ def check(wd: Path, truths: list[dict]) -> dict:
     for r in rows:
         seen[(r["Phiên"], r["Số phiếu"])] = seen.get((r["Phiên"], r["Số phiếu"]), 0) + 1
     by_key = {(r["Phiên"], r["Số phiếu"]): r for r in rows}
-    total = right = wrong = review = review_needed = 0
+    total = right = wrong = review = review_needed = unread = 0
     wrong_list = []
     styles: dict[str, list[int]] = {}
     for t in truths:
@@ -119,7 +119,10 @@ def check(wd: Path, truths: list[dict]) -> dict:
             st = styles.setdefault(tr["style"], [0, 0, 0])  # rows, reviewed, wrong
             st[0] += 1
             cell = None if got is None else got.get(tr["person"])
-            if cell == "?":
+            if got is None:
+                unread += 1  # its page was reported unreadable: the committee rescans or keys it
+                st[1] += 1
+            elif cell == "?":
                 review += 1
                 st[1] += 1
                 right += 1  # the committee decides it from the paper
@@ -134,7 +137,8 @@ def check(wd: Path, truths: list[dict]) -> dict:
     return {"ballots_expected": len(truths), "ballots_found": len(rows), "ballots_missing": len(missing),
             "ballots_twice": sum(1 for v in seen.values() if v > 1),
             "rows": total, "rows_right": right, "rows_wrong_without_review": wrong, "rows_review": review,
-            "rows_must_review": review_needed, "pct_right": 100 * right / total, "pct_without_review": 100 * (total - review) / total,
+            "rows_unread": unread, "unreadable": state["unreadable"],
+            "rows_must_review": review_needed, "pct_right": 100 * right / total, "pct_without_review": 100 * (total - review - unread) / total,
             "unreadable_pages": len(state["unreadable"]), "styles": styles, "wrong_examples": wrong_list[:10]}
 
 
@@ -159,6 +163,11 @@ def main() -> None:
     truths = generate(wd, scans, args.seed, args.workers)
     n_files = sum(1 for _ in scans.rglob("*") if _.is_file())
     print(f"scans generated: {n_files} pages, {len(truths)} ballots in {time.perf_counter() - t:.1f} s", flush=True)
+    if args.check_only:
+        res = check(wd, json.loads((root / "truths.json").read_text(encoding="utf-8")))
+        print({k: v for k, v in res.items() if k != "styles"})
+        return
+    (root / "truths.json").write_text(json.dumps(truths), encoding="utf-8")
     doc, wall, cpu, rss = run_scan(wd, scans)
     res = check(wd, truths)
     pages = doc["pages"]
@@ -168,6 +177,7 @@ def main() -> None:
     print(f"rows: {res['rows']}, right {res['pct_right']:.3f} %, wrong without review {res['rows_wrong_without_review']}, "
           f"decided without review {res['pct_without_review']:.2f} % ({res['rows_review']} to review, "
           f"{res['rows_must_review']} had to be)")
+    print(f"rows on unreadable pages (reported, exit 1): {res['rows_unread']}; pages: {res['unreadable']}")
     print(f"ballots: expected {res['ballots_expected']}, found {res['ballots_found']}, missing {res['ballots_missing']}, "
           f"twice {res['ballots_twice']}; unreadable pages {res['unreadable_pages']}")
     print("by mark: " + ", ".join(f"{k}: {v[0]} rows/{v[1]} review/{v[2]} wrong" for k, v in sorted(res["styles"].items())))
