@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from tinnhiem.core.scan import REASONS_VI
-from tinnhiem.io.atomic import atomic_path, write_text
+from tinnhiem.io.atomic import write_text
 from tinnhiem.io.csvsafe import write_csv
+from tinnhiem.io.xlsx import save as save_xlsx
 
 BALLOTS_FILE = "phieu-quet.csv"
 REVIEW_FILE = "xem-lai.xlsx"
@@ -108,8 +109,7 @@ def write_review(folder: Path, items: list[dict], images: dict[str, bytes]) -> t
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 110
     xlsx = folder / REVIEW_FILE
-    with atomic_path(xlsx) as tmp:
-        wb.save(tmp)
+    save_xlsx(wb, xlsx)
     pdf_path = folder / REVIEW_PDF
     _review_pdf(pdf_path, items, images)
     return xlsx, pdf_path
