@@ -401,8 +401,9 @@ def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict) -> tuple[list
     ink = warped < paper * 0.65
     new = (ink & ~blank).astype(np.uint8)
     new = cv2.morphologyEx(new, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    # What may differ from the blank print: the number, the code, the stamp.
-    for r in page_geo["number"] + page_geo["stamp"] + [page_geo["qr"]]:
+    # What may differ from the blank print: the number, the code, the stamp, and the marks (the
+    # bottom ballot of a sheet has marks of its own).
+    for r in page_geo["number"] + page_geo["stamp"] + [page_geo["qr"]] + [m["box"] for m in page_geo["markers"]]:
         x, y, w, h = r
         new[_rect((x - 1.5, y - 1.5, w + 3, h + 3))] = 0
     mm2 = 1.0 / (R * R)
