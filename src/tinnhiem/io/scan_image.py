@@ -387,7 +387,8 @@ class Templates:
 
 def _rect(r, inset: float = 0.0) -> tuple[slice, slice]:
     x, y, w, h = r
-    return slice(px(y + inset), px(y + h - inset)), slice(px(x + inset), px(x + w - inset))
+    # Clamped at 0: a negative start would count from the far end (the number sits at the top edge).
+    return slice(max(0, px(y + inset)), max(0, px(y + h - inset))), slice(max(0, px(x + inset)), max(0, px(x + w - inset)))
 
 
 def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict) -> tuple[list, float]:
