@@ -90,7 +90,7 @@ app = typer.Typer(
 
 # (command name, module). A module registers itself with `register(app)`.
 COMMANDS = [
-    "eligible", "voters", "plan", "ballots", "meeting", "requests", "tally",
+    "eligible", "voters", "plan", "ballots", "meeting", "requests", "tally", "scan",
     "consolidate", "status", "verify", "rules_cmd", "demo",
 ]
 

@@ -139,17 +139,19 @@ def session_files(target: Path, stem: str) -> dict[str, Path]:
 PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
 
 
-def _write_session(job) -> None:
-    """One session's ballot PDF, ballot xlsx and blank minutes (a process-pool task)."""
+def _write_session(job) -> dict | None:
+    """One session's ballot PDF, ballot xlsx and blank minutes (a process-pool task); returns the
+    ballots' geometry for `tinnhiem scan`."""
     from tinnhiem.io.ballots_pdf import write_ballots_pdf
     from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
     from tinnhiem.io.minutes_blank import write_blank_minutes
 
     files, s, count, numbers, rules = job
     form = ballot_form(rules, s)
-    write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels, form=form)
+    info = write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels, form=form)
     write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers, form=form)
     write_blank_minutes(files["minutes"], s, rules)
+    return info.geometry
 
 
 def ballot_form(rules, s) -> dict:
@@ -164,10 +166,12 @@ def ballot_form(rules, s) -> dict:
 
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
-              rules, spares: int, names: dict[str, str] | None = None, seeded: bool = False) -> dict:
+              rules, spares: int, names: dict[str, str] | None = None, seeded: bool = False,
+              geometry: dict | None = None, final_target: Path | None = None) -> dict:
     """Write every output into `target` (the command gives its staging folder); returns the
     manifest. `names`: each session's safe file name part (default: safe names of the ids).
-    Used by the command and the benchmark."""
+    `geometry`, when given, receives the ballots' geometry for `tinnhiem scan`, naming the files
+    where they will be once moved to `final_target`. Used by the command and the benchmark."""
     from tinnhiem.io.entry_xlsx import ENTRY_FILE, write_entry_workbook
     from tinnhiem.io.workers import run_jobs
 
@@ -179,7 +183,13 @@ def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dic
     jobs = [(session_files(target, names[s.id]), s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
     for s in sessions:
         (target / names[s.id]).mkdir(parents=True, exist_ok=True)
-    run_jobs(_write_session, jobs, PARALLEL_FROM)
+    shapes = run_jobs(_write_session, jobs, PARALLEL_FROM)
+    if geometry is not None:
+        from tinnhiem.io.ballot_marks import geometry_record
+
+        # Where each ballot PDF will be once the staged set is moved into place.
+        final = target if final_target is None else final_target
+        geometry.update(geometry_record(final, sessions, shapes, lambda s: session_files(final, names[s.id])["pdf"]))
     titles = write_entry_workbook(target / ENTRY_FILE, sessions, counts, numbers)
     numbered = any(numbers.get(s.id) is not None for s in sessions)
     return {"rules": rules.name, "numbered": numbered, "seeded": seeded, "sessions": [
@@ -193,6 +203,7 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     from tinnhiem.commands.common import Outcome, output_dir
     from tinnhiem.core.problems import UsageError
     from tinnhiem.io.atomic import write_text
+    from tinnhiem.io.ballot_marks import GEOMETRY
     from tinnhiem.io.entry_xlsx import ENTRY_FILE
     from tinnhiem.io.outputs import OutputSet, session_names
     from tinnhiem.io.workdir import MANIFEST, OUT_BALLOTS, SESSIONS, STATE_DIR
@@ -231,12 +242,14 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     # Into a staging folder, moved into place only when every file is written (io/outputs.py).
     # The printed copy, then the working folder's: a run stopped between the two leaves two
     # different manifests, which `tally` refuses (io/manifest.py) rather than using either.
+    geometry: dict = {}
     with OutputSet(target) as staged:
         manifest = write_all(staged.staging, printable, counts, numbers, rules, spares, names,
-                             seeded=numbered and seed is not None)
+                             seeded=numbered and seed is not None, geometry=geometry, final_target=target)
         write_text(staged.path(MANIFEST_COPY), jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         staged.commit()
     common.wd.write(MANIFEST, manifest)
+    common.wd.write(GEOMETRY, geometry)
     common.wd.write(SESSIONS, {"rules": rules.name, "rules_source": rules.source,
                                "sessions": [s.to_record() for s in sessions]})
     for s in printable:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tinnhiem.core.dates import vn
 from tinnhiem.core.text import full_post
+from tinnhiem.io import ballot_marks
 from tinnhiem.io.pdf import FONT, MOTTO, NATION, new_pdf, nfc, save_pdf
 
 TITLE = "PHIẾU LẤY PHIẾU TÍN NHIỆM"
@@ -172,8 +173,9 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, fo
             x += w
         for w in COLS[3:]:
             page.append(Item("rect", x, y, w, row_h))
-            page.append(Item("rect", x + (w - BOX) / 2, y + (row_h - BOX) / 2, BOX, BOX))
+            page.append(Item("rect", x + (w - BOX) / 2, y + (row_h - BOX) / 2, BOX, BOX, person.person_id, "box"))
             x += w
+        page.append(Item("row", x0, y, WIDTH, row_h, person.person_id))  # not drawn: the scan's geometry
         y += row_h
     if y + footer_h > y_limit:
         out.pages.append(page)
@@ -303,6 +305,7 @@ class BallotPdfInfo:
     pages: int
     per_page: int
     pages_per_ballot: int
+    geometry: dict | None = None  # where the boxes are, for `tinnhiem scan` (io/ballot_marks.py)
 
 
 def render_ballots(session, count: int, numbers: list[str] | None, levels: list[str], title: str = TITLE,
@@ -320,23 +323,32 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     half_limit = PAGE_H / 2 - HALF_GAP
     lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM, form)
     two_up = len(lay.pages) == 1 and MARGIN_TOP + lay.height <= half_limit and count > 1
+    if len(lay.pages) > 1:  # keep room for the scan's code under the rows of each page
+        lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
+    marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
     number_of = (lambda i: numbers[i]) if numbered else (lambda i: "")
+
+    def draw_page(pdf, items, number, dy, page_no, pages):  # what differs between the ballots
+        _draw_numbers(pdf, items, number, dy, page_no, pages)
+        marks.draw(pdf, number, dy, page_no, pages)
+
     if two_up:
         dy = PAGE_H / 2 + HALF_GAP - MARGIN_TOP
         seg_top = _segment(pdf, lay.pages[0], 0.0)
         seg_cut = _cut_line(pdf)
         seg_bottom = _segment(pdf, lay.pages[0], dy)
-        _draw_numbers(pdf, lay.pages[0], number_of(0), 0.0, 1, 1)
-        _draw_numbers(pdf, lay.pages[0], number_of(1), dy, 1, 1)
+        draw_page(pdf, lay.pages[0], number_of(0), 0.0, 1, 1)
+        draw_page(pdf, lay.pages[0], number_of(1), dy, 1, 1)
         for i in range(2, count, 2):
             pdf.add_page()
             _paste(pdf, seg_top)
-            _draw_numbers(pdf, lay.pages[0], number_of(i), 0.0, 1, 1)
+            draw_page(pdf, lay.pages[0], number_of(i), 0.0, 1, 1)
             if i + 1 < count:
                 _paste(pdf, seg_cut)
                 _paste(pdf, seg_bottom)
-                _draw_numbers(pdf, lay.pages[0], number_of(i + 1), dy, 1, 1)
+                draw_page(pdf, lay.pages[0], number_of(i + 1), dy, 1, 1)
         info = BallotPdfInfo(count, (count + 1) // 2, 2, 1)
+        info.geometry = ballot_marks.geometry(session.id, lay.pages, True, MARGIN_X, MARGIN_TOP)
     else:
         k = len(lay.pages)
         segs = []
@@ -344,13 +356,14 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
             if p:
                 pdf.add_page()
             segs.append(_segment(pdf, items, 0.0))
-            _draw_numbers(pdf, items, number_of(0), 0.0, p + 1, k)
+            draw_page(pdf, items, number_of(0), 0.0, p + 1, k)
         for i in range(1, count):
             for p, items in enumerate(lay.pages):
                 pdf.add_page()
                 _paste(pdf, segs[p])
-                _draw_numbers(pdf, items, number_of(i), 0.0, p + 1, k)
+                draw_page(pdf, items, number_of(i), 0.0, p + 1, k)
         info = BallotPdfInfo(count, count * k, 1, k)
+        info.geometry = ballot_marks.geometry(session.id, lay.pages, False, MARGIN_X, MARGIN_TOP)
     return pdf, info
 
 

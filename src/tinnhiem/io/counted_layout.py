@@ -53,8 +53,9 @@ BALLOT_META_COLS = [SESSION_COL, NUMBER_COL, DEFECT_COL, UNIT_COL, ROUTE_COL, DA
 META_KEYS = {header_key(k) for c in (SESSION_COL, NUMBER_COL, DEFECT_COL, UNIT_COL, ROUTE_COL, DATE_COL, *FIGURE_COLS)
              for k in c.keys()}
 # Columns people add beside the ballots; never a rated person.
+# `Tệp quét` and `Trang` are the scan file and page that `tinnhiem scan` writes for audit.
 IGNORED = {header_key(k) for k in ("STT", "TT", "Ghi chú", "ghi_chu", "note", "notes", "Người nhập", "nguoi_nhap",
-                                   "Ngày nhập", "Hợp lệ", "Lý do")}
+                                   "Ngày nhập", "Hợp lệ", "Lý do", "Tệp quét", "Trang")}
 _ID_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,29}$")
 _PERSON_HEADER = re.compile(r"^\s*(\S+)\s+[-–—]\s+(.+?)\s*$")
 ROUTE_ALIASES = {"hdnd": "hdnd", "hoidongnhandan": "hdnd", "workplace": "workplace", "noicongtac": "workplace",

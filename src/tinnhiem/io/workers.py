@@ -13,15 +13,14 @@ from typing import Callable
 START_METHOD: str | None = None
 
 
-def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> None:
+def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> list:
     """Call write(job) for every job; in up to 4 worker processes when there are enough jobs.
+    Returns what each call returned, in the order of the jobs.
 
     `write` must be a module-level function (picklable)."""
     workers = min(os.cpu_count() or 1, 4) if workers is None else workers
     if len(jobs) < parallel_from or workers <= 1:
-        for job in jobs:
-            write(job)
-        return
+        return [write(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     from tinnhiem.io.pdf import new_pdf
@@ -35,7 +34,7 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
         context = multiprocessing.get_context(START_METHOD)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),))
     try:
-        list(pool.map(write, jobs, chunksize=chunksize))
+        results = list(pool.map(write, jobs, chunksize=chunksize))
     except BaseException:
         # An error in one job, Ctrl+C or SIGTERM: the queued jobs are dropped; the workers end
         # their current one (waiting for them, so that none writes after the caller has
@@ -43,6 +42,7 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return results
 
 
 PARENT_POLL_SECONDS = 0.2
