@@ -171,7 +171,8 @@ def printed(tmp_path_factory):
 
     wd = tmp_path_factory.mktemp("wd")
     r = CliRunner().invoke(app, ["ballots", str(SAMPLES / "danh-sach-can-bo.xlsx"), "--schedule", str(SAMPLES / "lich-lay-phieu.xlsx"),
-                                 "--numbered", "--seed", "17", "--workdir", str(wd), "--out", str(wd / "tinnhiem-phieu")])
+                                 "--numbered", "--seed", "17", "--workdir", str(wd), "--out", str(wd / "tinnhiem-phieu")],
+                           env={"TINNHIEM_ALLOW_SEED": "1"})  # module scope: before conftest's fixture
     assert r.exit_code == 0, r.output
     assert (wd / "tinnhiem-ho-so" / bm.GEOMETRY).is_file()
     return wd
@@ -238,19 +239,20 @@ def test_round_trip_ballots_scan_review_tally(printed, tmp_path, cli):
     truth = tmp_path / "so-nhap-tay.csv"
     gen.truth_csv(truth, truths, _people(wd))
     scanned = out / "phieu-quet.csv"  # as written, with its audit columns `Tệp quét` and `Trang`
-    a = cli("tally", scanned, "--json", "--out", tmp_path / "kq-a", "--dry-run")
-    b = cli("tally", truth, "--json", "--out", tmp_path / "kq-b", "--dry-run")
+    a = cli("tally", scanned, "--json", "--out", tmp_path / "kq-a", "--dry-run", "--workdir", wd)
+    b = cli("tally", truth, "--json", "--out", tmp_path / "kq-b", "--dry-run", "--workdir", wd)
     assert a.exit_code == b.exit_code == 0, (a.stdout[-2000:], b.stdout[-2000:])
     res = lambda d: {s["id"]: [(x["id"], x["cao"], x["tin_nhiem"], x["thap"], x["valid"]) for x in s["results"]] for s in d["sessions"]}  # noqa: E731
     assert res(a.json) == res(b.json)
     assert sum(x[1] + x[2] + x[3] for s in res(a.json).values() for x in s) > 0
-    c = cli("tally", scanned, "--compare", truth, "--json", "--out", tmp_path / "kq-c", "--dry-run")
+    c = cli("tally", scanned, "--compare", truth, "--json", "--out", tmp_path / "kq-c", "--dry-run", "--workdir", wd)
     assert c.exit_code == 0, c.stdout[-2000:]
 
 
 def test_tally_accepts_the_scan_audit_columns(tmp_path, cli):
     f = tmp_path / "phieu-quet.csv"
-    f.write_text("Phiên,Số phiếu,CB01,CB02,Lỗi phiếu,Tệp quét,Trang\nS1,AAAAAA,1,2,,quet.pdf,1\nS1,BBBBBB,3,1,,quet.pdf,2\n",
+    # Unnumbered: numbered ballots would need their manifest (tests/test_manifest.py).
+    f.write_text("Phiên,CB01,CB02,Lỗi phiếu,Tệp quét,Trang\nS1,1,2,,quet.pdf,1\nS1,3,1,,quet.pdf,2\n",
                  encoding="utf-8")
     r = cli("tally", f, "--json", "--out", tmp_path / "kq", "--dry-run")
     assert r.exit_code == 0

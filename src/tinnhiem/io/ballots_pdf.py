@@ -325,7 +325,14 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     two_up = len(lay.pages) == 1 and MARGIN_TOP + lay.height <= half_limit and count > 1
     if len(lay.pages) > 1:  # keep room for the scan's code under the rows of each page
         lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
-    marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
+    try:
+        marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
+    except ValueError:
+        if not two_up:
+            raise
+        # The form's text reaches the code's place in half a sheet: one ballot to a sheet.
+        two_up = False
+        marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
     number_of = (lambda i: numbers[i]) if numbered else (lambda i: "")
 
     def draw_page(pdf, items, number, dy, page_no, pages):  # what differs between the ballots
