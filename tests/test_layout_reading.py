@@ -144,3 +144,22 @@ def test_header_found_under_any_title_block(tmp_path, block, numbers, padding):
     assert [(p.person_id, p.row) for p in roster.posts] == [(r[1], first + i) for i, r in enumerate(ROWS)]
     assert roster.left_out == list(range(first + len(ROWS), first + len(ROWS) + padding))
     assert not [p for p in problems if p.severity == "error"]
+
+
+def test_first_ballot_with_word_marks_is_a_ballot_not_a_header_row(cli, tmp_path):
+    # "cao" and "thap" are marks and also short names of the per-person totals' columns: the
+    # first ballot of a per-ballot sheet must never be merged into its header (found in
+    # integration: the ids became "cao"/"thap" and the first ballot was lost).
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["Phiên", "CB01", "CB02"], ["s", "cao", "thap"], ["s", "tn", "cao"], ["s", 1, 3]):
+        ws.append(row)
+    path = tmp_path / "phieu.xlsx"
+    wb.save(path)
+    r = cli("tally", path, "--dry-run", "--json", "--workdir", tmp_path)
+    assert r.exit_code == 0, r.stdout
+    (session,) = r.json["sessions"]
+    got = {p["id"]: (p["cao"], p["tin_nhiem"], p["thap"]) for p in session["results"]}
+    assert session["returned"] == 3 and got == {"CB01": (2, 1, 0), "CB02": (1, 0, 2)}

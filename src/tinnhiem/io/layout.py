@@ -174,9 +174,12 @@ def find_header(rows: list[list], first: int, by_key: dict[str, str], forced: in
     if best < len(texts):
         base = len(_row_matches(header, by_key))
         candidates = []
-        if best + 1 < len(texts):
+        # A counted-ballot file (guarded) has a one-row header: its first ballot may hold marks
+        # written as words ("cao", "thap") that are also column names, and must never be taken
+        # for the second row of a header.
+        if best + 1 < len(texts) and not guarded:
             candidates.append((best, best + 1))
-        if forced is None and best - 1 >= first:
+        if forced is None and best - 1 >= first and not guarded:
             candidates.append((best - 1, best))
         for a, b in candidates:
             if not all(_is_text(c) for c in rows[b]) or not all(_is_text(c) for c in rows[a]):

@@ -70,9 +70,6 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
 
-    def __post_init__(self):
-        _ALL_COLUMNS.setdefault(self, None)  # what a table without named columns is searched by
-
     def keys(self) -> frozenset[str]:
         # Computed once per column: a workbook of thousands of sheets matches headers per sheet.
         cached = _COLUMN_KEYS.get(self)
@@ -82,7 +79,6 @@ class Column:
 
 
 _COLUMN_KEYS: dict[Column, frozenset[str]] = {}
-_ALL_COLUMNS: dict[Column, None] = {}
 
 
 def match_columns(table: Table, columns: list[Column]) -> list[Problem]:
@@ -133,7 +129,7 @@ def read_table(path: str | Path, sheet: str | None = None, display: str | None =
     else:
         warnings, values, plain, sheet_name = _read_sheet(path, display, sheet, checked.formulas, key, extra, stored_values)
         extra.hidden = set((getattr(checked, "hidden", None) or {}).get(sheet_name, ()))
-    by_key = _by_key(columns if columns is not None else list(_ALL_COLUMNS))
+    by_key = _by_key(columns if columns is not None else _counted_columns())
     finder = (by_key, header_row, columns is None)
     table = _to_table(display, sheet_name, values, plain, finder=finder)
     del values
@@ -153,6 +149,14 @@ class _Extra:
         self.merged: list[tuple[int, int]] = []
         self.uncached: list[tuple[int, int]] = []
         self.hidden: set[int] = set()
+
+
+def _counted_columns() -> list[Column]:
+    """What a table read without named columns (a counted-ballot file) is searched by: a fixed
+    list, so that the header found never depends on what else the process read before."""
+    from tinnhiem.io.counted_layout import BALLOT_META_COLS, TOTALS_COLS
+
+    return [*BALLOT_META_COLS, *TOTALS_COLS]
 
 
 def _by_key(columns: list[Column]) -> dict[str, str]:
