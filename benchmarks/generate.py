@@ -429,7 +429,8 @@ def _unit_posts(kind: str, unit: str, rng: np.random.Generator, voters: int | No
         posts += [(f"Trưởng phòng {div()}", "", "cap_uy" if rng.random() < 0.3 else "") for _ in range(2)]
         posts += [("Chủ tịch Công đoàn", "", ""), ("Bí thư Đoàn trường", "", "")]
     elif kind == "quan_huyen":
-        level = unit.split()[1] if len(unit.split()) > 1 else "quận"
+        # "UBND thị xã X": the level is the district kind, which can be two words
+        level = next((k for k in DISTRICT_KINDS if unit.startswith(f"UBND {k} ")), "quận")
         posts.append((f"Chủ tịch UBND {level}", "x", ""))
         posts += [(f"Phó Chủ tịch UBND {level}", "x", "") for _ in range(int(rng.integers(2, 4)))]
         posts += [(f"Trưởng phòng {div()}", "x" if rng.random() < 0.3 else "", "") for _ in range(heads + 4)]

@@ -512,3 +512,19 @@ def test_real_dates_on_the_first_with_text_dates_are_not_taken_for_a_swap(tmp_pa
         assert "ROSTER_DATES_SWAPPED" not in {p.code for p in problems}
     _, problems = read_roster(book([dt.datetime(2016, 3, 4), dt.datetime(2017, 7, 11), "15/04/2018"]), rs)
     assert "ROSTER_DATES_SWAPPED" in {p.code for p in problems}
+
+
+@pytest.mark.parametrize("title,unit,kind_text,rule_id", [
+    ("Chủ tịch UBND thành phố", "UBND thành phố Long Xuyên", "UBND thành phố thuộc tỉnh", "chu_tich_ubnd_qh"),
+    ("PCT UBND thị xã", "UBND thị xã Tân Châu", "UBND thị xã", "pho_chu_tich_ubnd_qh"),
+])
+def test_national_rules_know_every_district_level_kind(title, unit, kind_text, rule_id):
+    """Cấp huyện is quận, huyện, thị xã and thành phố thuộc tỉnh: the 2023 rules rate all four."""
+    from tinnhiem.core.eligibility import post_rules
+    from tinnhiem.io import rulesets
+
+    rules = rulesets.load("national-2023")
+    kind = rules.unit_kind(kind_text)
+    assert kind == "quan_huyen"
+    found = post_rules(_post(title, unit, kind, ubnd_member=True), rules)
+    assert [(r.id, review) for r, review in found] == [(rule_id, [])]
