@@ -27,3 +27,16 @@ def test_demo_refuses_a_foreign_folder(cli, tmp_path):
     r = cli("demo", "--out", folder)
     assert r.exit_code == 2
     assert (folder / "quan-trong.xlsx").exists()
+
+
+def test_a_failed_step_is_seen_not_passed_over(tmp_path):
+    """Commands end with typer.Exit; run in-process without standalone mode, click returns that
+    code instead of raising it. The demo must count it as a failed step."""
+    from tinnhiem.commands.demo import DemoContext
+
+    ctx = DemoContext(out=tmp_path, samples=tmp_path)
+    bad = tmp_path / "sai.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert ctx.invoke("tally", ["tally", str(bad)]) == 1
+    assert ctx.invoke("tally", ["tally", str(tmp_path / "khong-co.csv")]) == 2
+    assert ctx.failed == [("tally", 1), ("tally", 2)]

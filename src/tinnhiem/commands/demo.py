@@ -54,7 +54,10 @@ class DemoContext:
         code = 0
         with contextlib.redirect_stdout(buf_out), contextlib.redirect_stderr(buf_err):
             try:
-                app([*args, "--workdir", str(workdir or self.out)], standalone_mode=False)
+                # Not standalone, click returns the exit code of a command that ends with
+                # typer.Exit instead of raising it: a failed step must not pass for a good one.
+                returned = app([*args, "--workdir", str(workdir or self.out)], standalone_mode=False)
+                code = returned if isinstance(returned, int) else 0
             except SystemExit as exc:
                 code = int(exc.code or 0)
             except typer.Exit as exc:
