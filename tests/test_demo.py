@@ -36,7 +36,7 @@ def test_a_failed_step_is_seen_not_passed_over(tmp_path):
 
     ctx = DemoContext(out=tmp_path, samples=tmp_path)
     bad = tmp_path / "sai.csv"
-    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    bad.write_text("a,b\n9,zz\n", encoding="utf-8")  # marks no rule set knows
     assert ctx.invoke("tally", ["tally", str(bad)]) == 1
     assert ctx.invoke("tally", ["tally", str(tmp_path / "khong-co.csv")]) == 2
     assert ctx.failed == [("tally", 1), ("tally", 2)]
