@@ -55,7 +55,7 @@ def kill_at_random_moments(argv: list[str], cwd: Path, out: Path, token: str) ->
     killed_while_writing = 0
     for _ in range(TRIALS):
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.15, 0.9) * full)
+        time.sleep(rng.uniform(0.15, 0.7) * full)  # the writing is spread over the run's middle
         if proc.poll() is None:
             killed_while_writing += bool(leftovers(out.parent))
             proc.send_signal(signal.SIGKILL)
