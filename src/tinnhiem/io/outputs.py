@@ -220,11 +220,15 @@ class OutputSet:
             if exc.filename is None or ".staging" in str(exc.filename):
                 exc.filename = str(self.target)  # the user's folder, not a name they never gave
             raise
-        if os.name != "nt":  # mkdtemp's folder is its owner's alone; the output folder is ordinary
-            mask = os.umask(0)
-            os.umask(mask)
-            with contextlib.suppress(OSError):
-                os.chmod(self.staging, 0o777 & ~mask)
+        try:
+            if os.name != "nt":  # mkdtemp's folder is its owner's alone; the output folder is ordinary
+                mask = os.umask(0)
+                os.umask(mask)
+                with contextlib.suppress(OSError):
+                    os.chmod(self.staging, 0o777 & ~mask)
+        except BaseException as exc:  # Ctrl+C or SIGTERM here: `with` never calls __exit__
+            self.__exit__(type(exc), exc, None)
+            raise
         return self
 
     def path(self, *parts: str) -> Path:
