@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -256,7 +256,7 @@ def _run(common: Common, body: Callable[[], Outcome]) -> None:
 def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
     if common.strict:
         problems = Problems(
-            Problem(**{**p.__dict__, "severity": "error"}) if p.severity == "warning" else p for p in problems
+            replace(p, severity="error") if p.severity == "warning" else p for p in problems
         )
     if common.json:  # (later parts were computed by _run, where errors are still caught)
         doc = dict(doc)

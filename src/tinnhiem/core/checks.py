@@ -66,4 +66,4 @@ _DETAILS = {code: {"check": c.number, "advice": c.advice} for code, c in CHECKS.
 def check_problem(code: str, message: str, severity: str | None = None, **where) -> Problem:
     """A Problem for a numbered check, with its fixed explanation appended."""
     c = CHECKS[code]
-    return Problem.make(code, f"{message} Cách xử lý: {c.advice}", severity or c.severity, _DETAILS[code], **where)
+    return Problem(code, f"{message} Cách xử lý: {c.advice}", severity or c.severity, detail=_DETAILS[code], **where)
