@@ -142,16 +142,10 @@ def _wants_json() -> bool:
 
 def main() -> None:
     """Entry point: usage errors (exit 2) are reported in Vietnamese."""
-    import atexit
-    import gc
     import sys
 
     from typer import _click
 
-    # The process ends with the command: the collector's passes over what is still alive at
-    # shutdown free nothing that matters (every file is closed by then) and cost a national
-    # `tally` a quarter of a second.
-    atexit.register(gc.freeze)
     _stop_on_sigterm()
     if "--debug" not in sys.argv:
         from tinnhiem.commands.common import _quiet_os_unraisable

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -167,25 +167,11 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def run(common: Common, body: Callable[[], Outcome], keeps_objects: bool = False, lock: bool = True) -> None:
-    """Run a command body; never lets a traceback reach the user unless --debug.
-
-    keeps_objects: the body builds a great many objects that all live to the end (a national
-    roster, 20,000 sessions of ballots). The cyclic garbage collector is then off while it runs
-    (it walked them again and again, a second or more, and found nothing to free), and on again
-    for the output with those objects frozen out of its sight, until the command ends."""
-    import gc
-
+def run(common: Common, body: Callable[[], Outcome], lock: bool = True) -> None:
+    """Run a command body; never lets a traceback reach the user unless --debug."""
     if lock:
         body = partial(_locked, common, body)
-    if not keeps_objects:
-        return _run(common, body)
-    gc.disable()
-    try:
-        return _run(common, body, frozen=True)
-    finally:
-        gc.enable()
-        gc.unfreeze()  # for a longer process (tests): the objects go back to the collector
+    return _run(common, body)
 
 
 def usage_document(message: str, code: str = "USAGE") -> dict:
@@ -217,21 +203,14 @@ def _locked(common: Common, body: Callable[[], Outcome]) -> Outcome:
         raise InputError([Problem("WORKDIR_BUSY", exc.message())]) from None
 
 
-def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> None:
+def _run(common: Common, body: Callable[[], Outcome]) -> None:
     hook = sys.unraisablehook
     if not common.debug:
         sys.unraisablehook = _quiet_os_unraisable(hook)
     try:
-        try:
-            outcome = body()
-            if common.json:  # the document's deferred parts, while errors are still caught here
-                outcome.doc = _computed(outcome.doc)
-        finally:
-            if frozen:
-                import gc
-
-                gc.freeze()
-                gc.enable()
+        outcome = body()
+        if common.json:  # the document's deferred parts, while errors are still caught here
+            outcome.doc = _computed(outcome.doc)
     except InputError as exc:
         _finish(common, {"problems": []}, Problems(exc.problems), None)
         return
@@ -277,30 +256,18 @@ def _run(common: Common, body: Callable[[], Outcome], frozen: bool = False) -> N
 def _finish(common: Common, doc: dict, problems: Problems, render) -> None:
     if common.strict:
         problems = Problems(
-            Problem(**{**p.__dict__, "severity": "error"}) if p.severity == "warning" else p for p in problems
+            replace(p, severity="error") if p.severity == "warning" else p for p in problems
         )
-    if common.json:
-        import gc
-
-        # The problems' entries and the document's text are a great many new containers (a
-        # national `tally`: 40,000 problems, 95 MB of JSON), all kept until printed: the cyclic
-        # collector would walk them again and again and free nothing. (Later parts were
-        # computed by _run, where errors are still caught.)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            doc = dict(doc)
-            entries = problems.to_json()
-            # CONTRACT.md: a problem is an error or a warning. Notes (what the reader did: the
-            # header row it took, rows it left out) go in a list of their own.
-            doc["problems"] = [e for e in entries if e["severity"] != "note"]
-            notes = [e for e in entries if e["severity"] == "note"]
-            if notes:
-                doc["notes"] = notes
-            emit_json(doc)
-        finally:
-            if enabled:
-                gc.enable()
+    if common.json:  # (later parts were computed by _run, where errors are still caught)
+        doc = dict(doc)
+        entries = problems.to_json()
+        # CONTRACT.md: a problem is an error or a warning. Notes (what the reader did: the
+        # header row it took, rows it left out) go in a list of their own.
+        doc["problems"] = [e for e in entries if e["severity"] != "note"]
+        notes = [e for e in entries if e["severity"] == "note"]
+        if notes:
+            doc["notes"] = notes
+        emit_json(doc)
         print_problems(problems, limit=20)
     else:
         if render:

@@ -37,8 +37,7 @@ def eligible(
     from tinnhiem.commands.common import Common, run
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
-    # keeps_objects: a national roster makes ~100,000 posts, decisions, sessions and voters.
-    run(common, lambda: _body(common, roster, meeting_date, schedule, out), keeps_objects=True)
+    run(common, lambda: _body(common, roster, meeting_date, schedule, out))
 
 
 def _body(common, roster, meeting_date, schedule, out):

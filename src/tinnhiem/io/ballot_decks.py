@@ -133,6 +133,7 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
     sources = np.zeros(len(rows), dtype=np.int32)  # one file per part: sliced per session (read only)
     table = d.table
     where = dict(file=table.file, sheet=table.sheet)
+    deck_where = [where]  # one file per part, shared by the sheet's sessions (read only)
     col_where = [dict(where, column=header) for _, _, header in sheet.person_cols]  # shared, read-only
     # Shared by the sessions of this sheet, and read only: the columns of a deck with every
     # person, and each person's record as the header names them (20,000 sessions x 10 people).
@@ -156,9 +157,9 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
         else:
             keep = list(range(len(pids)))
         whole = len(keep) == len(pids)
-        part = Deck(person_ids=list(pids) if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
+        part = Deck(person_ids=pids if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
                     defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=sources[a:b],
-                    where=[dict(where)], columns=all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
+                    where=deck_where, columns=all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
         if fill_people:
             people = s.people
             if not people and whole:

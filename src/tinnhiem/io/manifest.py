@@ -81,9 +81,11 @@ def find(wd_path: Path, explicit: Path | None, files: list[Path]) -> Manifest:
 def check(m: Manifest, decks: dict, problems: Problems) -> bool:
     """Problems of the manifest given the ballots read (decks: session id -> Deck). Returns
     False when the ballots and the manifest do not belong together: the count must stop."""
-    numbers = {sid: [str(x) for x in d.numbers if str(x or "")] for sid, d in decks.items()}
+    import numpy as np
+
+    # Each session's ballot numbers given (a national file: a million, so whole arrays).
+    numbers = {sid: d.numbers[np.not_equal(d.numbers, "") & np.not_equal(d.numbers, None)] for sid, d in decks.items()}
     numbered = sum(len(v) for v in numbers.values())
-    tool_like = numbered and all(TOOL_NUMBER.match(x) for v in numbers.values() for x in v)
     if numbered and m.damaged:
         for c in m.damaged:
             problems.add("MANIFEST_UNREADABLE",
@@ -98,7 +100,7 @@ def check(m: Manifest, decks: dict, problems: Problems) -> bool:
                      "Chỉ rõ danh mục của đợt phiếu đã in bằng --manifest, hoặc in lại phiếu.")
         return False
     if m.data is None:
-        if tool_like:
+        if numbered and all(TOOL_NUMBER.match(str(x)) for v in numbers.values() for x in v):
             problems.add("MANIFEST_MISSING",
                          "Phiếu mang số do 'tinnhiem ballots --numbered' in nhưng không tìm thấy danh mục phiếu "
                          f"({PRINTED_NAME} cạnh sổ nhập phiếu, hoặc tinnhiem-ho-so/ballot-manifest.json): không kiểm tra được "
@@ -111,7 +113,7 @@ def check(m: Manifest, decks: dict, problems: Problems) -> bool:
                       file=str(m.used.path) if m.used else None)
     issued = _numbers_of(m.data)
     if numbered and issued:
-        strangers = sum(1 for sid, v in numbers.items() for x in v if x not in issued.get(sid, ()))
+        strangers = sum(1 for sid, v in numbers.items() for x in v if str(x) not in issued.get(sid, ()))
         if 2 * strangers > numbered:
             problems.add("MANIFEST_MISMATCH",
                          f"Sổ nhập phiếu này không khớp danh mục phiếu đã in: {strangers}/{numbered} số phiếu không có trong danh mục "
