@@ -10,8 +10,18 @@ from tinnhiem.core.rules import RuleSet
 from tinnhiem.io.xlsx import Table, write_tables
 
 
-def problem_rows(problems: list[Problem]) -> list[list]:
-    return [[i, "Lỗi" if p.severity == "error" else "Cảnh báo", p.code, p.file or "", p.sheet or "",
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "note": "Ghi chú"}
+
+
+def problem_rows(problems: list[Problem], notes_apart: bool = True) -> list[list]:
+    """One row per problem. A reader's note is labelled "Ghi chú", not "Cảnh báo" (notes_apart
+    False: as result workbooks of format 1 labelled them, for verify's rewrite of those)."""
+    def label(sev: str) -> str:
+        if sev == "error":
+            return "Lỗi"
+        return SEVERITY_VI.get(sev, "Cảnh báo") if notes_apart else "Cảnh báo"
+
+    return [[i, label(p.severity), p.code, p.file or "", p.sheet or "",
              p.row if p.row is not None else "", p.column or "", p.message] for i, p in enumerate(problems, 1)]
 
 

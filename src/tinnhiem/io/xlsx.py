@@ -54,7 +54,7 @@ ROW_LINE_PT = 15.0  # the height of one line of 11 pt text
 
 
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
-                    heading: str | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
+                    heading: str | list[str] | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
                     title_cols: str | None = None):
     """A sheet with an optional heading line, a bold frozen header, borders, rows tall enough for
     their wrapped text, A4 print setup and the header row repeated on every printed page.
@@ -73,13 +73,18 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     protos: dict = wb.__dict__.setdefault("_tinnhiem_styles", {})
     r0 = 1
     if heading:
-        cell = put(ws, 1, 1, heading)
-        if "heading" in protos:
-            cell._style = copy(protos["heading"])
-        else:
-            cell.font = Font(bold=True, size=13)
-            protos["heading"] = copy(cell._style)
-        r0 = 3
+        # One line (str), or several (list): the first in bold, the others (body, date,
+        # figures) plain; a blank row, then the header.
+        lines = [heading] if isinstance(heading, str) else list(heading)
+        for k, line in enumerate(lines, 1):
+            cell = put(ws, k, 1, line)
+            kind = "heading" if k == 1 else "heading_line"
+            if kind in protos:
+                cell._style = copy(protos[kind])
+            else:
+                cell.font = Font(bold=True, size=13) if k == 1 else Font(size=11)
+                protos[kind] = copy(cell._style)
+        r0 = len(lines) + 2
     for c, name in enumerate(header, 1):
         cell = put(ws, r0, c, name)
         if "header" in protos:
