@@ -53,6 +53,20 @@ def _lines_needed(value, width: float) -> int:
 ROW_LINE_PT = 15.0  # the height of one line of 11 pt text
 
 
+def heading_lines(title: str, *texts: str, width: float) -> list[str]:
+    """A heading for add_table_sheet()/Table: the title, then each text cut into lines that fit
+    `width` column units (about one 11 pt character each). Heading cells do not wrap (column A
+    is narrow): text longer than the table would be cut at the printed page's edge."""
+    import textwrap
+
+    per_line = max(int(width) - 4, 20)
+    out = [title]
+    for text in texts:
+        if text:
+            out.extend(textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text])
+    return out
+
+
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
                     heading: str | list[str] | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
                     title_cols: str | None = None):
@@ -219,13 +233,14 @@ def _fix_zip_times(path: Path) -> None:
 @dataclass
 class Table:
     """One sheet for write_tables(): what add_table_sheet() takes, plus `note`, an unwrapped line
-    of text in row 2 under the heading (the session sheets of the attendance list)."""
+    of text in row 2 under the heading (the session sheets of the attendance list). A heading may
+    also be a list of lines, as add_table_sheet() takes it (then without a note)."""
 
     title: str
     header: list[str]
     rows: list[list]
     widths: list[int] | None = None
-    heading: str | None = None
+    heading: str | list[str] | None = None
     landscape: bool = False
     number_formats: dict[int, str] | None = None
     note: str | None = None
@@ -242,6 +257,7 @@ _INVALID_TITLE = re.compile(r"[\\*?:/\[\]]")
 _FONT_DEFAULT = ('<font><name val="Calibri" /><family val="2" /><color theme="1" /><sz val="11" />'
                  '<scheme val="minor" /></font>')
 _FONT_HEADING = '<font><b val="1" /><sz val="13" /></font>'
+_FONT_LINE = '<font><sz val="11" /></font>'
 _FONT_BOLD = '<font><b val="1" /></font>'
 _FILL_HEADER = f'<fill><patternFill patternType="solid"><fgColor rgb="00{HEADER_FILL}" /></patternFill></fill>'
 _BORDER_THIN = "<border>" + "".join(f'<{s} style="thin"><color rgb="00999999" /></{s}>'
@@ -309,6 +325,9 @@ class _Styles:
 
     def heading(self) -> tuple:
         return (0, self._index(self.fonts, _FONT_HEADING), 0, 0, 0)
+
+    def heading_line(self) -> tuple:
+        return (0, self._index(self.fonts, _FONT_LINE), 0, 0, 0)
 
     def header(self) -> tuple:
         font = self._index(self.fonts, _FONT_BOLD)
@@ -431,7 +450,10 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
         raise ValueError("a table sheet needs a header")
     if t.note is not None and not t.heading:
         raise ValueError("a note goes under a heading")
-    r0 = 3 if t.heading else 1
+    lines = ([t.heading] if isinstance(t.heading, str) else list(t.heading)) if t.heading else []
+    if t.note is not None and len(lines) > 1:
+        raise ValueError("a note goes under a one-line heading")
+    r0 = len(lines) + 2 if lines else 1
     formats = t.number_formats or {}
     ncols = len(t.header)
     rows = t.rows
@@ -441,6 +463,7 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
     # Styles in the order add_table_sheet() first sets them: heading, header, data cells (each
     # date registering openpyxl's default date format first), then the note line.
     heading_key = styles.heading() if t.heading else None
+    line_key = styles.heading_line() if len(lines) > 1 else None
     header_key = styles.header()
     data_keys: dict = {}
     for values in rows:
@@ -456,8 +479,9 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
 
     # The cells, row by row, in the order openpyxl writes them (cell formats numbered on the way).
     out = []
-    if t.heading:
-        out.append(f'<row r="1"><c r="A1" s="{styles.xf(heading_key)}"{cells.text(t.heading)}</row>')
+    for k, line in enumerate(lines, 1):
+        key = heading_key if k == 1 else line_key
+        out.append(f'<row r="{k}"><c r="A{k}" s="{styles.xf(key)}"{cells.text(line)}</row>')
     if note_key is not None:
         out.append(f'<row r="2"><c r="A2" s="{styles.xf(note_key)}"{cells.text(t.note)}</row>')
     s = styles.xf(header_key)
