@@ -227,7 +227,7 @@ EDITS = [
     ("rule set renamed", set_info("Bộ quy tắc", "national-2023"), ("Thông tin", "B3")),
     ("rule set hash", set_info("SHA-256 bộ quy tắc", "0" * 64), ("Thông tin", "B5")),
     ("input hash", lambda wb: wb["Thông tin"].cell(10, 2, "0" * 64), ("Thông tin", "B10")),
-    ("problem list edited", problem_edited, ("Vấn đề", "A4")),
+    ("problem list edited", problem_edited, ("Vấn đề", "A5")),
     ("formula in a count", setv(DATA, "Q2", "=25+0"), (DATA, "Q2")),
     ("sheet added", add_sheet, ("Ghi chú", "")),
     ("check data deleted", delete_sheet("Dữ liệu kiểm tra"), ("Dữ liệu kiểm tra", "")),

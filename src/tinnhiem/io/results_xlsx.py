@@ -191,7 +191,8 @@ def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
     problems = [Problem(**p) for p in facts["problems"]]
     if fmt >= 2:
         add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS, landscape=True,
-                        heading=f"CÁC VẤN ĐỀ CẦN XỬ LÝ — {res.info.unit}")
+                        heading=["CÁC VẤN ĐỀ CẦN XỬ LÝ", f"{res.info.unit}; ngày báo cáo: "
+                                 f"{vn(dt.date.fromisoformat(facts['report_date']))}"])
         _coded_sheet(wb, res, DATA_SHEET, chart=False).sheet_state = "hidden"
     else:
         add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems, notes_apart=False), widths=PROBLEM_WIDTHS,
