@@ -23,7 +23,7 @@ def write_plain(path, tables: list[Table]) -> None:
     wb = new_workbook()
     for t in tables:
         ws = add_table_sheet(wb, t.title, t.header, t.rows, widths=t.widths, heading=t.heading,
-                             landscape=t.landscape, number_formats=t.number_formats)
+                             landscape=t.landscape, number_formats=t.number_formats, min_lines=t.min_lines)
         if t.note is not None:
             put(ws, 2, 1, t.note).alignment = Alignment(wrap_text=False)
     save(wb, path)
@@ -52,7 +52,8 @@ def awkward_tables() -> list[Table]:
         Table("it's", ["x"], [], number_formats={1: "0.00"}),
         Table("02 trống ở đầu", ["x", "y"], [[], [1.25, 2]], number_formats={2: "0.0%"}),
         Table("03", ["x", "y"], [[dt.date(2020, 2, 2), float("nan")]], number_formats={1: "0.00"}, heading="x", note=""),
-        Table("04 dòng", ["x", "y"], [["a", 1]], heading=["TIÊU ĐỀ", "Cơ quan; ngày 01/01/2019", "<dòng ba> & =1"]),
+        Table("04 dòng", ["x", "y"], [["a", 1], [], ["b", None]], heading=["TIÊU ĐỀ", "Cơ quan; ngày 01/01/2019", "<dòng ba> & =1"],
+              min_lines=2),
     ]
 
 
@@ -69,6 +70,7 @@ def test_reads_back_with_every_format_and_style(tmp_path):
     assert [lined.cell(r, 1).value for r in range(1, 6)] == ["TIÊU ĐỀ", "Cơ quan; ngày 01/01/2019", "<dòng ba> & =1", None, "x"]
     assert lined["A1"].font.b and not lined["A2"].font.b and lined["A3"].data_type == "s"
     assert lined.freeze_panes == "A6" and lined.print_title_rows == "$5:$5"
+    assert lined.row_dimensions[6].height == 30 and lined.row_dimensions[8].height == 30  # room to sign
     ws = wb["Tổng hợp"]
     assert ws["A1"].value == "TỔNG HỢP <&>" and ws["A1"].font.b and ws["A1"].font.sz == 13
     header = ws["A3"]
@@ -183,6 +185,7 @@ def tables(draw):
                                                                        st.sampled_from(["0.00", "0.0%", "DD/MM/YYYY", "#,##0"]),
                                                                        max_size=2))),
             note=draw(st.one_of(st.none(), TEXT)) if isinstance(heading, str) else None,
+            min_lines=draw(st.integers(1, 3)),
         ))
     return out
 

@@ -82,4 +82,4 @@ def _session_sheet(name: str, s: Session, rules: RuleSet, labels: dict) -> Table
     extra = (f"Số đại biểu HĐND: {s.members if s.members is not None else 'chưa có'}."
              if s.route == "hdnd" and not s.voters else "")
     heading = heading_lines("DANH SÁCH NGƯỜI ĐƯỢC TRIỆU TẬP GHI PHIẾU TÍN NHIỆM", when, info, extra, width=sum(widths))
-    return Table(name, header, rows, widths=widths, heading=heading)
+    return Table(name, header, rows, widths=widths, heading=heading, min_lines=2)  # room to sign

@@ -69,10 +69,11 @@ def heading_lines(title: str, *texts: str, width: float) -> list[str]:
 
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
                     heading: str | list[str] | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
-                    title_cols: str | None = None):
+                    title_cols: str | None = None, min_lines: int = 1):
     """A sheet with an optional heading line, a bold frozen header, borders, rows tall enough for
     their wrapped text, A4 print setup and the header row repeated on every printed page.
-    title_cols ("A:B"): columns repeated on every page when the table is printed over several."""
+    title_cols ("A:B"): columns repeated on every page when the table is printed over several.
+    min_lines: the least height of a data row, in lines (2 leaves room to sign)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -116,7 +117,7 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     if head_lines > 1:
         ws.row_dimensions[r0].height = ROW_LINE_PT * min(head_lines, 27)
     for r, values in enumerate(rows, r0 + 1):
-        lines = 1
+        lines = min_lines if values else 1  # an empty row stays unwritten
         for c, value in enumerate(values):
             if isinstance(value, str) and c < len(col_w) and len(value) > col_w[c] - 1.5:
                 lines = max(lines, _lines_needed(value, col_w[c]))
@@ -244,6 +245,7 @@ class Table:
     landscape: bool = False
     number_formats: dict[int, str] | None = None
     note: str | None = None
+    min_lines: int = 1
 
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -507,7 +509,7 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
                 out.append(f'<row r="{r}"></row>')
             continue
         max_row = r
-        lines = 1
+        lines = t.min_lines
         for c, value in enumerate(values):
             if type(value) is str and c < ncols and len(value) > col_w[c] - 1.5:
                 lines = max(lines, _lines_needed(value, col_w[c]))
