@@ -94,23 +94,25 @@ def test_workbook_contents(cli, tmp_path):
     assert wb.sheetnames == ["Theo nhóm", "Theo đơn vị", "Kết quả từng người", "Tín nhiệm thấp", "Chưa nộp, nộp muộn", "Thông tin",
                              "Nguồn dữ liệu", "Vấn đề"]
     ws = wb["Kết quả từng người"]
-    header = [c.value for c in ws[3]]
-    rows = [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=4) if row[0].value]
+    # Every sheet: the title, then the body and the day (two heading lines), the header in row 4.
+    assert ws["A1"].value.startswith("KẾT QUẢ") and ws["A2"].value == "Sở Nội vụ (UBND thành phố Cần Thơ); tính đến ngày 20/01/2019"
+    header = [c.value for c in ws[4]]
+    rows = [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=5) if row[0].value]
     assert len(rows) == 5
     tc02 = next(r for r in rows if r["Mã cán bộ"] == "TC02")
     assert tc02["% Tín nhiệm cao"] == 66.6 and tc02["Tín nhiệm cao"] == 323 and tc02["Số phiếu thu về"] == 485
-    nv04_row = next(i for i, r in enumerate(rows, 4) if r["Mã cán bộ"] == "NV04")
+    nv04_row = next(i for i, r in enumerate(rows, 5) if r["Mã cán bộ"] == "NV04")
     assert ws.cell(row=nv04_row, column=1).fill.fgColor.rgb.endswith("F8CBAD")  # band row highlighted
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
     late = wb["Chưa nộp, nộp muộn"]
-    assert [late.cell(row=r, column=1).value for r in (4, 5)] == [NV, XD]
+    assert [late.cell(row=r, column=1).value for r in (5, 6)] == [NV, XD]
     prov = wb["Nguồn dữ liệu"]
-    files = [prov.cell(row=r, column=2).value for r in range(4, prov.max_row + 1)]
+    files = [prov.cell(row=r, column=2).value for r in range(5, prov.max_row + 1)]
     assert any(f.endswith("ket-qua-so-tai-chinh.xlsx") for f in files)
-    info = {wb["Thông tin"].cell(row=r, column=1).value: wb["Thông tin"].cell(row=r, column=2).value for r in range(4, 10)}
+    info = {wb["Thông tin"].cell(row=r, column=1).value: wb["Thông tin"].cell(row=r, column=2).value for r in range(5, 11)}
     assert info["Bộ quy tắc"] == "cantho-2019" and info["Công cụ"].startswith("tinnhiem ")
     cat = wb["Theo nhóm"]
-    assert [cat.cell(row=r, column=3).value for r in range(4, 8)] == [1, 4, 0, 0]
+    assert [cat.cell(row=r, column=3).value for r in range(5, 9)] == [1, 4, 0, 0]
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert charts and b"barChart" in z.read(charts[0])

@@ -92,12 +92,21 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     out = tmp_path / "tinnhiem-ket-qua"
     wb = load_workbook(out / "ket-qua-phieu.xlsx")
     assert wb.sheetnames[:2] == ["Kết quả", "Thông tin"] and "Phiếu" in wb.sheetnames and "Vấn đề" in wb.sheetnames
-    ws = wb["Kết quả"]
-    assert [c.value for c in ws[1]] == RESULT_HEADER
-    row = {h: c.value for h, c in zip(RESULT_HEADER, ws[4])}
+    data = wb["Số liệu"]  # hidden: fixed columns and codes, for consolidate
+    assert data.sheet_state == "hidden"
+    assert [c.value for c in data[1]] == RESULT_HEADER
+    row = {h: c.value for h, c in zip(RESULT_HEADER, data[4])}
     assert row["Mã cán bộ"] == "CB03" and row["Tín nhiệm thấp"] == 4 and row["% Tín nhiệm thấp"] == 50.0
     assert row["Số phiếu thu về"] == 8 and row["Cơ sở tính tỷ lệ"] == "returned" and row["Mức"] == "none"
-    assert ws.cell(row=4, column=22).number_format == "0.00"
+    ws = wb["Kết quả"]  # for people: a heading, labels, no codes
+    from tinnhiem.io.results_xlsx import DISPLAY_HEADER
+
+    assert ws["A1"].value.startswith("KẾT QUẢ LẤY PHIẾU TÍN NHIỆM") and "thu về: 8" in ws["A3"].value
+    assert [c.value for c in ws[6]] == DISPLAY_HEADER
+    shown = {h: c.value for h, c in zip(DISPLAY_HEADER, ws[9])}
+    assert shown["Mã cán bộ"] == "CB03" and shown["Tín nhiệm thấp"] == 4 and shown["% Tín nhiệm thấp"] == 50.0
+    assert shown["Mức"] == "Không thuộc mức nào"
+    assert ws.cell(row=9, column=13).number_format == "0.00"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for r_ in ws.iter_rows() for c in r_)
     chart = ws._charts[0]
     assert chart.grouping == "clustered"  # percentages side by side, never stacked to 100 %
@@ -105,7 +114,7 @@ def test_result_workbook_and_minutes(cli, tmp_path):
     assert info["Bộ quy tắc"] == "cantho-2019" and info["Mã phiên"] == "phieu"
     assert info["Ngày báo cáo"].date() == dt.date(2019, 1, 18)
     assert len(info["SHA-256 bộ quy tắc"]) == 64 and len(info["Tệp đầu vào: phieu.csv"]) == 64
-    assert info["Chế độ phiếu không hợp lệ"] == "whole_ballot"
+    assert info["Chế độ phiếu không hợp lệ"].startswith("cả phiếu")
     ballots = list(wb["Phiếu"].iter_rows(min_row=2, values_only=True))
     assert len(ballots) == 8 * 3
     assert ("phieu", "5", "CB01", "1,3", None, 0, "Đánh dấu nhiều ô") in ballots

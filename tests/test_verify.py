@@ -62,14 +62,32 @@ def cells(r) -> set[tuple[str, str]]:
 
 
 # -- the edits ------------------------------------------------------------------------------
-# Each: (name, edit(workbook), (sheet, cell) that must be named). Kết quả: row 2 is the person;
-# columns as tally writes them (B unit, D meeting date, F name, G post, I-L figures, O-Q counts,
-# R base, S base value, T-V percentages, W band, X band label, Y consequence).
+# Each: (name, edit(workbook), (sheet, cell) that must be named). "Số liệu" (hidden, what
+# consolidate reads): row 2 is the person; columns as tally writes them (B unit, C route, D
+# meeting date, F name, G post, H category, I-L figures, O-Q counts, R base, S base value, T-V
+# percentages, W band, X band label, Y consequence). "Kết quả" (for people): heading in A1-A4,
+# header in row 6, the person in row 7 (C name, D post, H-J counts, K-M percentages, N band,
+# O consequence).
+
+DATA = "Số liệu"
+SHOWN = {"cao": "H7", "tin_nhiem": "I7", "thap": "J7", "pct_cao": "K7", "pct_tin_nhiem": "L7", "pct_thap": "M7",
+         "band_label": "N7", "consequence": "O7"}
+STORED = {"cao": "O2", "tin_nhiem": "P2", "thap": "Q2", "pct_cao": "T2", "pct_tin_nhiem": "U2", "pct_thap": "V2",
+          "band": "W2", "band_label": "X2", "consequence": "Y2"}
+
 
 def setv(sheet, cell, value):
     def edit(wb):
         wb[sheet][cell] = value
     return edit
+
+
+def set_person(wb, **values):
+    """The same values in both sheets, as a careful forger would set them."""
+    for key, value in values.items():
+        wb[DATA][STORED[key]] = value
+        if key in SHOWN:
+            wb["Kết quả"][SHOWN[key]] = value
 
 
 def info_row(wb, label):
@@ -83,6 +101,11 @@ def set_info(label, value):
     return edit
 
 
+def _recount(wb, cao, thap, base):
+    set_person(wb, cao=cao, thap=thap, pct_cao=round(cao * 100 / base, 2), pct_thap=round(thap * 100 / base, 2),
+               band="none", band_label="Không thuộc mức nào", consequence=None)
+
+
 def marks_3_to_1(wb, n=2, update_counts=True):
     """Two marks 3 -> 1 in "Phiếu", and the counts, percentages and band updated to match."""
     ws = wb["Phiếu"]
@@ -92,20 +115,13 @@ def marks_3_to_1(wb, n=2, update_counts=True):
             ws.cell(r, 4).value = "1"
             changed += 1
     if update_counts:
-        k = wb["Kết quả"]
-        k["O2"] = k["O2"].value + n
-        k["Q2"] = k["Q2"].value - n
-        base = k["S2"].value
-        k["T2"] = round(k["O2"].value * 100 / base, 2)
-        k["V2"] = round(k["Q2"].value * 100 / base, 2)
-        k["W2"], k["X2"], k["Y2"] = "none", "Không thuộc mức nào", None
+        k = wb[DATA]
+        _recount(wb, k["O2"].value + n, k["Q2"].value - n, k["S2"].value)
 
 
 def forge_counts(wb):
-    k = wb["Kết quả"]
-    k["O2"], k["Q2"] = k["O2"].value + 2, k["Q2"].value - 2
-    k["T2"], k["V2"] = round(k["O2"].value * 100 / 52, 2), round(k["Q2"].value * 100 / 52, 2)
-    k["W2"], k["X2"], k["Y2"] = "none", "Không thuộc mức nào", None
+    k = wb[DATA]
+    _recount(wb, k["O2"].value + 2, k["Q2"].value - 2, 52)
 
 
 def delete_sheet(name):
@@ -115,20 +131,28 @@ def delete_sheet(name):
 
 
 def duplicate_row(wb):
-    ws = wb["Kết quả"]
+    ws = wb[DATA]
     ws.append([c.value for c in ws[2]])
 
 
+def duplicate_shown_row(wb):
+    ws = wb["Kết quả"]
+    ws.insert_rows(8)
+    for c in range(1, 16):
+        ws.cell(8, c).value = ws.cell(7, c).value
+
+
 def deputies_56(wb):
-    k = wb["Kết quả"]
+    k = wb[DATA]
     k["S2"] = 56
     for col, count in (("T", "O"), ("U", "P"), ("V", "Q")):
         k[f"{col}2"] = round(k[f"{count}2"].value * 100 / 56, 2)
-    k["W2"], k["X2"], k["Y2"] = "none", "Không thuộc mức nào", None
+    set_person(wb, pct_cao=k["T2"].value, pct_tin_nhiem=k["U2"].value, pct_thap=k["V2"].value,
+               band="none", band_label="Không thuộc mức nào", consequence=None)
 
 
 def hide_row(wb):
-    wb["Kết quả"].row_dimensions[2].hidden = True
+    wb["Kết quả"].row_dimensions[7].hidden = True
 
 
 def phieu_deleted_counts_forged(wb):
@@ -148,43 +172,63 @@ def add_sheet(wb):
     wb.create_sheet("Ghi chú")["A1"] = "Đã duyệt"
 
 
+def unhide_data(wb):
+    wb[DATA].sheet_state = "visible"
+
+
 EDITS = [
-    ("band label", setv("Kết quả", "X2", "Từ 2/3 trở lên tín nhiệm thấp"), ("Kết quả", "X2")),
-    ("band code", setv("Kết quả", "W2", "two_thirds_or_more"), ("Kết quả", "W2")),
-    ("band none", setv("Kết quả", "X2", "Không thuộc mức nào"), ("Kết quả", "X2")),
-    ("consequence", setv("Kết quả", "Y2", "Không"), ("Kết quả", "Y2")),
-    ("name", setv("Kết quả", "F2", "Nguyễn Văn Khác"), ("Kết quả", "F2")),
-    ("post", setv("Kết quả", "G2", "Phó Chủ tịch UBND thành phố"), ("Kết quả", "G2")),
-    ("unit", setv("Kết quả", "B2", "Sở Nội vụ"), ("Kết quả", "B2")),
-    ("route", setv("Kết quả", "C2", "workplace"), ("Kết quả", "C2")),
-    ("category", setv("Kết quả", "H2", "d"), ("Kết quả", "H2")),
-    ("duplicated person row", duplicate_row, ("Kết quả", "A3")),
-    ("deleted person row", lambda wb: wb["Kết quả"].delete_rows(2), ("Kết quả", "A2")),
+    # What people read.
+    ("shown band", setv("Kết quả", "N7", "Từ 2/3 trở lên tín nhiệm thấp"), ("Kết quả", "N7")),
+    ("shown band none", setv("Kết quả", "N7", "Không thuộc mức nào"), ("Kết quả", "N7")),
+    ("shown consequence", setv("Kết quả", "O7", "Không"), ("Kết quả", "O7")),
+    ("shown name", setv("Kết quả", "C7", "Nguyễn Văn Khác"), ("Kết quả", "C7")),
+    ("shown post", setv("Kết quả", "D7", "Phó Chủ tịch UBND thành phố"), ("Kết quả", "D7")),
+    ("shown count", setv("Kết quả", "J7", 20), ("Kết quả", "J7")),
+    ("shown percentage", setv("Kết quả", "M7", 40.0), ("Kết quả", "M7")),
+    ("shown heading (unit)", setv("Kết quả", "A1", "KẾT QUẢ LẤY PHIẾU TÍN NHIỆM — Sở Nội vụ"), ("Kết quả", "A1")),
+    ("shown heading (figures)", setv("Kết quả", "A3", "Số người được triệu tập: 60"), ("Kết quả", "A3")),
+    ("shown row duplicated", duplicate_shown_row, ("Kết quả", "A8")),
+    ("shown row deleted", lambda wb: wb["Kết quả"].delete_rows(7), ("Kết quả", "A7")),
+    ("shown formula in a count", setv("Kết quả", "J7", "=25+0"), ("Kết quả", "J7")),
+    ("row hidden", hide_row, ("Kết quả", "A7")),
+    # What consolidate reads.
+    ("band label", setv(DATA, "X2", "Từ 2/3 trở lên tín nhiệm thấp"), (DATA, "X2")),
+    ("band code", setv(DATA, "W2", "two_thirds_or_more"), (DATA, "W2")),
+    ("band none", setv(DATA, "X2", "Không thuộc mức nào"), (DATA, "X2")),
+    ("consequence", setv(DATA, "Y2", "Không"), (DATA, "Y2")),
+    ("name", setv(DATA, "F2", "Nguyễn Văn Khác"), (DATA, "F2")),
+    ("post", setv(DATA, "G2", "Phó Chủ tịch UBND thành phố"), (DATA, "G2")),
+    ("unit", setv(DATA, "B2", "Sở Nội vụ"), (DATA, "B2")),
+    ("route", setv(DATA, "C2", "workplace"), (DATA, "C2")),
+    ("category", setv(DATA, "H2", "d"), (DATA, "H2")),
+    ("duplicated person row", duplicate_row, (DATA, "A3")),
+    ("deleted person row", lambda wb: wb[DATA].delete_rows(2), (DATA, "A2")),
+    ("data sheet shown", unhide_data, (DATA, "")),
+    ("data sheet deleted", delete_sheet(DATA), (DATA, "")),
     ("Phiếu deleted", delete_sheet("Phiếu"), ("Phiếu", "")),
     ("Phiếu deleted, counts forged", phieu_deleted_counts_forged, ("Phiếu", "")),
     ("two marks 3->1, counts and percentages updated", marks_3_to_1, ("(tệp)", "")),
-    ("one mark changed, counts kept", lambda wb: marks_3_to_1(wb, 1, update_counts=False), ("Kết quả", "O2")),
-    ("Phiếu row deleted", delete_phieu_row, ("Kết quả", "L2")),
+    ("one mark changed, counts kept", lambda wb: marks_3_to_1(wb, 1, update_counts=False), (DATA, "O2")),
+    ("Phiếu row deleted", delete_phieu_row, (DATA, "L2")),
     ("validity of a ballot record", setv("Phiếu", "F2", 0), ("Phiếu", "F2")),
-    ("deputies 52 -> 56, percentages updated", deputies_56, ("Kết quả", "S2")),
-    ("count", setv("Kết quả", "Q2", 20), ("Kết quả", "Q2")),
-    ("percentage", setv("Kết quả", "V2", 40.0), ("Kết quả", "V2")),
+    ("deputies 52 -> 56, percentages updated", deputies_56, (DATA, "S2")),
+    ("count", setv(DATA, "Q2", 20), (DATA, "Q2")),
+    ("percentage", setv(DATA, "V2", 40.0), (DATA, "V2")),
     ("report date", set_info("Ngày báo cáo", "2019-01-16"), ("Thông tin", "B8")),
-    ("meeting date", setv("Kết quả", "D2", "2019-01-10"), ("Kết quả", "D2")),
+    ("meeting date", setv(DATA, "D2", "2019-01-10"), (DATA, "D2")),
     ("invalid-ballot mode", set_info("Chế độ phiếu không hợp lệ", "per_person"), ("Thông tin", "B9")),
-    ("summoned", setv("Kết quả", "I2", 60), ("Kết quả", "I2")),
-    ("present", setv("Kết quả", "J2", 40), ("Kết quả", "J2")),
-    ("issued", setv("Kết quả", "K2", 49), ("Kết quả", "K2")),
-    ("returned", setv("Kết quả", "L2", 52), ("Kết quả", "L2")),
-    ("valid", setv("Kết quả", "M2", 48), ("Kết quả", "M2")),
-    ("base renamed", setv("Kết quả", "R2", "returned"), ("Kết quả", "R2")),
+    ("summoned", setv(DATA, "I2", 60), (DATA, "I2")),
+    ("present", setv(DATA, "J2", 40), (DATA, "J2")),
+    ("issued", setv(DATA, "K2", 49), (DATA, "K2")),
+    ("returned", setv(DATA, "L2", 52), (DATA, "L2")),
+    ("valid", setv(DATA, "M2", 48), (DATA, "M2")),
+    ("base renamed", setv(DATA, "R2", "returned"), (DATA, "R2")),
     ("base in Thông tin", set_info("Cơ sở tính tỷ lệ", "returned"), ("Thông tin", None)),
     ("rule set renamed", set_info("Bộ quy tắc", "national-2023"), ("Thông tin", "B3")),
     ("rule set hash", set_info("SHA-256 bộ quy tắc", "0" * 64), ("Thông tin", "B5")),
     ("input hash", lambda wb: wb["Thông tin"].cell(10, 2, "0" * 64), ("Thông tin", "B10")),
-    ("problem list edited", problem_edited, ("Vấn đề", "A2")),
-    ("formula in a count", setv("Kết quả", "Q2", "=25+0"), ("Kết quả", "Q2")),
-    ("row hidden", hide_row, ("Kết quả", "A2")),
+    ("problem list edited", problem_edited, ("Vấn đề", "A5")),
+    ("formula in a count", setv(DATA, "Q2", "=25+0"), (DATA, "Q2")),
     ("sheet added", add_sheet, ("Ghi chú", "")),
     ("check data deleted", delete_sheet("Dữ liệu kiểm tra"), ("Dữ liệu kiểm tra", "")),
     ("check data damaged", setv("Dữ liệu kiểm tra", "A2", "{}"), ("Dữ liệu kiểm tra", "")),
@@ -284,13 +328,13 @@ def _forge_with_the_tools_own_writer(path: Path) -> None:
     facts, _ = read_facts(wb)
     data, _ = rebuild(facts, wb)
     path.write_bytes(data)
-    assert load_workbook(io.BytesIO(data))["Kết quả"]["W2"].value == "none"
+    assert load_workbook(io.BytesIO(data))[DATA]["W2"].value == "none"
 
 
 def test_consistent_forgery_needs_the_digest_or_the_input(cli, counted, tmp_path):
     wd, filled = counted
     path = copy(counted, tmp_path)
-    before = load_workbook(path)["Kết quả"]["W2"].value
+    before = load_workbook(path)[DATA]["W2"].value
     assert before == "over_half"
     _forge_with_the_tools_own_writer(path)
     # It agrees with itself: only the signed digest or the original ballots can tell.
@@ -298,7 +342,7 @@ def test_consistent_forgery_needs_the_digest_or_the_input(cli, counted, tmp_path
     r = cli("verify", path, "--digest", digest_on_minutes(counted), "--json")
     assert r.exit_code == 1 and ("(tệp)", "") in cells(r)
     r = cli("verify", path, filled, "--json")
-    assert r.exit_code == 1 and ("Kết quả", "W2") in cells(r), r.stdout
+    assert r.exit_code == 1 and (DATA, "W2") in cells(r) and ("Kết quả", "N7") in cells(r), r.stdout
     assert r.json["files"][0]["inputs"][0]["status"] == "same"
     # consolidate --digests, by unit or by file name.
     listing = tmp_path / "ma.csv"
@@ -372,9 +416,9 @@ def test_hand_made_workbook_is_not_taken_for_tallys(cli, tmp_path):
 
 def test_verify_as_a_process(cli_subprocess, counted, tmp_path):
     path = copy(counted, tmp_path)
-    apply(path, setv("Kết quả", "X2", "Từ 2/3 trở lên tín nhiệm thấp"))
+    apply(path, setv("Kết quả", "N7", "Từ 2/3 trở lên tín nhiệm thấp"))
     r = cli_subprocess("verify", path.name, cwd=tmp_path, timeout=300)
-    assert r.exit_code == 1 and "X2" in r.stdout + r.stderr and "Traceback" not in r.stderr
+    assert r.exit_code == 1 and "N7" in r.stdout + r.stderr and "Traceback" not in r.stderr
     assert os.path.exists(path)
 
 
@@ -393,9 +437,12 @@ def test_per_person_totals_are_the_record(cli, tmp_path):
     v = cli("verify", book, "--json")
     assert v.exit_code == 0 and v.json["files"][0]["recount"] == "totals", v.stdout
     assert "Phiếu" not in load_workbook(book).sheetnames
-    apply(book, setv("Kết quả", "Q2", 4))
+    apply(book, setv("Kết quả", "J7", 4))
     v = cli("verify", book, "--json")
-    assert v.exit_code == 1 and ("Kết quả", "Q2") in cells(v)
+    assert v.exit_code == 1 and ("Kết quả", "J7") in cells(v)
+    apply(book, setv(DATA, "Q2", 4))
+    v = cli("verify", book, "--json")
+    assert v.exit_code == 1 and (DATA, "Q2") in cells(v)
 
 
 def test_ballots_too_many_for_the_sheet(cli, tmp_path, monkeypatch):
@@ -413,3 +460,26 @@ def test_ballots_too_many_for_the_sheet(cli, tmp_path, monkeypatch):
     assert v.exit_code == 0 and v.json["files"][0]["recount"] == "totals", v.stdout
     apply(book, setv("Kết quả", "W3", "none"))
     assert ("Kết quả", "W3") in cells(cli("verify", book, "--json"))
+
+
+V1 = Path(__file__).parent / "data" / "result-v1"  # written by the first release (format 1: codes on "Kết quả")
+
+
+def test_results_of_the_previous_release_are_read_and_checked(cli, tmp_path):
+    """An office may consolidate units that ran the previous release: their workbooks (no
+    "Số liệu"; "Kết quả" in fixed columns and codes) verify clean, consolidate, and an edit
+    is still caught."""
+    folder = tmp_path / "v1"
+    shutil.copytree(V1, folder)
+    assert DATA not in load_workbook(folder / HD).sheetnames
+    r = cli("verify", *sorted(folder.glob("*.xlsx")), "--json")
+    assert r.exit_code == 0, r.stdout
+    assert all(f["ok"] and f["recount"] == "ballots" for f in r.json["files"])
+    c = cli("consolidate", folder, "--as-of", "20/01/2019", "--json", "--workdir", tmp_path, "--out", tmp_path / "th.xlsx")
+    assert c.exit_code == 0, c.stdout
+    people = {p["name"]: p for p in c.json["people"]}
+    assert people["Trần Minh Khoa"]["band"] == "over_half" and people["Trần Minh Khoa"]["pct_thap"] == "51.92"
+    assert people["Lê Thị Hồng Nhung"]["band"] == "none" and people["Lê Thị Hồng Nhung"]["route"] == "workplace"
+    apply(folder / HD, setv("Kết quả", "W2", "none"))
+    r = cli("verify", folder / HD, "--json")
+    assert r.exit_code == 1 and ("Kết quả", "W2") in cells(r)

@@ -35,24 +35,34 @@ def test_json_shape_and_workbook(cli, tmp_path):
     wb = load_workbook(tmp_path / "tinnhiem-danh-sach" / "danh-sach-trieu-tap.xlsx")
     assert wb.sheetnames[0] == "Tổng hợp" and wb.sheetnames[-1] == "Vấn đề"
     assert len(wb.sheetnames) == len(doc["sessions"]) + 2
-    summary = wb["Tổng hợp"]
-    rows = {row[2]: row for row in summary.iter_rows(min_row=4, values_only=True)}
-    assert rows["so-cong-thuong"][7] == 2 and rows["so-cong-thuong"][8] == 8
-    assert rows["hdnd-thanh-pho"][8] == 52
-    sheet = wb[rows["so-cong-thuong"][9]]
-    header = [c.value for c in sheet[3]]
+    summary = wb["Tổng hợp"]  # sessions by name, not by id
+    assert [c.value for c in summary[4]][:3] == ["STT", "Hội nghị", "Tuyến"]
+    by_name = {row[1]: row for row in summary.iter_rows(min_row=5, values_only=True)}
+    so, city_row = by_name["Sở Công Thương"], by_name[by_id["hdnd-thanh-pho"]["unit"]]
+    assert so[6] == 2 and so[7] == 8
+    assert city_row[7] == 52
+    ids = {s["id"] for s in doc["sessions"]}
+    assert not any(isinstance(v, str) and v in ids for ws_ in wb.worksheets for row in ws_.iter_rows(values_only=True) for v in row)
+    sheet = wb[so[8]]
+    top = header_row(sheet)
+    header = [c.value for c in sheet[top]]
     assert header == ["STT", "Họ và tên", "Chức vụ", "Lý do được triệu tập", "Ký tên khi đến dự"]
-    body = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    body = [row for row in sheet.iter_rows(min_row=top + 1, values_only=True)]
     assert [b[0] for b in body] == list(range(1, 9))
     names = [b[1] for b in body]
     assert names.count("Nguyễn Văn Một") == 1 and "Vũ Thị Sáu" not in names
     first = body[0]
     assert first[1] == "Nguyễn Văn Một" and first[3] == "Người được lấy phiếu; Tập thể lãnh đạo; Ủy viên Ban chấp hành đảng bộ cơ sở (chi bộ cơ sở)"
     assert all(b[4] is None for b in body)
-    assert int(sheet.page_setup.paperSize) == 9 and sheet.print_title_rows == "$3:$3"
+    assert int(sheet.page_setup.paperSize) == 9 and sheet.print_title_rows == f"${top}:${top}"
     # hdnd without a deputy list: one numbered blank line per deputy.
-    hd = wb[rows["hdnd-thanh-pho"][9]]
-    assert hd.max_row == 3 + 52
+    hd = wb[city_row[8]]
+    assert hd.max_row == header_row(hd) + 52
+
+
+def header_row(ws) -> int:
+    """The row of a table's header (under a heading of one or more lines)."""
+    return next(r for r in range(1, 12) if ws.cell(r, 1).value == "STT")
 
 
 def test_records_sessions_and_reuses_the_working_folder(cli, tmp_path):
@@ -159,15 +169,17 @@ def test_many_session_sheets_same_bytes_as_plain_openpyxl(tmp_path, monkeypatch)
 
     wb = load_workbook(tmp_path / "fast.xlsx")
     assert wb.sheetnames == ["Tổng hợp", *vx.sheet_names(sessions), "Vấn đề"]
-    ws = wb[wb.sheetnames[5]]
-    assert ws["B4"].value == "Nguyễn Văn 4" and ws["B5"].value == "=Trần Thị 0" and ws["B5"].data_type == "s"
-    assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb.endswith("DDEBF7") and ws["A1"].font.sz == 13
-    assert ws["B4"].border.left.style == "thin" and ws.print_title_rows == "$3:$3" and ws.freeze_panes == "A4"
-    assert ws["A2"].value == "Người được lấy phiếu (1): Nguyễn Văn 4 (Giám đốc)" and not ws["A2"].alignment.wrap_text
-    assert wb[wb.sheetnames[6]]["A2"].value == "Địa điểm: Hội trường. Người được lấy phiếu (1): Nguyễn Văn 5 (Giám đốc)"
-    assert ws["D4"].value == role_label("duoc_lay_phieu", rules) and ws["D5"].value == role_label("truong_don_vi", rules)
-    summary = wb["Tổng hợp"]
-    assert summary["F4"].value.date() == sessions[0].meeting_date and summary["F4"].number_format == "DD/MM/YYYY"
+    ws = wb[wb.sheetnames[5]]  # heading: title, session and day, the people rated; a blank row; the header in row 5
+    assert ws["A1"].value == "DANH SÁCH NGƯỜI ĐƯỢC TRIỆU TẬP GHI PHIẾU TÍN NHIỆM" and ws["A1"].font.sz == 13
+    assert ws["A2"].value.startswith(sessions[4].unit + ", ngày ")
+    assert ws["A3"].value == "Người được lấy phiếu (1): Nguyễn Văn 4 (Giám đốc)." and not ws["A3"].font.b
+    assert ws["B6"].value == "Nguyễn Văn 4" and ws["B7"].value == "=Trần Thị 0" and ws["B7"].data_type == "s"
+    assert ws["A5"].font.b and ws["A5"].fill.fgColor.rgb.endswith("DDEBF7")
+    assert ws["B6"].border.left.style == "thin" and ws.print_title_rows == "$5:$5" and ws.freeze_panes == "A6"
+    assert wb[wb.sheetnames[6]]["A2"].value.endswith("; địa điểm: Hội trường")
+    assert ws["D6"].value == role_label("duoc_lay_phieu", rules) and ws["D7"].value == role_label("truong_don_vi", rules)
+    summary = wb["Tổng hợp"]  # two heading lines: the header in row 4
+    assert summary["E5"].value.date() == sessions[0].meeting_date and summary["E5"].number_format == "DD/MM/YYYY"
 
 
 def test_restyled_cell_does_not_leak_into_next_sheet():

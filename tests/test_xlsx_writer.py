@@ -23,7 +23,7 @@ def write_plain(path, tables: list[Table]) -> None:
     wb = new_workbook()
     for t in tables:
         ws = add_table_sheet(wb, t.title, t.header, t.rows, widths=t.widths, heading=t.heading,
-                             landscape=t.landscape, number_formats=t.number_formats)
+                             landscape=t.landscape, number_formats=t.number_formats, min_lines=t.min_lines)
         if t.note is not None:
             put(ws, 2, 1, t.note).alignment = Alignment(wrap_text=False)
     save(wb, path)
@@ -52,6 +52,8 @@ def awkward_tables() -> list[Table]:
         Table("it's", ["x"], [], number_formats={1: "0.00"}),
         Table("02 trống ở đầu", ["x", "y"], [[], [1.25, 2]], number_formats={2: "0.0%"}),
         Table("03", ["x", "y"], [[dt.date(2020, 2, 2), float("nan")]], number_formats={1: "0.00"}, heading="x", note=""),
+        Table("04 dòng", ["x", "y"], [["a", 1], [], ["b", None]], heading=["TIÊU ĐỀ", "Cơ quan; ngày 01/01/2019", "<dòng ba> & =1"],
+              min_lines=2),
     ]
 
 
@@ -63,7 +65,12 @@ def test_reads_back_with_every_format_and_style(tmp_path):
     path = tmp_path / "t.xlsx"
     write_tables(path, awkward_tables())
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Tổng hợp", "01 Sở A & <b>", "it's", "02 trống ở đầu", "03"]
+    assert wb.sheetnames == ["Tổng hợp", "01 Sở A & <b>", "it's", "02 trống ở đầu", "03", "04 dòng"]
+    lined = wb["04 dòng"]  # a heading of three lines: bold title, plain lines, a blank row, the header
+    assert [lined.cell(r, 1).value for r in range(1, 6)] == ["TIÊU ĐỀ", "Cơ quan; ngày 01/01/2019", "<dòng ba> & =1", None, "x"]
+    assert lined["A1"].font.b and not lined["A2"].font.b and lined["A3"].data_type == "s"
+    assert lined.freeze_panes == "A6" and lined.print_title_rows == "$5:$5"
+    assert lined.row_dimensions[6].height == 30 and lined.row_dimensions[8].height == 30  # room to sign
     ws = wb["Tổng hợp"]
     assert ws["A1"].value == "TỔNG HỢP <&>" and ws["A1"].font.b and ws["A1"].font.sz == 13
     header = ws["A3"]
@@ -109,7 +116,7 @@ def test_opens_with_calamine_and_pandas(tmp_path):
     path = tmp_path / "t.xlsx"
     write_tables(path, awkward_tables())
     book = CalamineWorkbook.from_path(str(path))
-    assert book.sheet_names == ["Tổng hợp", "01 Sở A & <b>", "it's", "02 trống ở đầu", "03"]
+    assert book.sheet_names == ["Tổng hợp", "01 Sở A & <b>", "it's", "02 trống ở đầu", "03", "04 dòng"]
     rows = book.get_sheet_by_name("Tổng hợp").to_python()
     assert rows[0][0] == "TỔNG HỢP <&>" and rows[2][:4] == ["STT", "Tên", "Ngày", "Số"]
     assert rows[3][1] == "=1+1" and rows[3][2] == dt.date(2019, 1, 15) and rows[3][3] == 2.5
@@ -168,7 +175,7 @@ def tables(draw):
         ncols = draw(st.integers(1, 4))
         header = draw(st.lists(TEXT, min_size=ncols, max_size=ncols))
         rows = draw(st.lists(st.lists(VALUE, max_size=ncols + 1), max_size=6))
-        heading = draw(st.one_of(st.none(), TEXT.filter(bool)))
+        heading = draw(st.one_of(st.none(), TEXT.filter(bool), st.lists(TEXT.filter(bool), min_size=1, max_size=3)))
         out.append(Table(
             draw(st.sampled_from(["Tổng hợp", "it's", "A & <b>", "Sheet"])) + f" {i}", header, rows,
             widths=draw(st.one_of(st.none(), st.lists(st.integers(1, 90), max_size=ncols))),
@@ -177,7 +184,8 @@ def tables(draw):
             number_formats=draw(st.one_of(st.none(), st.dictionaries(st.integers(1, ncols + 1),
                                                                        st.sampled_from(["0.00", "0.0%", "DD/MM/YYYY", "#,##0"]),
                                                                        max_size=2))),
-            note=draw(st.one_of(st.none(), TEXT)) if heading else None,
+            note=draw(st.one_of(st.none(), TEXT)) if isinstance(heading, str) else None,
+            min_lines=draw(st.integers(1, 3)),
         ))
     return out
 

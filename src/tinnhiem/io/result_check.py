@@ -89,7 +89,7 @@ def _jsonable(v):
 
 def read_facts(wb) -> tuple[dict | None, str | None]:
     """(facts, None) from the hidden sheet, or (None, why not)."""
-    from tinnhiem.io.results_xlsx import FACTS_FORMAT, FACTS_MARK, FACTS_SHEET
+    from tinnhiem.io.results_xlsx import FACTS_FORMATS_READ, FACTS_MARK, FACTS_SHEET
 
     if FACTS_SHEET not in wb.sheetnames:
         return None, "missing"
@@ -102,7 +102,7 @@ def read_facts(wb) -> tuple[dict | None, str | None]:
         facts = json.loads(text)
     except ValueError:
         return None, "damaged"
-    if not isinstance(facts, dict) or facts.get("format") != FACTS_FORMAT:
+    if not isinstance(facts, dict) or facts.get("format") not in FACTS_FORMATS_READ:
         return None, "damaged"
     return facts, None
 

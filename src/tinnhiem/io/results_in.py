@@ -1,5 +1,6 @@
-"""Reading what the units send back: the result workbooks `tally` writes (sheets "Kết quả",
-"Thông tin", "Phiếu") and per-person totals files with a "Đơn vị" column. Files arrive by
+"""Reading what the units send back: the result workbooks `tally` writes (sheets "Số liệu" (hidden,
+fixed columns and codes; before it, "Kết quả" held them), "Thông tin", "Phiếu") and per-person
+totals files with a "Đơn vị" column. Files arrive by
 e-mail from many units, so each one is checked before a reader opens it, and a broken one is
 reported without stopping the others."""
 
@@ -21,8 +22,11 @@ from tinnhiem.io.tables import Column, cell_int, cell_text, match_columns, read_
 
 SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
 RESULT_SHEET, INFO_SHEET, BALLOT_SHEET = "Kết quả", "Thông tin", "Phiếu"
+# The rows in fixed columns and codes: a hidden sheet since format 2, "Kết quả" itself before
+# (the first release, and workbooks made by hand in its layout).
+DATA_SHEET = "Số liệu"
 
-# "Kết quả": the columns of the result workbook, in the order tally writes them.
+# The columns of the result rows, in the order tally writes them.
 RESULT_COLUMNS = [
     Column("session_id", "Mã phiên"), Column("unit", "Đơn vị"), Column("route", "Tuyến"),
     Column("meeting_date", "Ngày lấy phiếu"), Column("id", "Mã cán bộ"), Column("name", "Họ và tên"),
@@ -121,7 +125,7 @@ class ResultBook:
     file: str
     sha256: str
     rows: list[StoredRow]
-    letters: dict[str, str]  # canonical key -> column letter in "Kết quả"
+    letters: dict[str, str]  # canonical key -> column letter in result_sheet
     headers: dict[str, str]  # canonical key -> header as written
     info: dict[str, tuple[int, object]]  # folded "Mục" -> (row, value)
     inputs: list[tuple[str, str, int]]  # (file name, SHA-256, row) from "Tệp đầu vào: ..."
@@ -221,7 +225,7 @@ def open_result_book(path: Path, display: str, sha256: str | None = None, ballot
     """Read a result workbook. Raises InputError when the file is broken or unsafe, NotAResult
     when it is a readable workbook of another kind.
 
-    Only the sheets needed are parsed (python-calamine): "Kết quả" and "Thông tin", and "Phiếu"
+    Only the sheets needed are parsed (python-calamine): "Số liệu" (or "Kết quả") and "Thông tin", and "Phiếu"
     when `ballots` (verify recounts from it; consolidate does not need its 500 rows a unit)."""
     from tinnhiem.io.safety import scan
 
@@ -244,6 +248,9 @@ def open_result_book(path: Path, display: str, sha256: str | None = None, ballot
     result_name, info_name = _sheet_name(names, RESULT_SHEET), _sheet_name(names, INFO_SHEET)
     if result_name is None or info_name is None:
         raise NotAResult(_creator(data) == "tinnhiem")
+    data_name = _sheet_name(names, DATA_SHEET)
+    if data_name is not None:
+        result_name = data_name  # "Kết quả" is for people (labels, no codes)
     rows = _rows(wb, result_name, checked.formulas, display)
     found = _header(rows, "Mã cán bộ")
     if found is None:

@@ -1,7 +1,12 @@
 """The result workbook of one session unit, `ket-qua-<session id>.xlsx`, which `consolidate` and
-`verify` read: sheets "Kết quả" (fixed columns), "Thông tin" (provenance), "Phiếu" (normalised
-per-ballot records, no voter identity), "Vấn đề", and a native bar chart of each person's
-official percentages on the stated base."""
+`verify` read: sheets "Kết quả" (for people: a heading, Vietnamese labels, a native bar chart of
+each person's official percentages on the stated base), "Thông tin" (provenance), "Phiếu"
+(normalised per-ballot records, no voter identity), "Vấn đề", and two hidden sheets: "Số liệu"
+(the same rows in fixed columns and codes, which `consolidate` reads) and "Dữ liệu kiểm tra"
+(what `verify` needs to write the workbook again).
+
+Format 1 (the first release) had no "Số liệu": its "Kết quả" held the fixed columns and codes.
+Readers take either; `verify` rewrites a workbook in the format it was written in."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tinnhiem.core.dates import vn
+from tinnhiem.core.records import ROUTE_VI
 from tinnhiem.core.tally import BAD, BASE_VI, CAO, REASONS_VI, THAP, TN, SessionResult, mark_text
 from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
 
@@ -18,6 +25,14 @@ RESULT_HEADER = ["Mã phiên", "Đơn vị", "Tuyến", "Ngày lấy phiếu", "
                  "Số người được triệu tập", "Số có mặt", "Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ",
                  "Số phiếu không hợp lệ", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "Cơ sở tính tỷ lệ",
                  "Giá trị cơ sở", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp", "Mức", "Mức (diễn giải)", "Hệ quả"]
+# "Kết quả" as people read it (format 2): session figures in the heading, one row per person.
+DISPLAY_HEADER = ["STT", "Mã cán bộ", "Họ và tên", "Chức vụ", "Nhóm", "Số phiếu hợp lệ", "Số phiếu không hợp lệ",
+                  "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp", "% Tín nhiệm cao", "% Tín nhiệm", "% Tín nhiệm thấp",
+                  "Mức", "Hệ quả"]
+DISPLAY_WIDTHS = [5, 10, 20, 24, 6, 9, 9, 8, 8, 8, 8, 8, 8, 16, 28]  # 175: one landscape page wide at >= 9 pt
+DATA_SHEET = "Số liệu"  # hidden: RESULT_HEADER rows, with codes, for consolidate
+MODE_VI = {"whole_ballot": "cả phiếu (một dòng không hợp lệ thì cả phiếu không hợp lệ)",
+           "per_person": "từng người (chỉ dòng không hợp lệ bị loại)"}
 BALLOT_HEADER = ["Mã phiên", "Phiếu", "Mã cán bộ", "Đánh dấu", "Lỗi phiếu", "Hợp lệ", "Lý do"]
 # Above this many long-format rows the per-ballot records stay in the input files (whose
 # SHA-256 the workbook records): Excel holds 1,048,576 rows and writing millions takes minutes.
@@ -129,7 +144,8 @@ def _int(v):
 # The hidden sheet that holds the facts (JSON, in pieces under Excel's 32,767 characters a cell).
 FACTS_SHEET = "Dữ liệu kiểm tra"
 FACTS_MARK = "tinnhiem: dữ liệu để kiểm tra bảng kết quả (tinnhiem verify); không sửa"
-FACTS_FORMAT = 1
+FACTS_FORMAT = 2
+FACTS_FORMATS_READ = (1, 2)  # verify rewrites each in its own format
 FACTS_PIECE = 30_000
 
 
@@ -140,56 +156,17 @@ def facts_text(facts: dict) -> str:
 
 
 def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
-    """Write the workbook of a counted session from its result and facts (tally, and verify's rewrite)."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-
+    """Write the workbook of a counted session from its result and facts (tally, and verify's
+    rewrite), in the format the facts name."""
     from tinnhiem.core.problems import Problem
     from tinnhiem.io.eligible_xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows
 
+    fmt = facts.get("format", 1)
     wb = new_workbook()
-    rows = result_rows(res)
-    pct_cols = {20: "0.00", 21: "0.00", 22: "0.00"}
-    ws = add_table_sheet(wb, "Kết quả", RESULT_HEADER, rows,
-                         widths=[18, 26, 11, 12, 10, 24, 26, 6] + [11] * 11 + [9, 9, 9, 18, 28, 50],
-                         landscape=True, number_formats=pct_cols)
-    n = len(rows)
-    if n:
-        # Static fills (printed) and a conditional rule (kept when a person edits the band).
-        for i, r in enumerate(res.results, 2):
-            color = BAND_FILLS.get(r.band or "")
-            if color:
-                for c in range(1, len(RESULT_HEADER) + 1):
-                    ws.cell(row=i, column=c).fill = PatternFill("solid", fgColor=color)
-        rng = f"A2:Y{n + 1}"
-        for band, color in BAND_FILLS.items():
-            ws.conditional_formatting.add(rng, FormulaRule(formula=[f'$W2="{band}"'], fill=PatternFill("solid", bgColor=color)))
-        # The official percentages on the stated base (for an HĐND, the deputies, absent ones
-        # included), side by side: never counts stacked to 100 %.
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "clustered"
-        chart.title = f"Tỷ lệ phiếu tín nhiệm (%, trên {BASE_VI.get(res.base, res.base)}) — {res.info.unit}"
-        chart.x_axis.title = None
-        chart.y_axis.title = "%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 100
-        chart.y_axis.majorGridlines = None
-        data = Reference(ws, min_col=20, max_col=22, min_row=1, max_row=n + 1)
-        cats = Reference(ws, min_col=6, min_row=2, max_row=n + 1)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
-        for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
-            series.graphicalProperties.solidFill = color
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
-        chart.legend.position = "b"
-        chart.height = max(7.0, 1.6 * n + 4)
-        chart.width = 22
-        ws.add_chart(chart, f"A{n + 4}")
+    if fmt >= 2:
+        _display_sheet(wb, res, facts)
+    else:
+        _coded_sheet(wb, res, "Kết quả", chart=True)
 
     rules = facts["rules"]
     info = [
@@ -200,21 +177,135 @@ def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
         ["Đơn vị", res.info.unit],
         ["Mã phiên", res.info.id],
         ["Ngày báo cáo", dt.date.fromisoformat(facts["report_date"])],
-        ["Chế độ phiếu không hợp lệ", res.mode],
+        ["Chế độ phiếu không hợp lệ", MODE_VI.get(res.mode, res.mode) if fmt >= 2 else res.mode],
     ]
     info += [[f"Tệp đầu vào: {name}", digest] for name, digest in facts["inputs"]]
     ballot_rows = _ballot_rows(res) if facts["layout"] == "ballots" and res.ballots is not None else None
     if facts.get("ballot_note"):
         info.append(["Bản ghi từng phiếu", facts["ballot_note"]])
-    info.append(["Cơ sở tính tỷ lệ", res.base])
+    info.append(["Cơ sở tính tỷ lệ", BASE_VI.get(res.base, res.base) if fmt >= 2 else res.base])
     info.append(["Lý do phiếu không hợp lệ", "; ".join(f"{REASONS_VI.get(k, k)}: {v}" for k, v in facts["reasons"]) or "—"])
     add_table_sheet(wb, "Thông tin", ["Mục", "Giá trị"], info, widths=[34, 80])
     if ballot_rows is not None:
         _ballot_sheet(wb, ballot_rows)
     problems = [Problem(**p) for p in facts["problems"]]
-    add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS, landscape=True)
+    if fmt >= 2:
+        add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS, landscape=True,
+                        heading=["CÁC VẤN ĐỀ CẦN XỬ LÝ", f"{res.info.unit}; ngày báo cáo: "
+                                 f"{vn(dt.date.fromisoformat(facts['report_date']))}"])
+        _coded_sheet(wb, res, DATA_SHEET, chart=False).sheet_state = "hidden"
+    else:
+        add_table_sheet(wb, "Vấn đề", PROBLEM_HEADER, problem_rows(problems, notes_apart=False), widths=PROBLEM_WIDTHS,
+                        landscape=True)
     _facts_sheet(wb, facts)
     save(wb, target)
+
+
+def _coded_sheet(wb, res: SessionResult, title: str, chart: bool):
+    """The rows in fixed columns, with codes: format 1's "Kết quả" (with fills and its chart),
+    format 2's hidden "Số liệu" (plain)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    rows = result_rows(res)
+    pct_cols = {20: "0.00", 21: "0.00", 22: "0.00"}
+    ws = add_table_sheet(wb, title, RESULT_HEADER, rows,
+                         widths=[18, 26, 11, 12, 10, 24, 26, 6] + [11] * 11 + [9, 9, 9, 18, 28, 50],
+                         landscape=True, number_formats=pct_cols)
+    n = len(rows)
+    if n and chart:
+        # Static fills (printed) and a conditional rule (kept when a person edits the band).
+        for i, r in enumerate(res.results, 2):
+            color = BAND_FILLS.get(r.band or "")
+            if color:
+                for c in range(1, len(RESULT_HEADER) + 1):
+                    ws.cell(row=i, column=c).fill = PatternFill("solid", fgColor=color)
+        rng = f"A2:Y{n + 1}"
+        for band, color in BAND_FILLS.items():
+            ws.conditional_formatting.add(rng, FormulaRule(formula=[f'$W2="{band}"'], fill=PatternFill("solid", bgColor=color)))
+        _chart(ws, res, pct_col=20, name_col=6, header_row=1, n=n)
+    return ws
+
+
+def _chart(ws, res: SessionResult, pct_col: int, name_col: int, header_row: int, n: int) -> None:
+    """The official percentages on the stated base (for an HĐND, the deputies, absent ones
+    included), side by side: never counts stacked to 100 %."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = f"Tỷ lệ phiếu tín nhiệm (%, trên {BASE_VI.get(res.base, res.base)}) — {res.info.unit}"
+    chart.x_axis.title = None
+    chart.y_axis.title = "%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorGridlines = None
+    data = Reference(ws, min_col=pct_col, max_col=pct_col + 2, min_row=header_row, max_row=header_row + n)
+    cats = Reference(ws, min_col=name_col, min_row=header_row + 1, max_row=header_row + n)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
+        series.graphicalProperties.solidFill = color
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
+    chart.legend.position = "b"
+    chart.height = max(7.0, 1.6 * n + 4)
+    chart.width = 22
+    ws.add_chart(chart, f"A{header_row + n + 3}")
+
+
+def display_heading(res: SessionResult, report_date: dt.date) -> list[str]:
+    """Body and title, the day of the vote and of the report, the session's figures, the base."""
+    info = res.info
+    meeting = "Kỳ họp" if res.route == "hdnd" else "Hội nghị"
+    lines = [f"KẾT QUẢ LẤY PHIẾU TÍN NHIỆM — {info.unit}",
+             f"{meeting} lấy phiếu ngày {vn(info.meeting_date) or '(chưa có ngày)'}; tuyến: "
+             f"{ROUTE_VI.get(res.route, res.route)}; ngày báo cáo: {vn(report_date)}"]
+    figures = [("Số người được triệu tập", res.summoned), ("có mặt", res.present), ("số phiếu phát ra", res.issued),
+               ("thu về", res.returned), ("hợp lệ", res.valid), ("không hợp lệ", res.invalid)]
+    if res.route == "hdnd" or res.members is not None:
+        figures.append(("tổng số đại biểu", res.members))
+    lines.append("; ".join(f"{k}: {'—' if v is None else v}" for k, v in figures))
+    values = {r.base_value for r in res.results}
+    base = BASE_VI.get(res.base, res.base)
+    lines.append(f"Tỷ lệ % tính trên {base}" + (f" ({values.pop()})" if len(values) == 1 and None not in values else "")
+                 + f"; phiếu không hợp lệ tính theo {MODE_VI.get(res.mode, res.mode)}.")
+    return lines
+
+
+def _display_sheet(wb, res: SessionResult, facts: dict):
+    """"Kết quả" for people: a heading, labels in words, no codes; the band rows filled."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    heading = display_heading(res, dt.date.fromisoformat(facts["report_date"]))
+    rows = [[i, r.id, r.name, r.post, r.category or None, r.valid, r.invalid, r.cao, r.tin_nhiem, r.thap,
+             _pct(r.pct_cao), _pct(r.pct_tin_nhiem), _pct(r.pct_thap), r.band_label or None, r.consequence or None]
+            for i, r in enumerate(res.results, 1)]
+    ws = add_table_sheet(wb, "Kết quả", DISPLAY_HEADER, rows, widths=DISPLAY_WIDTHS, heading=heading, landscape=True,
+                         number_formats={11: "0.00", 12: "0.00", 13: "0.00"}, title_cols="A:C")
+    r0 = len(heading) + 2
+    n = len(rows)
+    if n:
+        last = get_column_letter(len(DISPLAY_HEADER))
+        labels = {}
+        for i, r in enumerate(res.results, r0 + 1):
+            color = BAND_FILLS.get(r.band or "")
+            if color:
+                labels.setdefault(r.band_label or "", color)
+                for c in range(1, len(DISPLAY_HEADER) + 1):
+                    ws.cell(row=i, column=c).fill = PatternFill("solid", fgColor=color)
+        for label, color in labels.items():
+            if label:
+                text = label.replace('"', '""')
+                ws.conditional_formatting.add(f"A{r0 + 1}:{last}{r0 + n}", FormulaRule(
+                    formula=[f'$N{r0 + 1}="{text}"'], fill=PatternFill("solid", bgColor=color)))
+        _chart(ws, res, pct_col=11, name_col=3, header_row=r0, n=n)
+    return ws
 
 
 def _facts_sheet(wb, facts: dict) -> None:

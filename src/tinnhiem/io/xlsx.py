@@ -53,12 +53,27 @@ def _lines_needed(value, width: float) -> int:
 ROW_LINE_PT = 15.0  # the height of one line of 11 pt text
 
 
+def heading_lines(title: str, *texts: str, width: float) -> list[str]:
+    """A heading for add_table_sheet()/Table: the title, then each text cut into lines that fit
+    `width` column units (about one 11 pt character each). Heading cells do not wrap (column A
+    is narrow): text longer than the table would be cut at the printed page's edge."""
+    import textwrap
+
+    per_line = max(int(width) - 4, 20)
+    out = [title]
+    for text in texts:
+        if text:
+            out.extend(textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text])
+    return out
+
+
 def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int] | None = None,
-                    heading: str | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
-                    title_cols: str | None = None):
+                    heading: str | list[str] | None = None, landscape: bool = False, number_formats: dict[int, str] | None = None,
+                    title_cols: str | None = None, min_lines: int = 1):
     """A sheet with an optional heading line, a bold frozen header, borders, rows tall enough for
     their wrapped text, A4 print setup and the header row repeated on every printed page.
-    title_cols ("A:B"): columns repeated on every page when the table is printed over several."""
+    title_cols ("A:B"): columns repeated on every page when the table is printed over several.
+    min_lines: the least height of a data row, in lines (2 leaves room to sign)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -73,13 +88,18 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     protos: dict = wb.__dict__.setdefault("_tinnhiem_styles", {})
     r0 = 1
     if heading:
-        cell = put(ws, 1, 1, heading)
-        if "heading" in protos:
-            cell._style = copy(protos["heading"])
-        else:
-            cell.font = Font(bold=True, size=13)
-            protos["heading"] = copy(cell._style)
-        r0 = 3
+        # One line (str), or several (list): the first in bold, the others (body, date,
+        # figures) plain; a blank row, then the header.
+        lines = [heading] if isinstance(heading, str) else list(heading)
+        for k, line in enumerate(lines, 1):
+            cell = put(ws, k, 1, line)
+            kind = "heading" if k == 1 else "heading_line"
+            if kind in protos:
+                cell._style = copy(protos[kind])
+            else:
+                cell.font = Font(bold=True, size=13) if k == 1 else Font(size=11)
+                protos[kind] = copy(cell._style)
+        r0 = len(lines) + 2
     for c, name in enumerate(header, 1):
         cell = put(ws, r0, c, name)
         if "header" in protos:
@@ -97,7 +117,7 @@ def add_table_sheet(wb, title: str, header: list[str], rows: list[list], widths:
     if head_lines > 1:
         ws.row_dimensions[r0].height = ROW_LINE_PT * min(head_lines, 27)
     for r, values in enumerate(rows, r0 + 1):
-        lines = 1
+        lines = min_lines if values else 1  # an empty row stays unwritten
         for c, value in enumerate(values):
             if isinstance(value, str) and c < len(col_w) and len(value) > col_w[c] - 1.5:
                 lines = max(lines, _lines_needed(value, col_w[c]))
@@ -214,16 +234,18 @@ def _fix_zip_times(path: Path) -> None:
 @dataclass
 class Table:
     """One sheet for write_tables(): what add_table_sheet() takes, plus `note`, an unwrapped line
-    of text in row 2 under the heading (the session sheets of the attendance list)."""
+    of text in row 2 under the heading (the session sheets of the attendance list). A heading may
+    also be a list of lines, as add_table_sheet() takes it (then without a note)."""
 
     title: str
     header: list[str]
     rows: list[list]
     widths: list[int] | None = None
-    heading: str | None = None
+    heading: str | list[str] | None = None
     landscape: bool = False
     number_formats: dict[int, str] | None = None
     note: str | None = None
+    min_lines: int = 1
 
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -237,6 +259,7 @@ _INVALID_TITLE = re.compile(r"[\\*?:/\[\]]")
 _FONT_DEFAULT = ('<font><name val="Calibri" /><family val="2" /><color theme="1" /><sz val="11" />'
                  '<scheme val="minor" /></font>')
 _FONT_HEADING = '<font><b val="1" /><sz val="13" /></font>'
+_FONT_LINE = '<font><sz val="11" /></font>'
 _FONT_BOLD = '<font><b val="1" /></font>'
 _FILL_HEADER = f'<fill><patternFill patternType="solid"><fgColor rgb="00{HEADER_FILL}" /></patternFill></fill>'
 _BORDER_THIN = "<border>" + "".join(f'<{s} style="thin"><color rgb="00999999" /></{s}>'
@@ -304,6 +327,9 @@ class _Styles:
 
     def heading(self) -> tuple:
         return (0, self._index(self.fonts, _FONT_HEADING), 0, 0, 0)
+
+    def heading_line(self) -> tuple:
+        return (0, self._index(self.fonts, _FONT_LINE), 0, 0, 0)
 
     def header(self) -> tuple:
         font = self._index(self.fonts, _FONT_BOLD)
@@ -426,7 +452,10 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
         raise ValueError("a table sheet needs a header")
     if t.note is not None and not t.heading:
         raise ValueError("a note goes under a heading")
-    r0 = 3 if t.heading else 1
+    lines = ([t.heading] if isinstance(t.heading, str) else list(t.heading)) if t.heading else []
+    if t.note is not None and len(lines) > 1:
+        raise ValueError("a note goes under a one-line heading")
+    r0 = len(lines) + 2 if lines else 1
     formats = t.number_formats or {}
     ncols = len(t.header)
     rows = t.rows
@@ -436,6 +465,7 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
     # Styles in the order add_table_sheet() first sets them: heading, header, data cells (each
     # date registering openpyxl's default date format first), then the note line.
     heading_key = styles.heading() if t.heading else None
+    line_key = styles.heading_line() if len(lines) > 1 else None
     header_key = styles.header()
     data_keys: dict = {}
     for values in rows:
@@ -451,8 +481,9 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
 
     # The cells, row by row, in the order openpyxl writes them (cell formats numbered on the way).
     out = []
-    if t.heading:
-        out.append(f'<row r="1"><c r="A1" s="{styles.xf(heading_key)}"{cells.text(t.heading)}</row>')
+    for k, line in enumerate(lines, 1):
+        key = heading_key if k == 1 else line_key
+        out.append(f'<row r="{k}"><c r="A{k}" s="{styles.xf(key)}"{cells.text(line)}</row>')
     if note_key is not None:
         out.append(f'<row r="2"><c r="A2" s="{styles.xf(note_key)}"{cells.text(t.note)}</row>')
     s = styles.xf(header_key)
@@ -478,7 +509,7 @@ def _sheet_xml(t: Table, styles: _Styles, cells: _Cells) -> tuple[str, int, str 
                 out.append(f'<row r="{r}"></row>')
             continue
         max_row = r
-        lines = 1
+        lines = t.min_lines
         for c, value in enumerate(values):
             if type(value) is str and c < ncols and len(value) > col_w[c] - 1.5:
                 lines = max(lines, _lines_needed(value, col_w[c]))
