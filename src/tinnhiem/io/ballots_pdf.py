@@ -351,24 +351,32 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     two_up = len(lay.pages) == 1 and MARGIN_TOP + lay.height <= half_limit and count > 1
     if len(lay.pages) > 1:  # keep room for the scan's code under the rows of each page
         lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
+    marks = None
     try:
         marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
     except ValueError:
-        if not two_up:
+        if not two_up and len(lay.pages) > 1:
             raise
-        marks = None
-        # The form's text reaches the code's place in half a sheet: the text leaves the code's
-        # column; only when that no longer fits in half a sheet, one ballot to a sheet.
-        narrow = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM, form, QR_CLEAR)
-        if len(narrow.pages) == 1 and MARGIN_TOP + narrow.height <= half_limit:
-            try:
-                marks = ballot_marks.Marks(session.id, narrow.pages, True, MARGIN_X, MARGIN_TOP)
-                lay = narrow
-            except ValueError:
-                marks = None
+        if two_up:
+            # The form's text reaches the code's place in half a sheet: the text leaves the code's
+            # column; only when that no longer fits in half a sheet, one ballot to a sheet.
+            narrow = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM, form, QR_CLEAR)
+            if len(narrow.pages) == 1 and MARGIN_TOP + narrow.height <= half_limit:
+                try:
+                    marks = ballot_marks.Marks(session.id, narrow.pages, True, MARGIN_X, MARGIN_TOP)
+                    lay = narrow
+                except ValueError:
+                    marks = None
         if marks is None:
             two_up = False
-            marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
+    if marks is None:
+        try:
+            marks = ballot_marks.Marks(session.id, lay.pages, False, MARGIN_X, MARGIN_TOP)
+        except ValueError:
+            # A sheet of its own filled down to the code's place (a very long unit name): the
+            # code's band is kept free under the text, as on the pages of a longer ballot.
+            lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
+            marks = ballot_marks.Marks(session.id, lay.pages, False, MARGIN_X, MARGIN_TOP)
     number_of = (lambda i: numbers[i]) if numbered else (lambda i: "")
 
     def draw_page(pdf, items, number, dy, page_no, pages):  # what differs between the ballots
