@@ -142,6 +142,64 @@ def test_meeting_papers_are_nd30_documents(cli, setup, tmp_path):  # noqa: F811
     assert blocks and all(name == "" for _, name in blocks)
 
 
+def sections(doc) -> list[list]:
+    """The body's paragraphs and tables, one list per Word section (a paper of its own)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out, current = [], []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            current.append(Paragraph(el, doc))
+            ppr = el.find(qn("w:pPr"))
+            if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+                out.append(current)
+                current = []
+        elif el.tag == qn("w:tbl"):
+            current.append(Table(el, doc))
+    out.append(current)  # the last section's properties sit in the body itself
+    return [s for s in out if s]
+
+
+def _block_texts(block) -> list[str]:
+    if hasattr(block, "rows"):
+        return [p.text.strip() for row in block.rows for cell in row.cells for p in cell.paragraphs]
+    return [block.text.strip()]
+
+
+def test_each_meeting_paper_is_a_whole_document(cli, setup, tmp_path):  # noqa: F811
+    """The notice, the order of business, the list of the people rated with their posts, the
+    answers to the information requests and the counting committee: each a document of its own
+    with the heading, number, place and date, title, summary and signer, in .docx and .pdf."""
+    roster, schedule, register = setup
+    out = tmp_path / "hn"
+    r = cli("meeting", roster, "--schedule", schedule(), "--register", register, "--out", out,
+            "--as-of", "14/01/2019", "--workdir", tmp_path, "--json")
+    assert r.exit_code == 0, r.stderr
+    doc = check_nd30(out / "so-tai-chinh.docx")
+    papers = sections(doc)
+    expected = [("THÔNG BÁO", "Về thời gian, địa điểm tổ chức hội nghị lấy phiếu tín nhiệm", True),
+                ("TRÌNH TỰ", "Hội nghị lấy phiếu tín nhiệm", False),
+                ("DANH SÁCH", "Người được lấy phiếu tín nhiệm", False),
+                ("BÁO CÁO", "Trả lời yêu cầu cung cấp thông tin đối với người được lấy phiếu tín nhiệm", True),
+                ("DANH SÁCH", "Ban Kiểm phiếu hội nghị lấy phiếu tín nhiệm", False)]
+    assert len(papers) == len(expected)
+    pdf = pdf_text(out / "so-tai-chinh.pdf")
+    for blocks, (kind, summary, has_recipients) in zip(papers, expected):
+        texts = [t for b in blocks for t in _block_texts(b)]
+        assert NATION in texts and MOTTO in texts and "SỞ TÀI CHÍNH" in texts
+        assert any(t.startswith("Số:") for t in texts) and any(DATE.match(t) for t in texts)
+        assert kind in texts and summary in texts, (kind, summary)
+        assert ("Nơi nhận:" in texts) == has_recipients
+        assert "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ" in texts  # the signer's position
+        assert summary in pdf
+    # The people rated with their posts as voters know them; the committee's members and roles.
+    rated = " ".join(t for b in papers[2] for t in _block_texts(b))
+    assert "Nguyễn Văn An" in rated and "Giám đốc Sở Tài chính" in rated
+    committee = [t for b in papers[4] for t in _block_texts(b)]
+    assert "Phạm Thị Dung" in committee and "Trưởng ban" in committee and "Thành viên" in committee
+
+
 def test_meeting_signer_from_the_schedule_never_a_rated_person(cli, tmp_path):
     from test_requests import ROSTER, ROSTER_HEADER, SCHEDULE_HEADER, UNIT
 
@@ -275,6 +333,46 @@ def test_ballot_stamp_place_is_top_left(tmp_path):
     title = next(v for k, v in found.items() if k.startswith("PHIẾU LẤY PHIẾU"))
     assert stamp[0] < 80 * 72 / 25.4  # left column
     assert stamp[1] > title[1]  # above the title (PDF y grows upwards)
+
+
+def test_ballots_print_in_the_times_compatible_font(tmp_path):
+    rules = rulesets.load("cantho-2019")
+    s = session(3)
+    write_ballots_pdf(tmp_path / "b.pdf", s, 2, None, rules.levels, form=ballot_form(rules, s))
+    fonts = set()
+    for page in PdfReader(tmp_path / "b.pdf").pages:
+        for f in page["/Resources"]["/Font"].values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert fonts and all("LiberationSerif" in f for f in fonts), fonts
+    assert "Tín nhiệm thấp" in pdf_text(tmp_path / "b.pdf")
+
+
+@pytest.mark.parametrize("rules_name", ["cantho-2019", "national-2023"])
+def test_a_long_form_leaves_the_codes_place_and_keeps_two_ballots_a_sheet(tmp_path, rules_name):
+    """The HĐND form's text runs down to the QR code's place in half a sheet: it is set right of
+    the code's column, and two ballots still share a sheet; the geometry says so."""
+    from dataclasses import replace
+
+    from tinnhiem.io import ballot_marks
+    from tinnhiem.io.ballots_pdf import MARGIN_X, QR_CLEAR, render_ballots
+
+    rules = rulesets.load(rules_name)
+    s = session(6, sid="hdnd-thanh-pho", unit="HĐND thành phố", route="hdnd", members=52)
+    s.rated = [replace(r, unit="Sở Tài chính") for r in s.rated]
+    form = ballot_form(rules, s)
+    pdf, info = render_ballots(s, 4, None, rules.levels, form=form)
+    assert info.per_page == 2 and info.geometry["two_up"]
+    # Every text item beside the code starts right of its column.
+    from tinnhiem.io.ballots_pdf import PAGE_H, layout_ballot
+
+    lay = layout_ballot(pdf, s, rules.levels, 12.0, PAGE_H - 12.0, form, QR_CLEAR)
+    qr_top = 12.0 + ballot_marks.HALF_CONTENT - ballot_marks.QR_SIZE - 2.0 - ballot_marks.QR_QUIET
+    beside = [it for it in lay.pages[0] if it.kind == "text" and it.y + it.h > qr_top]
+    assert beside and all(it.x >= MARGIN_X + QR_CLEAR - 0.01 for it in beside)
+    write_ballots_pdf(tmp_path / "b.pdf", s, 4, None, rules.levels, form=form)
+    text = pdf_text(tmp_path / "b.pdf")
+    assert form["source"].split()[-1] in text or "Nghị quyết" in text
+    assert len(PdfReader(tmp_path / "b.pdf").pages) == 2
 
 
 # -- charts: the official percentages on the stated base ------------------------------------------

@@ -20,4 +20,5 @@ ScheduleOpt = Annotated[Optional[Path], typer.Option("--schedule", metavar="TỆ
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="NGÀY", help="Ngày dùng để xét thời hạn (mặc định: hôm nay), dạng dd/mm/yyyy.")]
 RosterOpt = Annotated[Optional[Path], typer.Option("--roster", metavar="TỆP", help="Danh sách cán bộ (nếu không, dùng danh sách lệnh eligible đã ghi trong thư mục làm việc).")]
 RecordedRosterArg = Annotated[Optional[Path], typer.Argument(metavar="DANH_SACH", help="Danh sách cán bộ (.xlsx, .xlsm, .xls, .ods, .csv, .txt); mặc định: danh sách lệnh eligible đã ghi nhận.")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="THƯ_MỤC", help="Thư mục mẫu văn bản của tỉnh, thành phố (sao từ: tinnhiem rules templates THƯ_MỤC); mặc định: [documents] templates của bộ quy tắc, hoặc mẫu kèm theo.")]
 OutFileOpt = Annotated[Optional[Path], typer.Option("--out", metavar="TỆP.xlsx", help="Tệp kết quả.")]

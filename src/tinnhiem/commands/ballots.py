@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (HeaderRowOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
+from tinnhiem.options import (TemplatesOpt, HeaderRowOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RecordedRosterArg, RulesOpt, ScheduleOpt, SheetOpt, StrictOpt, WorkdirOpt)
 
 HELP = """In phiếu tín nhiệm cho từng phiên lấy phiếu (PDF khổ A4 và bảng tính để sửa trước khi in),
 biên bản kiểm phiếu (để trống số liệu), sổ nhập phiếu cho Ban Kiểm phiếu (so-nhap-phieu.xlsx) và
@@ -46,6 +46,7 @@ def ballots(
     numbered: Annotated[bool, typer.Option("--numbered", help="In số phiếu ngẫu nhiên trên mỗi phiếu và ghi danh mục số phiếu.")] = False,
     seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Chỉ để chạy thử và kiểm thử (cần biến môi trường TINNHIEM_ALLOW_SEED=1): số phiếu đoán trước được. Mặc định: ngẫu nhiên an toàn.")] = None,
     rules: RulesOpt = None,
+    templates: TemplatesOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
@@ -56,7 +57,8 @@ def ballots(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet,
+                    header_row=header_row, templates=templates)
     run(common, lambda: _body(common, roster, meeting_date, schedule, out, spares, numbered, seed))
 
 
@@ -146,11 +148,11 @@ def _write_session(job) -> dict | None:
     from tinnhiem.io.ballots_xlsx import write_ballot_xlsx
     from tinnhiem.io.minutes_blank import write_blank_minutes
 
-    files, s, count, numbers, rules = job
+    files, s, count, numbers, rules, templates = job
     form = ballot_form(rules, s)
     info = write_ballots_pdf(files["pdf"], s, count, numbers, rules.levels, form=form)
     write_ballot_xlsx(files["xlsx"], s, rules.levels, numbers, form=form)
-    write_blank_minutes(files["minutes"], s, rules)
+    write_blank_minutes(files["minutes"], s, rules, templates)
     return info.geometry
 
 
@@ -167,7 +169,7 @@ def ballot_form(rules, s) -> dict:
 
 def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dict[str, list[str] | None],
               rules, spares: int, names: dict[str, str] | None = None, seeded: bool = False,
-              geometry: dict | None = None, final_target: Path | None = None) -> dict:
+              geometry: dict | None = None, final_target: Path | None = None, templates=None) -> dict:
     """Write every output into `target` (the command gives its staging folder); returns the
     manifest. `names`: each session's safe file name part (default: safe names of the ids).
     `geometry`, when given, receives the ballots' geometry for `tinnhiem scan`, naming the files
@@ -180,7 +182,7 @@ def write_all(target: Path, sessions: list, counts: dict[str, int], numbers: dic
 
         given = Names()
         names = {s.id: given.name(s.id) for s in sessions}
-    jobs = [(session_files(target, names[s.id]), s, counts[s.id], numbers.get(s.id), rules) for s in sessions]
+    jobs = [(session_files(target, names[s.id]), s, counts[s.id], numbers.get(s.id), rules, templates) for s in sessions]
     for s in sessions:
         (target / names[s.id]).mkdir(parents=True, exist_ok=True)
     shapes = run_jobs(_write_session, jobs, PARALLEL_FROM)
@@ -218,6 +220,7 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
         raise UsageError(f"Không ghi phiếu vào thư mục hồ sơ '{STATE_DIR}'. Chọn nơi khác bằng --out.")
     inp, sessions, problems = load_sessions_for(common, roster, schedule, meeting_date)
     rules = inp.rules
+    templates = common.doc_templates()
     counts: dict[str, int] = {}
     printable = []
     for s in sessions:
@@ -245,7 +248,8 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
     geometry: dict = {}
     with OutputSet(target) as staged:
         manifest = write_all(staged.staging, printable, counts, numbers, rules, spares, names,
-                             seeded=numbered and seed is not None, geometry=geometry, final_target=target)
+                             seeded=numbered and seed is not None, geometry=geometry, final_target=target,
+                             templates=templates)
         write_text(staged.path(MANIFEST_COPY), jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         staged.commit()
     common.wd.write(MANIFEST, manifest)

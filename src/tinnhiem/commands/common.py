@@ -28,7 +28,9 @@ class Common:
     force: bool = False
     sheet: str | None = None
     header_row: int | None = None
+    templates: Path | None = None  # --templates: the documents' wording (io/templates.py)
     _rules_obj: object = field(default=None, repr=False)
+    _templates_obj: object = field(default=None, repr=False)
     _wd: object = field(default=None, repr=False)
 
     def ruleset(self):
@@ -37,6 +39,15 @@ class Common:
 
             self._rules_obj = rulesets.load(self.rules)
         return self._rules_obj
+
+    def doc_templates(self):
+        """The documents' templates (--templates, else the rule set's, else the package's), all
+        checked: a broken one stops the command before anything is written."""
+        if self._templates_obj is None:
+            from tinnhiem.io import templates
+
+            self._templates_obj = templates.for_rules(self.ruleset(), self.templates)
+        return self._templates_obj
 
     @property
     def wd(self):

@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from tinnhiem.options import (AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RosterOpt, RulesOpt, ScheduleOpt,
+from tinnhiem.options import (TemplatesOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RosterOpt, RulesOpt, ScheduleOpt,
                               StrictOpt, WorkdirOpt)
 
 HELP = """Tổng hợp kết quả lấy phiếu tín nhiệm của các đơn vị (mục III.2 Kế hoạch): đọc các bảng
@@ -43,6 +43,7 @@ def consolidate(
     signer: Annotated[Optional[str], typer.Option("--signer", metavar="HỌ_TÊN", help="Người ký báo cáo gửi thành phố (để trống: cơ quan tự ghi).")] = None,
     number: Annotated[Optional[str], typer.Option("--number", metavar="SỐ", help="Số, ký hiệu của báo cáo, ví dụ \"Số: 12/BC-SNV\" (để trống: cơ quan tự điền).")] = None,
     rules: RulesOpt = None,
+    templates: TemplatesOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
     force: ForceOpt = False,
@@ -51,7 +52,7 @@ def consolidate(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, templates=templates)
     run(common, lambda: _body(common, paths or [], expected, roster, schedule, meeting_date, as_of, out, digests, signer, number))
 
 
@@ -160,12 +161,13 @@ def _body(common, paths, expected_file, roster, schedule, meeting_date, as_of, o
     from tinnhiem.io.consolidate_xlsx import write_consolidation
 
     tool = f"tinnhiem {__version__}"
+    doc_templates = common.doc_templates()  # checked before anything is written
     write_consolidation(target, result, sources, tool, problems)
     from tinnhiem.io.city_report import write_report
 
     if number and not number.strip().lower().startswith("số"):
         number = f"Số: {number.strip()}"
-    report = write_report(target, result, signer or "", number)
+    report = write_report(target, result, signer or "", number, templates=doc_templates)
     doc = result.to_json()
     doc["files"] = [{"file": s["file"], "kind": s["kind"], "sha256": s["sha256"] or None, "units": s["unit_list"],
                      "note": s["note"] or None} for s in sources]

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tinnhiem.options import (HeaderRowOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
+from tinnhiem.options import (TemplatesOpt, HeaderRowOpt, AsOfOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RulesOpt, ScheduleOpt, SheetOpt,
                               StrictOpt, WorkdirOpt)
 
 OUT_MEETING = Path("tinnhiem-hoi-nghi")
@@ -38,6 +38,7 @@ def meeting(
     as_of: AsOfOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-hoi-nghi).")] = None,
     rules: RulesOpt = None,
+    templates: TemplatesOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     json: JsonOpt = False,
@@ -48,7 +49,8 @@ def meeting(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet, header_row=header_row)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet,
+                    header_row=header_row, templates=templates)
     run(common, lambda: _body(common, roster, schedule, meeting_date, register, as_of, out))
 
 
@@ -86,6 +88,7 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
     c = check(common, register, roster, schedule, meeting_date, as_of, reg_sheet)
     problems = Problems(pre + c.problems)
     rules, inp = c.rules, c.inputs
+    doc_templates = common.doc_templates()  # checked before anything is written
     notice_days = rules.deadline("notice_days_before")
     people = inp.roster.people() if inp.roster else {}
     papers = []
@@ -100,7 +103,7 @@ def _body(common, roster, schedule, meeting_date, register, as_of, out):
                             chair=pick_chair(s, people, rules), notice_date=notice_date, notice_by=notice_by,
                             requests=[st for st in c.statuses if st.session is s], rules=rules,
                             signer=entry.signer if entry else None, signer_title=entry.signer_title if entry else None,
-                            parent=entry.parent if entry else None))
+                            parent=entry.parent if entry else None, templates=doc_templates))
         p = papers[-1]
         if p.signer and not p.signer_name():
             problems.warn("MEETING_SIGNER_RATED", f"{s.unit}: người ký '{p.signer}' trong lịch là người được lấy phiếu tại hội nghị này; văn bản để trống tên người ký.",

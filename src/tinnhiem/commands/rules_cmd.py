@@ -70,6 +70,15 @@ def check(
             return Outcome(doc, Problems(exc.problems),
                            lambda: stdout_console().print(f"Bộ quy tắc {file} có lỗi, chưa dùng được (xem các lỗi bên dưới)."))
         warnings = Problems(rules_mod.lint(rs))
+        if rs.document("templates"):
+            from tinnhiem.io import templates
+
+            try:
+                templates.for_rules(rs)  # the templates it names must load too
+            except InputError as exc:
+                doc = {"rules": rs.name, "source": file, "valid": False}
+                return Outcome(doc, Problems(exc.problems), lambda: stdout_console().print(
+                    f"Mẫu văn bản mà bộ quy tắc {file} chỉ tới có lỗi (xem các lỗi bên dưới)."))
         doc = {"rules": rs.name, "source": rs.source, "sha256": rs.sha256, "valid": True,
                "posts": len(rs.posts), "unit_kinds": list(rs.unit_kinds), "bands": [b.id for b in rs.bands]}
 
@@ -115,6 +124,44 @@ def new(
             f"Sửa tệp, kiểm tra bằng: tinnhiem rules check {file}\nrồi dùng: --rules {file}"))
 
     run(common, body, lock=False)  # reads only (no working folder to guard)
+
+
+@app.command("templates", help="Sao thư mục mẫu văn bản (lời văn của thông báo, trình tự, danh sách, biên bản kiểm "
+                               "phiếu, báo cáo tổng hợp) để tỉnh, thành phố sửa bằng trình soạn thảo văn bản. Dùng mẫu đã "
+                               "sửa: dòng templates = \"THƯ_MỤC\" trong mục [documents] của bộ quy tắc, hoặc --templates "
+                               "THƯ_MỤC của các lệnh meeting, ballots, tally, consolidate.\n\n"
+                               "Ví dụ: tinnhiem rules templates mau-van-ban")
+def templates_cmd(
+    folder: Annotated[Path, typer.Argument(metavar="THƯ_MỤC", help="Thư mục sẽ ghi các tệp mẫu.")],
+    source: Annotated[Optional[str], typer.Option("--from", metavar="TÊN|TỆP|THƯ_MỤC", help="Mẫu gốc: thư mục mẫu, hoặc bộ quy tắc có [documents] templates (mặc định: mẫu kèm theo).")] = None,
+    json: JsonOpt = False,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+):
+    from tinnhiem.commands.common import Common, Outcome, run, stdout_console
+    from tinnhiem.core.problems import Problems, UsageError
+    from tinnhiem.io import rulesets, templates
+
+    common = Common(json=json, debug=debug, force=force)
+
+    def body():
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"'{folder}' là một tệp, không phải thư mục.")
+        if source and Path(source).is_dir():
+            origin = Path(source)
+        else:
+            origin = templates.folder_for(rulesets.load(source)) if source else None
+        templates.load(origin)  # never copy a broken set
+        existing = [f for f in (folder / f"{stem}.toml" for stem in templates.SCHEMA) if f.exists()]
+        if existing and not force:
+            raise UsageError(f"'{existing[0]}' đã có. Dùng --force để ghi thay, hoặc chọn thư mục khác.")
+        written = templates.export(folder, origin)
+        doc = {"written": [str(p) for p in written], "from": str(origin or templates.default_folder())}
+        return Outcome(doc, Problems(), lambda: stdout_console().print(
+            f"Đã ghi {len(written)} tệp mẫu văn bản vào {folder}.\nSửa lời văn trong các tệp .toml (lưu dạng UTF-8), rồi dùng: "
+            f"--templates {folder}, hoặc dòng templates = \"{folder}\" trong mục [documents] của bộ quy tắc."))
+
+    run(common, body, lock=False)  # writes only the folder it is given
 
 
 def copy_text(text: str, name: str, source: str) -> str:

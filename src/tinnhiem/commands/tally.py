@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from tinnhiem.options import (DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RosterOpt, RulesOpt, ScheduleOpt, SheetOpt,
+from tinnhiem.options import (TemplatesOpt, DebugOpt, ForceOpt, JsonOpt, MeetingDateOpt, RosterOpt, RulesOpt, ScheduleOpt, SheetOpt,
                               StrictOpt, WorkdirOpt)
 
 HELP = """Kiểm phiếu: đếm phiếu tín nhiệm theo bộ quy tắc (phiếu không hợp lệ theo khoản 7.2 QĐ
@@ -48,6 +48,7 @@ def tally(
     out: Annotated[Optional[Path], typer.Option("--out", metavar="THƯ_MỤC", help="Thư mục kết quả (mặc định ./tinnhiem-ket-qua).")] = None,
     dry_run: DryRunOpt = False,
     rules: RulesOpt = None,
+    templates: TemplatesOpt = None,
     sheet: SheetOpt = None,
     json: JsonOpt = False,
     strict: StrictOpt = False,
@@ -57,7 +58,8 @@ def tally(
 ):
     from tinnhiem.commands.common import Common, run
 
-    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet)
+    common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet,
+                    templates=templates)
     run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
                                invalid_mode, base, report_date, out, dry_run))
 
@@ -239,13 +241,13 @@ def _write_session(job) -> None:
 
     from tinnhiem.io.result_check import file_digest
 
-    files, res, rules, mine, input_files, rep_date = job
+    files, res, rules, mine, input_files, rep_date, templates = job
     write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
     # The workbook's bytes are final (and reproducible): their digest goes on the paper signed.
     digest = file_digest(files["result"])
-    write_minutes_pdf(files["minutes_pdf"], res, rules, digest)
-    write_minutes_docx(files["minutes_docx"], res, rules, digest)
-    write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest)
+    write_minutes_pdf(files["minutes_pdf"], res, rules, digest, templates)
+    write_minutes_docx(files["minutes_docx"], res, rules, digest, templates)
+    write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest, templates)
 
 
 def write_sessions(jobs: list, workers: int | None = None) -> None:
@@ -278,13 +280,14 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
     jobs = []
     by_session = ProblemIndex(problems)
     digests = {}
+    templates = common.doc_templates()  # checked before anything is written
     with OutputSet(target) as out:
         for res in results:
             sid = res.info.id
             stem = names[sid]
             files = {"result": out.path(f"ket-qua-{stem}.xlsx"), "minutes_pdf": out.path(f"bien-ban-{stem}.pdf"),
                      "minutes_docx": out.path(f"bien-ban-{stem}.docx"), "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
-            jobs.append((files, res, rules, by_session.of(res), provenance, rep_date))
+            jobs.append((files, res, rules, by_session.of(res), provenance, rep_date, templates))
             final = {k: out.final(v) for k, v in files.items()}
             written.extend(final.values())
             summary.append({"id": sid, "unit": res.info.unit, "route": res.route,

@@ -304,7 +304,7 @@ _SCHEMA: dict[str, set[str]] = {
     "requests": {"answer_days_before", "require_verified", "require_heard"},
     "tally": {"reconcile_tolerance"},
     "documents": {"place", "city_body", "city_council_body", "party_routes", "report_issuer", "report_signer",
-                  "report_recipients", "unit_recipients"},
+                  "report_recipients", "unit_recipients", "templates"},
     "ballot": set(ROUTES),
     "ballot.*": {"title", "subject", "source", "instruction", "invalid"},
 }
@@ -348,7 +348,7 @@ _TYPES: dict[str, str] = {
     "documents": "table", "ballot": "table",
     "documents.place": "str", "documents.city_body": "str", "documents.city_council_body": "str",
     "documents.party_routes": "str_list", "documents.report_issuer": "str", "documents.report_signer": "str",
-    "documents.report_recipients": "str_list", "documents.unit_recipients": "str_list",
+    "documents.report_recipients": "str_list", "documents.unit_recipients": "str_list", "documents.templates": "str",
     "ballot.*": "table", "ballot.*.title": "str", "ballot.*.subject": "str", "ballot.*.source": "str",
     "ballot.*.instruction": "str", "ballot.*.invalid": "str",
 }

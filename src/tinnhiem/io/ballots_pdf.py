@@ -19,7 +19,8 @@ from pathlib import Path
 from tinnhiem.core.dates import vn
 from tinnhiem.core.text import full_post
 from tinnhiem.io import ballot_marks
-from tinnhiem.io.pdf import FONT, MOTTO, NATION, new_pdf, nfc, save_pdf
+from tinnhiem.io.nd30 import PDF_FONT as FONT
+from tinnhiem.io.pdf import FIXED_DATE, MOTTO, NATION, nfc, save_pdf
 
 TITLE = "PHIẾU LẤY PHIẾU TÍN NHIỆM"
 STAMP = "Dấu của cơ quan, đơn vị"  # printed at the top left, where the stamp goes over the unit's name
@@ -36,8 +37,31 @@ WIDTH = PAGE_W - 2 * MARGIN_X
 # STT, Họ và tên, Chức vụ, then the three levels.
 COLS = (10.0, 56.0, 54.0, 20.0, 20.0, 20.0)
 LINE = 4.6  # text line height in the table (mm)
+FOOTER_PT, FOOTER_LINE = 9.0, 4.0  # the instruction and invalid-ballot text
 BOX = 4.5  # the box to mark
 HALF_GAP = 6.0  # space kept on each side of the cut line
+# In half a sheet, the instruction and invalid-ballot text may run down to the code's place (bottom
+# left of the ballot, io/ballot_marks.py): that text then starts right of the code's column.
+QR_CLEAR = ballot_marks.QR_SIZE + 2 * ballot_marks.QR_QUIET + 1.0
+
+
+def new_ballot_pdf(title: str = ""):
+    """An A4 FPDF printing in Liberation Serif (bundled, the widths of Times New Roman, every
+    Vietnamese letter), as the documents do; fixed metadata for byte-identical files."""
+    from fpdf import FPDF
+
+    from tinnhiem.io.nd30 import font_file
+    from tinnhiem.io.pdf import add_family
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    add_family(pdf, FONT, {"": font_file(""), "B": font_file("B")})
+    pdf.set_font(FONT, size=11)
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_creator("tinnhiem")
+    pdf.set_producer("tinnhiem")
+    if title:
+        pdf.set_title(nfc(title))
+    return pdf
 
 
 @dataclass
@@ -117,8 +141,10 @@ def layout_heading(pdf, page: list[Item], session, form: dict, y: float) -> floa
     return y + 1
 
 
-def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, form: dict | None = None) -> BallotLayout:
-    """Place every element of one ballot, starting at y0; a page ends at y_limit."""
+def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, form: dict | None = None,
+                  footer_indent: float = 0.0) -> BallotLayout:
+    """Place every element of one ballot, starting at y0; a page ends at y_limit. footer_indent:
+    the instruction and invalid-ballot text start that far right (leaving the code's column)."""
     out = BallotLayout()
     page: list[Item] = []
     x0 = MARGIN_X
@@ -146,7 +172,7 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, fo
         return y + header_h
 
     y = table_header(y)
-    footer_h = _footer_height(pdf)
+    footer_h = _footer_height(pdf, footer_indent)
     rated = list(session.rated)
     for idx, person in enumerate(rated, 1):
         name_lines = _lines(pdf, person.name, COLS[1])
@@ -183,39 +209,39 @@ def layout_ballot(pdf, session, levels: list[str], y0: float, y_limit: float, fo
         y = MARGIN_TOP
         page.append(Item("number", x0 + WIDTH * 0.6, y, WIDTH * 0.4, 5, "", "B", 10, "R"))
         y += 7
-    y = _footer(pdf, page, y)
+    y = _footer(pdf, page, y, footer_indent)
     out.pages.append(page)
     out.height = y - (y0 if len(out.pages) == 1 else MARGIN_TOP)
     return out
 
 
-def _footer_lines(pdf) -> tuple[list[str], list[str]]:
-    # Broken into lines once per document (5 ms), although the text is fixed: breaking it also
-    # numbers the font's glyphs in the document, so a document whose footer came from a
+def _footer_lines(pdf, indent: float = 0.0) -> tuple[list[str], list[str]]:
+    # Broken into lines once per document and width (5 ms), although the text is fixed: breaking
+    # it also numbers the font's glyphs in the document, so a document whose footer came from a
     # process-wide cache numbered them otherwise, and its bytes depended on what the process had
     # written before (a worker process and a single process wrote different bytes).
-    lines = getattr(pdf, "_tinnhiem_footer", None)
-    if lines is None:
+    cache = getattr(pdf, "_tinnhiem_footer", None)
+    if cache is None:
+        cache = pdf._tinnhiem_footer = {}
+    if indent not in cache:
         form = getattr(pdf, "_tinnhiem_form", None) or {}
-        lines = pdf._tinnhiem_footer = (_lines(pdf, form.get("instruction", INSTRUCTION), WIDTH, "", 8.5),
-                                        _lines(pdf, form.get("invalid", INVALID), WIDTH, "", 8.5))
-    return lines
+        width = WIDTH - indent
+        cache[indent] = (_lines(pdf, form.get("instruction", INSTRUCTION), width, "", FOOTER_PT),
+                         _lines(pdf, form.get("invalid", INVALID), width, "", FOOTER_PT))
+    return cache[indent]
 
 
-def _footer_height(pdf) -> float:
-    a, b = _footer_lines(pdf)
-    return 2 + 4 * (len(a) + len(b)) + 2
+def _footer_height(pdf, indent: float = 0.0) -> float:
+    a, b = _footer_lines(pdf, indent)
+    return 2 + FOOTER_LINE * (len(a) + len(b)) + 2
 
 
-def _footer(pdf, page: list[Item], y: float) -> float:
-    a, b = _footer_lines(pdf)
+def _footer(pdf, page: list[Item], y: float, indent: float = 0.0) -> float:
+    a, b = _footer_lines(pdf, indent)
     y += 2
-    for line in a:
-        page.append(Item("text", MARGIN_X, y, WIDTH, 4, line, "", 8.5, "L", 4))
-        y += 4
-    for line in b:
-        page.append(Item("text", MARGIN_X, y, WIDTH, 4, line, "", 8.5, "L", 4))
-        y += 4
+    for line in (*a, *b):
+        page.append(Item("text", MARGIN_X + indent, y, WIDTH - indent, FOOTER_LINE, line, "", FOOTER_PT, "L", FOOTER_LINE))
+        y += FOOTER_LINE
     return y + 2
 
 
@@ -313,7 +339,7 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     """An FPDF holding `count` ballots of the session; numbers (when given) one per ballot.
     form: the rule set's ballot form of the route (title, subject, instruction, invalid, bodies)."""
     title = (form or {}).get("title", title)
-    pdf = new_pdf(f"{title} — {session.unit}", fast_fonts=True)
+    pdf = new_ballot_pdf(f"{title} — {session.unit}")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_X, MARGIN_TOP, MARGIN_X)
     pdf.c_margin = 1.0  # inner padding of table cells
@@ -325,14 +351,32 @@ def render_ballots(session, count: int, numbers: list[str] | None, levels: list[
     two_up = len(lay.pages) == 1 and MARGIN_TOP + lay.height <= half_limit and count > 1
     if len(lay.pages) > 1:  # keep room for the scan's code under the rows of each page
         lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
+    marks = None
     try:
         marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
     except ValueError:
-        if not two_up:
+        if not two_up and len(lay.pages) > 1:
             raise
-        # The form's text reaches the code's place in half a sheet: one ballot to a sheet.
-        two_up = False
-        marks = ballot_marks.Marks(session.id, lay.pages, two_up, MARGIN_X, MARGIN_TOP)
+        if two_up:
+            # The form's text reaches the code's place in half a sheet: the text leaves the code's
+            # column; only when that no longer fits in half a sheet, one ballot to a sheet.
+            narrow = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM, form, QR_CLEAR)
+            if len(narrow.pages) == 1 and MARGIN_TOP + narrow.height <= half_limit:
+                try:
+                    marks = ballot_marks.Marks(session.id, narrow.pages, True, MARGIN_X, MARGIN_TOP)
+                    lay = narrow
+                except ValueError:
+                    marks = None
+        if marks is None:
+            two_up = False
+    if marks is None:
+        try:
+            marks = ballot_marks.Marks(session.id, lay.pages, False, MARGIN_X, MARGIN_TOP)
+        except ValueError:
+            # A sheet of its own filled down to the code's place (a very long unit name): the
+            # code's band is kept free under the text, as on the pages of a longer ballot.
+            lay = layout_ballot(pdf, session, levels, MARGIN_TOP, PAGE_H - MARGIN_BOTTOM - ballot_marks.QR_BAND, form)
+            marks = ballot_marks.Marks(session.id, lay.pages, False, MARGIN_X, MARGIN_TOP)
     number_of = (lambda i: numbers[i]) if numbered else (lambda i: "")
 
     def draw_page(pdf, items, number, dy, page_no, pages):  # what differs between the ballots

@@ -21,24 +21,26 @@ def _category_name(rules, cat: str | None) -> str:
     return category_label(rules, cat)
 
 
-def report_doc(result: Consolidation, signer: str = "", number: str | None = None, day: dt.date | None = None):
+def report_doc(result: Consolidation, signer: str = "", number: str | None = None, day: dt.date | None = None,
+               templates=None):
     from tinnhiem.io.nd30 import Doc, Heading, Para, Signer, Table
+    from tinnhiem.io.templates import load
 
     rules = result.rules
     issuer = rules.document("report_issuer", "Sở Nội vụ")
-    heading = Heading(issuer=issuer, parent=rules.document("city_body") or "", number=number, abbr="BC-SNV",
-                      place=rules.document("place") or None, date=day or result.as_of)
+    t = (templates or load())["bao-cao-tong-hop"]
+    v = {"plan": rules.title or rules.name, "issuer": issuer, "as_of": vn(result.as_of)}
+    heading = Heading(issuer=issuer, parent=rules.document("city_body") or "", number=number, abbr=t.text("abbr", v),
+                      place=rules.document("place") or None, date=day or result.as_of, party=t.party(False))
     band_ids = [b for b in result.band_ids() if b != NO_BAND]
     counts = result.counts()
-    plan = rules.title or rules.name
-    body = [Para(f"Thực hiện {plan}, {issuer} tổng hợp, báo cáo kết quả lấy phiếu tín nhiệm đối với người giữ chức vụ "
-                 f"lãnh đạo, quản lý (số liệu tính đến ngày {vn(result.as_of)}) như sau:"),
-            Para("I. TÌNH HÌNH TỔ CHỨC LẤY PHIẾU", bold=True, align="L", indent=False),
+    body = [Para(t.text("intro", v)),
+            Para(t.text("part_1", v), bold=True, align="L", indent=False),
             Para(f"Có {counts['units']} cơ quan, đơn vị phải báo cáo; đã nhận báo cáo của {counts['received'] + counts['late']} "
                  f"đơn vị (trong đó {counts['late']} đơn vị nộp muộn); còn {counts['missing']} đơn vị chưa nộp. "
                  f"Tổng số {counts['people']} người được lấy phiếu, {counts['results']} lượt lấy phiếu.")]
     # II. By category.
-    body.append(Para("II. KẾT QUẢ THEO NHÓM CHỨC DANH", bold=True, align="L", indent=False))
+    body.append(Para(t.text("part_2", v), bold=True, align="L", indent=False))
     heads = [result.band_label(b) for b in band_ids]
     cat_rows = []
     for s in result.by_category():
@@ -55,7 +57,7 @@ def report_doc(result: Consolidation, signer: str = "", number: str | None = Non
     else:
         body.append(Para("Chưa có kết quả nào."))
     # III. By unit.
-    body.append(Para("III. KẾT QUẢ THEO ĐƠN VỊ", bold=True, align="L", indent=False))
+    body.append(Para(t.text("part_3", v), bold=True, align="L", indent=False))
     unit_rows = []
     for i, (u, s) in enumerate(zip(result.units, result.by_unit()), 1):
         unit_rows.append([i, u.unit, u.status_text(), s["results"], *[s["bands"][b] for b in band_ids]])
@@ -63,7 +65,7 @@ def report_doc(result: Consolidation, signer: str = "", number: str | None = Non
                       [10, 165 - 10 - 34 - 14 - 22 * len(heads), 34, 14, *[22] * len(heads)], size=11,
                       aligns="CLLR" + "R" * len(heads)))
     # IV. People in each band, with the consequence the rules attach.
-    body.append(Para("IV. NGƯỜI CÓ TỶ LỆ TÍN NHIỆM THẤP THEO TỪNG MỨC", bold=True, align="L", indent=False))
+    body.append(Para(t.text("part_4", v), bold=True, align="L", indent=False))
     for b in reversed(band_ids):
         label = result.band_label(b)
         rows = [(p, c) for p, c, _ in result.rows if c.band == b]
@@ -76,7 +78,7 @@ def report_doc(result: Consolidation, signer: str = "", number: str | None = Non
                             c.consequence] for i, (p, c) in enumerate(rows, 1)],
                           [10, 33, 42, 18, 16, 46], size=11, aligns="CLLRRL"))
     # V. Units late or missing.
-    body.append(Para("V. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP", bold=True, align="L", indent=False))
+    body.append(Para(t.text("part_5", v), bold=True, align="L", indent=False))
     late = [u for u in result.units if u.status in (LATE, MISSING)]
     if late:
         body.append(Table(["STT", "Đơn vị", "Tình trạng", "Hạn báo cáo", "Ngày báo cáo"],
@@ -84,10 +86,11 @@ def report_doc(result: Consolidation, signer: str = "", number: str | None = Non
                            for i, u in enumerate(late, 1)], [10, 65, 40, 25, 25], size=11, aligns="CLLCC"))
     else:
         body.append(Para("Các đơn vị đã nộp báo cáo đúng hạn."))
-    body.append(Para(f"Trên đây là báo cáo kết quả lấy phiếu tín nhiệm của {issuer}./."))
-    position = [line.strip().upper() for line in rules.document("report_signer", "GIÁM ĐỐC").split("/") if line.strip()]
-    return Doc(heading, "BÁO CÁO", "Kết quả lấy phiếu tín nhiệm đối với người giữ chức vụ lãnh đạo, quản lý",
-               body, [Signer(position, signer or "")], list(rules.document("report_recipients", ["Lưu: VT"])),
+    body.append(Para(t.text("closing", v)))
+    position = t.lines("signer", v) or [line.strip().upper() for line in rules.document("report_signer", "GIÁM ĐỐC").split("/")
+                                        if line.strip()]
+    recipients = t.lines("recipients", v) or list(rules.document("report_recipients", ["Lưu: VT"]))
+    return Doc(heading, t.text("kind", v), t.text("summary", v), body, [Signer(position, signer or "")], recipients,
                title="Báo cáo kết quả lấy phiếu tín nhiệm")
 
 
@@ -97,8 +100,8 @@ def report_stem(workbook: Path) -> Path:
 
 
 def write_report(workbook: Path, result: Consolidation, signer: str = "", number: str | None = None,
-                 day: dt.date | None = None) -> list[Path]:
+                 day: dt.date | None = None, templates=None) -> list[Path]:
     """The report as .docx and .pdf beside the City workbook."""
     from tinnhiem.io.nd30 import write_both
 
-    return write_both(report_stem(workbook), [report_doc(result, signer, number, day)])
+    return write_both(report_stem(workbook), [report_doc(result, signer, number, day, templates)])

@@ -41,6 +41,22 @@ class Paper:
     signer: str | None = None  # from the schedule; never one of the people rated
     signer_title: str | None = None
     parent: str | None = None
+    templates: object = None  # io.templates.Templates; None: the package's
+
+    def template(self, stem: str):
+        from tinnhiem.io.templates import load
+
+        return (self.templates or load())[stem]
+
+    def values(self) -> dict:
+        """The names a template may use between braces (io/templates.py)."""
+        word = self.meeting_word()
+        return {"unit": self.unit, "plan": self.plan_title, "date": self.date_text(),
+                "location": self.session.location or BLANK, "chair": self.chair_text(), "summoned": self.summoned_text(),
+                "attendees": self.attendees_text(), "rated": self.rated_text(), "rated_count": len(self.session.rated),
+                "meeting_word": word, "meeting_word_cap": word.capitalize(), "addressee": self.addressee(),
+                "requests": self.requests_text(), "committee": self.committee_text(), "levels": self.levels_text(),
+                "blank": BLANK, "chair_role": f"Chủ trì ({self.chair.name})" if self.chair else "Chủ trì"}
 
     # -- wording shared by the PDF and the workbook ------------------------------------------
     @property
@@ -62,13 +78,11 @@ class Paper:
     def chair_text(self) -> str:
         return f"{self.chair.name}, {self.chair.title}" if self.chair else BLANK
 
-    def signer_position(self) -> list[str]:
-        """The position lines of the signer block: the schedule's, else the usual one."""
+    def signer_position(self, stem: str = "thong-bao") -> list[str]:
+        """The position lines of the signer block: the schedule's, else the template's."""
         if self.signer_title:
             return [line.strip().upper() for line in self.signer_title.replace("\n", "/").split("/") if line.strip()]
-        if self.hdnd:
-            return ["TM. THƯỜNG TRỰC HĐND"]
-        return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
+        return self.template(stem).lines("signer_hdnd" if self.hdnd else "signer", self.values())
 
     def signer_name(self) -> str:
         """The schedule's signer, unless they are rated at this meeting (then left to fill)."""
@@ -101,7 +115,9 @@ class Paper:
 
     def committee_rows(self) -> list[list]:
         names = list(self.session.committee) or [""] * 3
-        return [[i, name or BLANK, "Trưởng ban" if i == 1 else "Thành viên"] for i, name in enumerate(names, 1)]
+        t, v = self.template("ban-kiem-phieu"), self.values()
+        head, member = t.text("head_role", v), t.text("member_role", v)
+        return [[i, name or BLANK, head if i == 1 else member] for i, name in enumerate(names, 1)]
 
     def committee_text(self) -> str:
         c = self.session.committee
@@ -123,19 +139,8 @@ class Paper:
         return ", ".join(f"“{lv}”" for lv in self.levels)
 
     def order_rows(self) -> list[list]:
-        n = len(self.session.rated)
-        chair = f"Chủ trì ({self.chair.name})" if self.chair else "Chủ trì"
-        return [
-            [1, f"Tuyên bố lý do; giới thiệu đại biểu tham dự: {self.attendees_text()}.", chair],
-            [2, f"Công bố nội dung và danh sách {n} người được lấy phiếu tín nhiệm: {self.rated_text()}.", chair],
-            [3, f"Báo cáo nội dung trả lời yêu cầu cung cấp thông tin đối với người được lấy phiếu: {self.requests_text()}",
-             "Bộ phận tổ chức cán bộ"],
-            [4, f"Công bố danh sách Ban Kiểm phiếu: {self.committee_text()}.", "Bộ phận tổ chức cán bộ"],
-            [5, f"Phát phiếu (số người được triệu tập: {self.summoned_text()}); hướng dẫn ghi phiếu: mỗi người được lấy phiếu "
-                f"đánh dấu vào một trong ba ô {self.levels_text()}; dành thời gian để đại biểu bỏ phiếu.", "Ban Kiểm phiếu"],
-            [6, "Kiểm phiếu, tổng hợp kết quả, lập biên bản kiểm phiếu; báo cáo lãnh đạo cơ quan, đơn vị.", "Ban Kiểm phiếu"],
-            [7, "Báo cáo kết quả lấy phiếu tín nhiệm với hội nghị; bế mạc.", chair],
-        ]
+        steps = self.template("trinh-tu").pairs("steps", self.values())
+        return [[i, what, who] for i, (what, who) in enumerate(steps, 1)]
 
     def rated_rows(self) -> list[list]:
         return [[i, r.name, full_post(r.post, r.unit), r.unit, r.category] for i, r in enumerate(self.session.rated, 1)]
@@ -152,67 +157,69 @@ class Paper:
 # -- documents (Word and PDF, Nghị định 30/2020) --------------------------------------------
 
 def documents(paper: Paper) -> list:
-    """The five papers of one session, each an administrative document of its own."""
+    """The five papers of one session, each an administrative document of its own, in the words
+    of the templates (io/templates.py)."""
     from tinnhiem.io.nd30 import Doc, Para, Signer, Table, unit_heading
 
     s = paper.session
     rules = paper.rules
+    v = paper.values()
+    party = rules.party_route(s.route) if rules else False
 
-    def heading(abbr: str = "", day=None):
-        return unit_heading(s.unit, s.route, rules, abbr=abbr, day=day, parent=paper.parent)
+    def heading(t, day=None):
+        h = unit_heading(s.unit, s.route, rules, abbr=t.text("abbr", v), day=day, parent=paper.parent)
+        h.party = t.party(party)
+        return h
 
-    signer = Signer(paper.signer_position(), paper.signer_name())
-    recipients = [paper.recipient_line(), *(rules.document("unit_recipients", ["Lưu: VT"]) if rules else ["Lưu: VT"])[1:]]
+    def signer(stem: str) -> list:
+        return [Signer(paper.signer_position(stem), paper.signer_name())]
+
+    def recipients(t, default: list[str] | None) -> list[str] | None:
+        given = t.lines("recipients", v)
+        return given if given else default
+
+    unit_default = [paper.recipient_line(), *(rules.document("unit_recipients", ["Lưu: VT"]) if rules else ["Lưu: VT"])[1:]]
     rated = [[i, r.name, full_post(r.post, r.unit)] for i, r in enumerate(s.rated, 1)]
     docs = []
     # 1. Notice of time and place (II.4a)
-    body = [Para(f"Kính gửi: {paper.addressee()}", bold=True, align="C", indent=False),
-            Para(f"Thực hiện {paper.plan_title}, {paper.unit} thông báo tổ chức hội nghị lấy phiếu tín nhiệm như sau:"),
-            Para(f"1. Thời gian: {BLANK} giờ, {paper.date_text()}."),
-            Para(f"2. Địa điểm: {s.location or BLANK}."),
-            Para(f"3. Nội dung: lấy phiếu tín nhiệm đối với {len(s.rated)} người giữ chức vụ lãnh đạo, quản lý: "
-                 f"{paper.rated_text()}."),
-            Para(f"4. Thành phần tham dự: {paper.attendees_text()}."),
-            Para(f"5. Số người được triệu tập: {paper.summoned_text()}."),
-            Para("Đề nghị các đồng chí có tên trong danh sách kèm theo sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ."
-                 if s.voters else "Đề nghị các vị đại biểu sắp xếp công việc, dự hội nghị đầy đủ, đúng giờ./.")]
+    t = paper.template("thong-bao")
+    body = [Para(t.text("addressee", v), bold=True, align="C", indent=False), *(Para(x) for x in t.lines("body", v)),
+            Para(t.text("closing_list" if s.voters else "closing_no_list", v))]
     if s.voters:
-        body += [Para("DANH SÁCH TRIỆU TẬP", bold=True, align="C", indent=False),
+        body += [Para(t.text("list_title", v), bold=True, align="C", indent=False),
                  Table(["STT", "Họ và tên", "Chức vụ"], paper.voter_rows(), [14, 55, 96], aligns="CLL")]
-    docs.append(Doc(heading("TB", paper.notice_date), TITLES["notice"],
-                    "Về thời gian, địa điểm tổ chức " + paper.meeting_word() + " lấy phiếu tín nhiệm", body, [signer],
-                    recipients, title=f"Thông báo — {paper.unit}"))
+    docs.append(Doc(heading(t, paper.notice_date), t.text("kind", v), t.text("summary", v), body, signer("thong-bao"),
+                    recipients(t, unit_default), title=f"Thông báo — {paper.unit}"))
     # 2. Order of business (II.4c)
-    body = [Para(f"Thời gian: {paper.date_text()}. Địa điểm: {s.location or BLANK}. Chủ trì: {paper.chair_text()}."),
-            Para(f"Số người được triệu tập: {paper.summoned_text()}; số người được lấy phiếu: {len(s.rated)}; "
-                 f"thành phần tham dự: {paper.attendees_text()}."),
+    t = paper.template("trinh-tu")
+    body = [*(Para(x) for x in t.lines("body", v)),
             Table(["STT", "Nội dung", "Người thực hiện"], paper.order_rows(), [14, 106, 45], aligns="CLL")]
-    docs.append(Doc(heading("", s.meeting_date), "TRÌNH TỰ", f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm",
-                    body, [signer], None, title=f"Trình tự — {paper.unit}"))
+    docs.append(Doc(heading(t, s.meeting_date), t.text("kind", v), t.text("summary", v), body, signer("trinh-tu"),
+                    recipients(t, None), title=f"Trình tự — {paper.unit}"))
     # 3. Rated people, with their posts as voters know them
-    docs.append(Doc(heading("DS", s.meeting_date), "DANH SÁCH", "Người được lấy phiếu tín nhiệm",
-                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}."),
-                     Table(["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], rated, [14, 55, 96], aligns="CLL")],
-                    [signer], None, title=f"Danh sách người được lấy phiếu — {paper.unit}"))
+    t = paper.template("danh-sach-nguoi-duoc-lay-phieu")
+    body = [*(Para(x) for x in t.lines("body", v)),
+            Table(["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], rated, [14, 55, 96], aligns="CLL")]
+    docs.append(Doc(heading(t, s.meeting_date), t.text("kind", v), t.text("summary", v), body,
+                    signer("danh-sach-nguoi-duoc-lay-phieu"), recipients(t, None),
+                    title=f"Danh sách người được lấy phiếu — {paper.unit}"))
     # 4. Answers to the information requests (II.4b, II.4c)
-    body = [Para("Thực hiện mục II.4b của kế hoạch, bộ phận tổ chức cán bộ báo cáo nội dung trả lời yêu cầu cung cấp "
-                 "thông tin đối với người được lấy phiếu tín nhiệm, sau khi xác minh và có ý kiến của người được lấy phiếu, "
-                 "như sau:")]
+    t = paper.template("tra-loi-yeu-cau")
+    body = [Para(x) for x in t.lines("body", v)]
     if paper.requests:
         body.append(Table(["STT", "Người được lấy phiếu", "Nội dung yêu cầu", "Ngày nhận", "Ngày trả lời", "Nội dung trả lời",
                            "Tình trạng"], paper.request_rows(), [10, 27, 30, 20, 20, 35, 23], size=11, aligns="CLLCCLL"))
     else:
-        body.append(Para(NO_REQUESTS))
-    docs.append(Doc(heading("BC", s.meeting_date), "BÁO CÁO", "Trả lời yêu cầu cung cấp thông tin đối với người được lấy phiếu tín nhiệm",
-                    body, [signer], recipients, title=f"Trả lời yêu cầu cung cấp thông tin — {paper.unit}"))
+        body.append(Para(t.text("no_requests", v)))
+    docs.append(Doc(heading(t, s.meeting_date), t.text("kind", v), t.text("summary", v), body, signer("tra-loi-yeu-cau"),
+                    recipients(t, unit_default), title=f"Trả lời yêu cầu cung cấp thông tin — {paper.unit}"))
     # 5. Counting committee (II.4a, II.4c)
-    docs.append(Doc(heading("DS", s.meeting_date), "DANH SÁCH", f"Ban Kiểm phiếu {paper.meeting_word()} lấy phiếu tín nhiệm",
-                    [Para(f"{paper.meeting_word().capitalize()} lấy phiếu tín nhiệm {paper.unit}, {paper.date_text()}, "
-                          "biểu quyết thông qua Ban Kiểm phiếu gồm các thành viên sau:"),
-                     Table(["STT", "Họ và tên", "Nhiệm vụ"], paper.committee_rows(), [14, 96, 55], aligns="CLL"),
-                     Para("Ban Kiểm phiếu phát phiếu, hướng dẫn ghi phiếu, kiểm phiếu, lập biên bản kiểm phiếu và báo cáo "
-                          "kết quả với " + paper.meeting_word() + ".")],
-                    [signer], None, title=f"Ban Kiểm phiếu — {paper.unit}"))
+    t = paper.template("ban-kiem-phieu")
+    body = [*(Para(x) for x in t.lines("body", v)),
+            Table(["STT", "Họ và tên", "Nhiệm vụ"], paper.committee_rows(), [14, 96, 55], aligns="CLL"),
+            Para(t.text("closing", v))]
+    docs.append(Doc(heading(t, s.meeting_date), t.text("kind", v), t.text("summary", v), body, signer("ban-kiem-phieu"),
+                    recipients(t, None), title=f"Ban Kiểm phiếu — {paper.unit}"))
     return docs
 
 

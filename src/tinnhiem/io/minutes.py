@@ -46,23 +46,44 @@ def date_words(day) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def intro(res: SessionResult, rules=None) -> str:
+def template(templates=None):
+    """The counting minutes' wording (io/templates.py: bien-ban-kiem-phieu.toml)."""
+    from tinnhiem.io.templates import load
+
+    return (templates or load())["bien-ban-kiem-phieu"]
+
+
+def values(unit: str, route: str | None, day, location: str | None, rated_count: int, rules) -> dict:
+    """The names the minutes' template may use between braces."""
+    return {"unit": unit, "time": TIME_BLANK, "date": date_words(day), "location": location or "……………………………………",
+            "meeting_word": meeting_word(route), "rated_count": rated_count, "subject": subject_words(rules, route)}
+
+
+def res_values(res: SessionResult, rules) -> dict:
     from tinnhiem.io.nd30 import unit_body
 
     unit = unit_body(res.info.unit, res.route, rules) if rules is not None else res.info.unit
-    place = res.info.location or "……………………………………"
-    return (f"Vào hồi {TIME_BLANK}, {date_words(res.info.meeting_date)}, tại {place}, Ban Kiểm phiếu "
-            f"{meeting_word(res.route)} lấy phiếu tín nhiệm của {unit} gồm:")
+    return values(unit, res.route, res.info.meeting_date, res.info.location, len(res.results), rules)
 
 
-def committee_lines(res: SessionResult) -> list[str]:
-    names = list(res.info.committee) or ["", "", ""]
+def intro(res: SessionResult, rules=None, templates=None) -> str:
+    return template(templates).text("intro", res_values(res, rules))
+
+
+def member_lines(names, t, v) -> list[str]:
+    """`1. Ông (Bà) …, Trưởng ban;` one line per member, the last ending with a full stop."""
+    names = list(names) or ["", "", ""]
+    head, member = t.text("head_role", v), t.text("member_role", v)
     out = []
     for i, name in enumerate(names):
         who = f"Ông (Bà) {name}" if name else "Ông (Bà) ……………………………………"
         end = "." if i == len(names) - 1 else ";"
-        out.append(f"{i + 1}. {who}, {'Trưởng ban' if i == 0 else 'thành viên'}{end}")
+        out.append(f"{i + 1}. {who}, {head if i == 0 else member}{end}")
     return out
+
+
+def committee_lines(res: SessionResult, rules=None, templates=None) -> list[str]:
+    return member_lines(res.info.committee, template(templates), res_values(res, rules))
 
 
 def base_header(res: SessionResult) -> str:
@@ -84,17 +105,17 @@ def _post(res: SessionResult, p) -> str:
     return full_post(p.post, (res.info.people.get(p.id) or {}).get("unit", ""))
 
 
-def minutes_doc(res: SessionResult, rules, digest: str | None = None):
+def minutes_doc(res: SessionResult, rules, digest: str | None = None, templates=None):
     """The filled minutes as an ND 30 document: what the committee counted, nothing it did not."""
     from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
 
-    word = meeting_word(res.route)
-    heading = Heading(issuer="Ban Kiểm phiếu", parent=unit_body(res.info.unit, res.route, rules), number="",
-                      place=rules.document("place") or None, date=res.info.meeting_date, party=rules.party_route(res.route))
-    body = [Para(intro(res, rules))]
-    body += [Para(line, indent=True) for line in committee_lines(res)]
-    body.append(Para(f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(res.results)} người. "
-                     "Kết quả như sau:"))
+    t, v = template(templates), res_values(res, rules)
+    heading = Heading(issuer=t.text("issuer", v), parent=unit_body(res.info.unit, res.route, rules), number="",
+                      place=rules.document("place") or None, date=res.info.meeting_date,
+                      party=t.party(rules.party_route(res.route)))
+    body = [Para(t.text("intro", v))]
+    body += [Para(line, indent=True) for line in member_lines(res.info.committee, t, v)]
+    body.append(Para(t.text("counted", v)))
     people = "đại biểu" if res.route == "hdnd" else "người"
     first = [f"Số người được triệu tập: {_d(res.summoned)} {people}"]
     if res.route == "hdnd":
@@ -115,48 +136,57 @@ def minutes_doc(res: SessionResult, rules, digest: str | None = None):
     per_person = [p for p in res.results if p.invalid and res.mode == "per_person"]
     if per_person:
         body.append(Para("Phiếu không hợp lệ đối với từng người: " + "; ".join(f"{p.name}: {p.invalid} phiếu" for p in per_person) + "."))
-    body.append(Para(f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên "
-                     f"Ban Kiểm phiếu cùng nghe và thống nhất ký tên; báo cáo kết quả với {word}."))
+    body.append(Para(t.text("closing", v)))
     if digest:
         body.append(Para(f"Mã kiểm tra: {digest}", indent=False, align="L", size=13))
-    return Doc(heading, TITLE, subject(rules, res.route), body,
-               committee_signers(res.info.committee), None, title=f"Biên bản kiểm phiếu — {res.info.unit}")
+    return Doc(heading, t.text("kind", v), t.text("summary", v), body,
+               committee_signers(res.info.committee, t, v), None, title=f"Biên bản kiểm phiếu — {res.info.unit}")
+
+
+def subject_words(rules, route: str | None) -> str:
+    """'đối với …' as the route's ballot form says."""
+    if rules is None:
+        return "đối với người giữ chức vụ lãnh đạo, quản lý"
+    what = (rules.ballot_form(route or "workplace").get("subject") or "Đối với người giữ chức vụ lãnh đạo, quản lý")
+    return what[0].lower() + what[1:]
 
 
 def subject(rules, route: str | None) -> str:
     """'Lấy phiếu tín nhiệm đối với …' as the route's ballot form says."""
-    what = (rules.ballot_form(route or "workplace").get("subject") or "Đối với người giữ chức vụ lãnh đạo, quản lý")
-    return "Lấy phiếu tín nhiệm " + what[0].lower() + what[1:]
+    return "Lấy phiếu tín nhiệm " + subject_words(rules, route)
 
 
-def committee_signers(names) -> list:
+def committee_signers(names, t=None, v=None) -> list:
     """Each member on a signature place of their own: the head first."""
     from tinnhiem.io.nd30 import Signer
 
+    t = t or template()
+    v = v if v is not None else values("", None, None, None, 0, None)
+    head, member, note = t.text("head_signer", v), t.text("member_signer", v), t.text("signer_note", v)
     names = list(names) or ["", "", ""]
-    return [Signer(["TRƯỞNG BAN KIỂM PHIẾU" if i == 0 else "THÀNH VIÊN BAN KIỂM PHIẾU"], name, "(Ký, ghi rõ họ tên)")
-            for i, name in enumerate(names)]
+    return [Signer([head if i == 0 else member], name, note) for i, name in enumerate(names)]
 
 
-def write_minutes_pdf(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
+def write_minutes_pdf(target: Path, res: SessionResult, rules, digest: str | None = None, templates=None) -> None:
     from tinnhiem.io.nd30 import write_pdf
 
-    write_pdf(target, [minutes_doc(res, rules, digest)], f"Biên bản kiểm phiếu — {res.info.unit}")
+    write_pdf(target, [minutes_doc(res, rules, digest, templates)], f"Biên bản kiểm phiếu — {res.info.unit}")
 
 
-def write_minutes_docx(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
+def write_minutes_docx(target: Path, res: SessionResult, rules, digest: str | None = None, templates=None) -> None:
     from tinnhiem.io.nd30 import write_docx
 
-    write_docx(target, [minutes_doc(res, rules, digest)])
+    write_docx(target, [minutes_doc(res, rules, digest, templates)])
 
 
-def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | None = None) -> None:
+def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | None = None, templates=None) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     from tinnhiem.io.nd30 import MOTTO, NATION, date_line, unit_body
     from tinnhiem.io.xlsx import HEADER_FILL, new_workbook, print_setup, safe_value, save
 
+    tpl, words = template(templates), res_values(res, rules)
     wb = new_workbook()
     ws = wb.create_sheet("Biên bản")
     ncols = 11
@@ -174,14 +204,13 @@ def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | No
     # ND 30 heading: the unit and its counting committee on the left, the nation on the right.
     merged(1, 1, 3, unit_body(res.info.unit, res.route, rules).upper(), font(), centre)
     merged(1, 4, ncols, NATION, font(bold=True), centre)
-    merged(2, 1, 3, "BAN KIỂM PHIẾU", font(bold=True), centre)
+    merged(2, 1, 3, tpl.text("issuer", words).upper(), font(bold=True), centre)
     merged(2, 4, ncols, MOTTO, font(bold=True, underline="single"), centre)
     merged(3, 4, ncols, date_line(rules.document("place") or None, res.info.meeting_date), font(italic=True), centre)
-    merged(5, 1, ncols, TITLE, font(bold=True, size=14), centre)
-    merged(6, 1, ncols, subject(rules, res.route), font(bold=True), centre)
+    merged(5, 1, ncols, tpl.text("kind", words), font(bold=True, size=14), centre)
+    merged(6, 1, ncols, tpl.text("summary", words), font(bold=True), centre)
     r = 8
-    lines = [intro(res, rules), *committee_lines(res),
-             f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(res.results)} người. Kết quả như sau:"]
+    lines = [tpl.text("intro", words), *member_lines(res.info.committee, tpl, words), tpl.text("counted", words)]
     for text in lines:
         merged(r, 1, ncols, text, font(), wrap, 16 * max(1, -(-len(text) // 110)))
         r += 1
@@ -221,15 +250,13 @@ def write_minutes_xlsx(target: Path, res: SessionResult, rules, digest: str | No
                 cell.number_format = "0.00"
         ws.row_dimensions[r].height = 15 * max(1, -(-len(p.name) // 20), -(-len(post) // 24))
     r += 2
-    text = (f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên Ban Kiểm "
-            "phiếu cùng nghe và thống nhất ký tên.")
-    merged(r, 1, ncols, text, font(), wrap, 32)
+    merged(r, 1, ncols, tpl.text("closing_blank", words), font(), wrap, 32)
     if digest:
         r += 1
         ws.cell(row=r, column=1, value=safe_value(digest_line(res, digest))).font = font(bold=True)
     r += 2
     # Each member signs on a place of their own, two to a row.
-    for k, signer in enumerate(committee_signers(res.info.committee)):
+    for k, signer in enumerate(committee_signers(res.info.committee, tpl, words)):
         c1, c2 = (1, 4) if k % 2 == 0 else (7, ncols)
         merged(r, c1, c2, signer.position[0], font(bold=True), centre)
         merged(r + 1, c1, c2, signer.note, font(italic=True), centre)

@@ -28,22 +28,19 @@ def _figure_lines(session) -> list[tuple[str, str]]:
     return rows
 
 
-def blank_minutes_doc(session, rules):
-    from tinnhiem.io.minutes import TIME_BLANK, committee_signers, date_words, meeting_word, subject
+def blank_minutes_doc(session, rules, templates=None):
+    from tinnhiem.io.minutes import committee_signers, member_lines, template, values
     from tinnhiem.io.nd30 import Doc, Heading, Para, Table, unit_body
 
     unit = unit_body(session.unit, session.route, rules)
-    heading = Heading(issuer="Ban Kiểm phiếu", parent=unit, number="", place=rules.document("place") or None,
-                      date=session.meeting_date, party=rules.party_route(session.route))
-    place = session.location or "……………………………………"
-    body = [Para(f"Vào hồi {TIME_BLANK}, {date_words(session.meeting_date)}, tại {place}, Ban Kiểm phiếu "
-                 f"{meeting_word(session.route)} lấy phiếu tín nhiệm của {unit} gồm:")]
+    t = template(templates)
+    v = values(unit, session.route, session.meeting_date, session.location, len(session.rated), rules)
+    heading = Heading(issuer=t.text("issuer", v), parent=unit, number="", place=rules.document("place") or None,
+                      date=session.meeting_date, party=t.party(rules.party_route(session.route)))
+    body = [Para(t.text("intro", v))]
     members = list(session.committee) or ["", "", ""]
-    for i, name in enumerate(members):
-        who = f"Ông (Bà) {name}" if name else "Ông (Bà) ……………………………………"
-        body.append(Para(f"{i + 1}. {who}, {'Trưởng ban' if i == 0 else 'thành viên'}{'.' if i == len(members) - 1 else ';'}"))
-    body.append(Para(f"Ban Kiểm phiếu đã tiến hành kiểm phiếu lấy phiếu tín nhiệm đối với {len(session.rated)} người. "
-                     "Kết quả như sau:"))
+    body += [Para(line) for line in member_lines(members, t, v)]
+    body.append(Para(t.text("counted", v)))
     for label, value in _figure_lines(session):
         body.append(Para(f"- {label}: {value}"))
     base = rules.base_for(session.route)
@@ -54,20 +51,19 @@ def blank_minutes_doc(session, rules):
     body.append(Table(["STT", "Họ và tên", "Chức vụ", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %", "Số phiếu", "Tỷ lệ %"],
                       rows, [10, 34, 41, 13, 14, 13, 14, 13, 13], size=11, aligns="CLLRRRRRR",
                       groups=[("", 1), ("", 1), ("", 1), *[(lv, 2) for lv in levels]]))
-    body.append(Para(f"Biên bản lập xong lúc {TIME_BLANK} cùng ngày, gồm 02 bản, đã đọc lại cho các thành viên "
-                     "Ban Kiểm phiếu cùng nghe và thống nhất ký tên."))
-    return Doc(heading, "BIÊN BẢN KIỂM PHIẾU", subject(rules, session.route), body,
-               committee_signers(members), None, title=f"Biên bản kiểm phiếu — {session.unit}")
+    body.append(Para(t.text("closing_blank", v)))
+    return Doc(heading, t.text("kind", v), t.text("summary", v), body,
+               committee_signers(members, t, v), None, title=f"Biên bản kiểm phiếu — {session.unit}")
 
 
-def render_minutes(session, rules):
+def render_minutes(session, rules, templates=None):
     from tinnhiem.io.nd30 import render_pdf
 
-    return render_pdf([blank_minutes_doc(session, rules)])
+    return render_pdf([blank_minutes_doc(session, rules, templates)])
 
 
-def write_blank_minutes(target: Path, session, rules) -> list[Path]:
+def write_blank_minutes(target: Path, session, rules, templates=None) -> list[Path]:
     """`target` (.pdf) and the .docx beside it."""
     from tinnhiem.io.nd30 import write_both
 
-    return write_both(Path(target).with_suffix(""), [blank_minutes_doc(session, rules)])
+    return write_both(Path(target).with_suffix(""), [blank_minutes_doc(session, rules, templates)])
