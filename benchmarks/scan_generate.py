@@ -185,7 +185,7 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
     import pypdfium2 as pdfium
 
     rng = random.Random(seed)
-    geo = json.loads((workdir / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))
+    geo = bm.load_geometry(workdir / "tinnhiem-ho-so" / bm.GEOMETRY)
     manifest = json.loads((workdir / "tinnhiem-ho-so" / "ballot-manifest.json").read_text(encoding="utf-8"))
     numbers = {s["id"]: s.get("numbers") for s in manifest["sessions"]}
     # The spares stay in the committee's drawer: only the ballots handed out come back.

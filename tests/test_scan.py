@@ -179,13 +179,9 @@ def printed(tmp_path_factory):
 
 
 def _copy_workdir(printed: Path, tmp_path: Path) -> Path:
+    """A copy of the printed working folder: the geometry's paths are relative to it."""
     wd = tmp_path / "wd"
     shutil.copytree(printed, wd)
-    geo_path = wd / "tinnhiem-ho-so" / bm.GEOMETRY
-    geo = json.loads(geo_path.read_text(encoding="utf-8"))
-    for s in geo["sessions"].values():  # the copy's own PDFs
-        s["pdf"] = str(wd / Path(s["pdf"]).relative_to(printed))
-    geo_path.write_text(json.dumps(geo, ensure_ascii=False), encoding="utf-8")
     return wd
 
 
@@ -297,7 +293,7 @@ def test_scanned_pdf_upside_down_and_a5_half(printed, tmp_path, cli):
     from fpdf import FPDF
 
     wd = _copy_workdir(printed, tmp_path)
-    sess = json.loads((wd / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))["sessions"]["so-tai-chinh"]
+    sess = bm.load_geometry(wd / "tinnhiem-ho-so" / bm.GEOMETRY)["sessions"]["so-tai-chinh"]
     pages = _pages(Path(sess["pdf"]), dpi=200)[:3]
     rng = random.Random(1)
     ppmm = 200 / 25.4
@@ -321,3 +317,25 @@ def test_scanned_pdf_upside_down_and_a5_half(printed, tmp_path, cli):
     assert got[0][person] == "2" and got[0]["Trang"] == "1" and got[0]["Tệp quét"].endswith("may-quet.pdf")
     assert [g[person] for g in got[1:]] == ["", "", "", ""] and got[4]["Tệp quét"].endswith("nua.tif")
     assert r.exit_code == 0
+
+
+def test_a_moved_working_folder_still_scans(printed, tmp_path, cli):
+    """The geometry records the ballot PDFs relative to the working folder; an older record with
+    absolute paths is still read after the folder has moved (its files are found under it)."""
+    geo = json.loads((printed / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))
+    assert all(not Path(s["pdf"]).is_absolute() and s["pdf"].startswith("tinnhiem-phieu/") for s in geo["sessions"].values())
+    wd = _copy_workdir(printed, tmp_path / "a")
+    scans = tmp_path / "scans"
+    truths = gen.make_scans(wd, scans, seed=7, sessions=["so-tai-chinh"], spoil=0.0, fmt="png", clean=True, limit=1)
+    moved = tmp_path / "b" / "noi-khac"
+    moved.parent.mkdir()
+    wd.rename(moved)
+    r = cli("scan", scans, "--workdir", moved, "--json")
+    assert r.exit_code == 0 and r.json["ballots"] == len(truths) == 2, r.stdout[-2000:]
+    # An older record: absolute paths into the folder where it was printed, since moved.
+    old = {**geo, "sessions": {sid: {**s, "pdf": str(tmp_path / "a" / "wd" / s["pdf"])} for sid, s in geo["sessions"].items()}}
+    (moved / "tinnhiem-ho-so" / bm.GEOMETRY).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    r = cli("scan", scans, "--workdir", moved, "--json", "--force")
+    assert r.exit_code == 0 and r.json["ballots"] == 2, r.stdout[-2000:]
+    resolved = bm.load_geometry(moved / "tinnhiem-ho-so" / bm.GEOMETRY)["sessions"]["so-tai-chinh"]["pdf"]
+    assert Path(resolved).is_file() and Path(resolved).is_relative_to(moved)

@@ -73,10 +73,10 @@ def read_job(job) -> list[dict]:
 
     path, page_index, geometry_path = job
     if _CACHE.get("geometry_path") != geometry_path:
-        import json as jsonlib
+        from tinnhiem.io.ballot_marks import load_geometry
 
         _CACHE["geometry_path"] = geometry_path
-        _CACHE["geometry"] = jsonlib.loads(Path(geometry_path).read_text(encoding="utf-8"))
+        _CACHE["geometry"] = load_geometry(Path(geometry_path))
         _CACHE["templates"] = si.Templates()
     pages = si.iter_pages(Path(path)) if page_index is None else [si.pdf_page(Path(path), page_index)]
     out = []
@@ -150,9 +150,14 @@ def _body(common, scans: list[Path], review: Path | None, out: Path | None):
         problems.add("SCAN_NO_GEOMETRY", f"Chưa có hình học phiếu '{geometry_path}': hãy chạy lệnh ballots (bản có dấu định vị "
                                          "và mã QR) trong thư mục làm việc này, hoặc chỉ --workdir tới thư mục đó.", file=str(geometry_path))
         return Outcome(_empty_doc(), problems, None)
-    import json as jsonlib
+    from tinnhiem.io.ballot_marks import load_geometry
 
-    geometry = jsonlib.loads(geometry_path.read_text(encoding="utf-8"))
+    try:
+        geometry = load_geometry(geometry_path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        problems.add("SCAN_NO_GEOMETRY", f"Tệp hình học phiếu '{geometry_path}' bị hỏng: hãy chạy lại lệnh ballots trong thư mục "
+                                         "làm việc này.", file=str(geometry_path))
+        return Outcome(_empty_doc(), problems, None)
     from tinnhiem.io.scan_image import scan_files
 
     files, unknown = scan_files(scans)
