@@ -125,6 +125,13 @@ def test_row_decisions():
     assert row(X, BoxInk(0.0, 0.0, spill=4.0), EMPTY).reason == "mark_outside_box"
     assert row(X, EMPTY, EMPTY, outside=6.0).reason == "ink_outside_boxes"
     assert row(X, EMPTY, EMPTY, outside=6.0).cell == "?"  # tally refuses an undecided cell
+    # Writing on a row beside two marks: the writing is what the committee must see.
+    assert row(X, EMPTY, X, outside=3.0).reason == "ink_outside_boxes"
+    # A heavy X beside a box blacked out: both near FILLED, still a correction to look at.
+    assert row(BoxInk(0.95, 0.97), BoxInk(0.72, 0.8), EMPTY).reason == "corrected_mark"
+    # A black-and-white scan: "no mark" may be a light mark the scanner dropped.
+    assert decide_row(RowInk("CB1", (EMPTY, EMPTY, EMPTY), 0.0, True)).reason == "bw_no_mark"
+    assert decide_row(RowInk("CB1", (X, EMPTY, EMPTY), 0.0, True)).cell == "1"
 
 
 @settings(max_examples=200, deadline=None)
@@ -137,6 +144,32 @@ def test_a_row_is_decided_only_when_every_box_is_clearly_marked_or_clearly_empty
         assert d.kind == "uncertain"
     if d.kind != "uncertain":
         assert d.cell == ",".join(str(i + 1) for i, b in enumerate(inks) if b.dark >= 0.08 or b.faint >= 0.15)
+
+
+@pytest.mark.parametrize("dpi,bw", [(150, False), (150, True), (200, False), (300, False)])
+def test_writing_beside_two_marks_goes_to_review(tmp_path, dpi, bw):
+    """The row that was once decided 'several marks' with the words in its post cell missed."""
+    s = session(3)
+    pdf, info, geo = _geometry_for(tmp_path, s, 1, None)
+    page = _pages(pdf, dpi)[0]
+    ppmm = dpi / 25.4
+    rng = random.Random(dpi + bw)
+    ox, oy = gen._frame_origin(0)
+    rows = info.geometry["pages"][0]["rows"]
+    target = rows[1]
+    boxes = [(bx + ox, by + oy, bw_, bh) for bx, by, bw_, bh in target["boxes"]]
+    gen.draw_mark(page, boxes[0], "x", ppmm, rng)
+    gen.draw_mark(page, boxes[2], "x", ppmm, rng)
+    x, y, w, h = target["row"]
+    gen.write_word(page, (x + ox, y + oy, w, h), ppmm, rng, "khong")
+    gen.draw_mark(page, [v + o for v, o in zip(rows[0]["boxes"][1], (ox, oy, 0, 0))], "x", ppmm, rng)
+    scanned = gen.degrade(page, rng, ppmm, angle=2.0, quarter=1, scale=1.0, blur=True, noise=not bw, grey=False, bw=bw)
+    reads, reasons = si.read_image(scanned, geo, si.Templates())
+    assert reasons == [] and len(reads) == 1
+    got = {d.person: d for d in reads[0]["rows"]}
+    assert (got[target["person"]].kind, got[target["person"]].reason) == ("uncertain", "ink_outside_boxes")
+    assert got[target["person"]].levels == (1, 3)
+    assert got[rows[0]["person"]].cell == "2"
 
 
 def test_committee_decisions():

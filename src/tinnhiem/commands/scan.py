@@ -89,6 +89,15 @@ def read_job(job) -> list[dict]:
     return out
 
 
+def _worker_start(forked: bool) -> None:
+    """A worker started afresh (spawn: Windows) sets its own OpenCV threads to one; a forked
+    one has it from the parent and must not touch the thread pool it inherited."""
+    if not forked:
+        import cv2
+
+        cv2.setNumThreads(1)
+
+
 def _jobs(files: list[Path], geometry_path: Path) -> list[tuple]:
     from tinnhiem.io.scan_image import pdf_page_count
 
@@ -117,15 +126,25 @@ def _run_jobs(jobs: list[tuple], progress) -> "list[dict]":
 
     from tinnhiem.io import workers as w
 
-    context = None
-    if w.START_METHOD:
-        import multiprocessing
+    import multiprocessing
 
-        context = multiprocessing.get_context(w.START_METHOD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for result in pool.map(read_job, jobs, chunksize=2):
-            yield from result
-            progress()
+    context = multiprocessing.get_context(w.START_METHOD) if w.START_METHOD else multiprocessing.get_context()
+    import cv2
+
+    # One thread per worker: the pages are already spread over the cores, and OpenCV's own
+    # threads would only contend with the other workers. Set here, before the workers start
+    # (a forked child must not touch the thread pool it inherited), and put back after.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        forked = context.get_start_method() == "fork"
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
+                                 initargs=(forked,)) as pool:
+            for result in pool.map(read_job, jobs, chunksize=2):
+                yield from result
+                progress()
+    finally:
+        cv2.setNumThreads(threads)
 
 
 # -- the command ---------------------------------------------------------------------------------

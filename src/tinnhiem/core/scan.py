@@ -29,6 +29,7 @@ REASONS_VI = {
     "ink_outside_boxes": "Có nét mực ngoài ô trên dòng (gạch tên hoặc ghi thêm?)",
     "ink_on_ballot": "Có nét mực lạ trên phiếu (ghi thêm?)",
     "page_missing": "Thiếu trang của phiếu",
+    "bw_no_mark": "Bản quét đen trắng, dòng không thấy dấu (dấu bút chì nhạt có thể đã mất khi quét)",
 }
 
 
@@ -44,6 +45,9 @@ class RowInk:
     person: str
     boxes: tuple[BoxInk, ...]
     outside: float = 0.0  # mm² of new ink in the STT, name and post cells
+    # The scanner made the page black and white: a light mark below its threshold is not on the
+    # image at all, so "no mark" cannot be told from a mark the scanner dropped.
+    bilevel: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,15 @@ def decide_row(row: RowInk) -> RowDecision:
     if row.outside >= OUTSIDE_MM2:
         return unsure("ink_outside_boxes")
     if len(marked) >= 2:
-        filled = [i for i in marked if row.boxes[i - 1].dark >= FILLED]
-        if filled and len(filled) < len(marked):
+        # A box blacked out beside another mark is most often a correction; a heavy X can come
+        # near FILLED too, so any filled box among several marks goes to the committee.
+        if any(row.boxes[i - 1].dark >= FILLED for i in marked):
             return unsure("corrected_mark")
         return RowDecision(row.person, "several", marked)
     if len(marked) == 1:
         return RowDecision(row.person, "level", marked)
+    if row.bilevel:
+        return unsure("bw_no_mark")
     return RowDecision(row.person, "none")
 
 
