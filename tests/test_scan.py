@@ -372,3 +372,77 @@ def test_a_moved_working_folder_still_scans(printed, tmp_path, cli):
     assert r.exit_code == 0 and r.json["ballots"] == 2, r.stdout[-2000:]
     resolved = bm.load_geometry(moved / "tinnhiem-ho-so" / bm.GEOMETRY)["sessions"]["so-tai-chinh"]["pdf"]
     assert Path(resolved).is_file() and Path(resolved).is_relative_to(moved)
+
+
+def _fill_review(book: Path, answer) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    ws = wb["Xem lại"]
+    head = [c.value for c in ws[1]]
+    for cells in ws.iter_rows(min_row=2):
+        v = {h: c.value for h, c in zip(head, cells)}
+        cells[head.index("Quyết định")].value = answer(v)
+    wb.save(book)
+
+
+def test_an_unreadable_page_is_keyed_or_declared_in_the_review(printed, tmp_path, cli):
+    """A page the reader cannot read goes to the review workbook with its image; the committee
+    keys its ballots in the sheet 'Nhập tay' (or declares it no ballot), and `scan --review`
+    adds them: no ballot lost, none counted twice."""
+    from openpyxl import load_workbook
+
+    wd = _copy_workdir(printed, tmp_path)
+    scans = tmp_path / "scans"
+    truths = gen.make_scans(wd, scans, seed=11, sessions=["so-tai-chinh"], spoil=0.0, fmt="png", clean=True, cut=0.0)
+    first = sorted(scans.glob("quet-*.png"))[0]
+    img = cv2.imread(str(first), cv2.IMREAD_GRAYSCALE)
+    img[:, : img.shape[1] // 12] = 255  # the left marks torn off: neither ballot of the sheet can be placed
+    cv2.imwrite(str(first), img)
+    blank = np.full((1200, 850), 255, np.uint8)
+    cv2.imwrite(str(scans / "zz-trang-trang.png"), blank)
+    r = cli("scan", scans, "--workdir", wd, "--json")
+    assert r.exit_code == 1
+    lost = truths[:2]  # the two ballots of the first sheet
+    assert r.json["ballots"] == len(truths) - 2
+    assert sorted(u["file"] for u in r.json["unreadable_pages"]) == sorted([str(first), str(first), str(scans / "zz-trang-trang.png")])
+    out = wd / "tinnhiem-quet"
+    book = out / "xem-lai.xlsx"
+    wb = load_workbook(book)
+    assert "Nhập tay" in wb.sheetnames
+    pages = [row for row in wb["Xem lại"].iter_rows(min_row=2, values_only=True) if str(row[0]).startswith("T")]
+    assert len(pages) == 2 and len(wb["Xem lại"]._images) >= 2  # each page with its image
+    page_of = {row[1]: row[0] for row in pages}
+    people = [c.value for c in wb["Nhập tay"][1]][3:-1]
+
+    def key_ballots(ballots, page_id):
+        ws = load_workbook(book)
+        sheet = ws["Nhập tay"]
+        for t in ballots:
+            cells = {r_.person: r_.cell for r_ in t.rows}
+            sheet.append([page_id, t.session, t.number, *[cells.get(p, "") for p in people], ""])
+        ws.save(book)
+
+    _fill_review(book, lambda v: "nhap_tay" if v["Tệp quét"] == str(first) else "khong_phai_phieu" if v["Mã"].startswith("T") else
+                 gen.review_answer(truths, v["Phiên"], v["Số phiếu"] or "", v["Mã cán bộ"] or ""))
+    # A ballot already read from another page, keyed again by mistake: refused, nothing written.
+    key_ballots([truths[2]], page_of[str(first)])
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 1 and "SCAN_REVIEW_KEYED" in [p["code"] for p in r.json["problems"]]
+    # Keyed right: the two lost ballots.
+    wb = load_workbook(book)
+    wb["Nhập tay"].delete_rows(2, 10)
+    wb.save(book)
+    key_ballots(lost, page_of[str(first)])
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 0, r.stdout[-3000:]
+    assert r.json["ballots"] == len(truths) and r.json["unreadable_pages"] == []
+    with (out / "phieu-quet.csv").open(encoding="utf-8-sig", newline="") as fh:
+        got = {(row["Phiên"], row["Số phiếu"]): row for row in csv.DictReader(fh)}
+    assert len(got) == len(truths)
+    for t in truths:
+        assert all(got[(t.session, t.number)][tr.person] == tr.cell for tr in t.rows), t.number
+    assert got[(lost[0].session, lost[0].number)]["Tệp quét"] == str(first)
+    # Applied again: the keyed ballots are not added twice.
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 0 and r.json["ballots"] == len(truths)

@@ -29,6 +29,7 @@ REASONS_VI = {
     "ink_outside_boxes": "Có nét mực ngoài ô trên dòng (gạch tên hoặc ghi thêm?)",
     "ink_on_ballot": "Có nét mực lạ trên phiếu (ghi thêm?)",
     "page_missing": "Thiếu trang của phiếu",
+    "page_unreadable": "Trang không đọc được",
     "bw_no_mark": "Bản quét đen trắng, dòng không thấy dấu (dấu bút chì nhạt có thể đã mất khi quét)",
 }
 
@@ -163,6 +164,19 @@ def group_pages(reads: list[dict]) -> tuple[list[BallotRead], list[dict], list[d
         if r.get("ballot_reason") and not b.ballot_reason:
             b.ballot_reason = r["ballot_reason"]
     return ballots, orphans, duplicates
+
+
+PAGE_DECISIONS = {"khong_phai_phieu": "not_ballot", "nhap_tay": "keyed"}
+
+
+def page_decision(value: str) -> str | None:
+    """The committee's decision on a page that could not be read: 'khong_phai_phieu' (a blank
+    page, a cover sheet: no ballot on it) or 'nhap_tay' (its ballots are keyed in by hand).
+    Returns 'not_ballot', 'keyed', '' when left empty, None when it cannot be read."""
+    text = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if not text:
+        return ""
+    return PAGE_DECISIONS.get(text)
 
 
 def apply_decision(value: str) -> tuple[str, tuple[int, ...] | None, str]:

@@ -468,6 +468,13 @@ def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict, bw_page: bool
     return decisions, outside
 
 
+def page_png(gray: np.ndarray, side: int = 900) -> bytes:
+    """A page as the committee sees it in the review workbook: about `side` px on its long side."""
+    scale = min(1.0, side / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    return _png(small)
+
+
 def _png(img: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".png", img)
     return buf.tobytes() if ok else b""
