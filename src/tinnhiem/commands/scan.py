@@ -21,6 +21,10 @@ ngoài ô, dấu đã sửa, gạch tên, ghi thêm) được đưa vào xem-lai
 của dòng; máy không đoán. Ban Kiểm phiếu ghi quyết định vào cột 'Quyết định' rồi chạy
 tinnhiem scan --review tinnhiem-quet/xem-lai.xlsx.
 
+Trang không đọc được cũng vào xem-lai.xlsx kèm ảnh trang: ghi khong_phai_phieu (không có phiếu
+trên trang) hoặc nhap_tay rồi nhập từng phiếu của trang vào trang tính 'Nhập tay'; scan --review
+thêm các phiếu đó vào phieu-quet.csv (số phiếu đã có thì báo lỗi, không tính hai lần).
+
 Mã thoát 1 khi còn dòng chờ xem lại hoặc trang không đọc được.
 
 Ví dụ: tinnhiem scan may-quet/ --json
