@@ -446,3 +446,23 @@ def test_an_unreadable_page_is_keyed_or_declared_in_the_review(printed, tmp_path
     # Applied again: the keyed ballots are not added twice.
     r = cli("scan", "--review", book, "--workdir", wd, "--json")
     assert r.exit_code == 0 and r.json["ballots"] == len(truths)
+
+
+def test_a_worn_code_is_read_module_by_module():
+    """A black-and-white 150 dpi JPEG code: ink bled into the white modules and the grid off by
+    a fifth of a module from where the marks put it; redrawn clean, it decodes."""
+    text = bm.qr_text(bm.session_key("so-tai-chinh"), 1, 1, "T5GVNA")
+    matrix = np.array([list(row) for row in bm.qr_matrix(text)], np.uint8)
+    rq, margin = 10.0, 3.0
+    side = int(round((bm.QR_SIZE + 2 * margin) * rq))
+    crop = np.full((side, side), 255, np.uint8)
+    module = bm.MODULE * rq
+    off = margin * rq + 0.3 * module  # the grid is not where the marks say
+    for (r, c), v in np.ndenumerate(matrix):
+        if v:
+            y, x = int(round(off + r * module)), int(round(off + c * module))
+            crop[y:int(round(off + (r + 1) * module)), x:int(round(off + (c + 1) * module))] = 0
+    crop = cv2.erode(crop, np.ones((4, 4), np.uint8))  # ink bleeds
+    _, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    worn = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+    assert si._resampled_code(worn, margin, rq) == text

@@ -335,22 +335,28 @@ def read_code(f: Found) -> tuple[str, np.ndarray | None]:
 def _resampled_code(crop: np.ndarray, margin: float, rq: float) -> str:
     """A worn code (a black-and-white scan at 150 dpi, a smudge) read module by module: the
     place of every module is known from the marks, so each is sampled at its centre and the
-    code redrawn clean for the decoder, which then only has to correct errors."""
+    code redrawn clean for the decoder, which then only has to correct errors. A black-and-white
+    JPEG at 150 dpi bleeds ink into the white modules and the marks place the grid to a fraction
+    of a module: the cut between dark and light is tried at mid-range and at the median (half a
+    code is dark), and the grid shifted by a fifth of a module each way."""
     n = bm.QR_MODULES
-    centres = (margin + (np.arange(n) + 0.5) * bm.MODULE) * rq
     r = max(1, int(bm.MODULE * rq * 0.2))
     blurred = cv2.blur(crop, (2 * r + 1, 2 * r + 1))
-    idx = np.round(centres).astype(int)
-    idx = np.clip(idx, 0, min(crop.shape) - 1)
-    values = blurred[np.ix_(idx, idx)].astype(np.float32)
-    cut = (float(values.min()) + float(values.max())) / 2
     cell = 8
     quiet = 4
-    clean = np.full(((n + 2 * quiet) * cell,) * 2, 255, np.uint8)
-    dark = np.kron((values < cut).astype(np.uint8), np.ones((cell, cell), np.uint8))
-    clean[quiet * cell:(quiet + n) * cell, quiet * cell:(quiet + n) * cell][dark == 1] = 0
-    text, _, _ = _QR.detectAndDecode(clean)
-    return text or ""
+    shifts = [(0.0, 0.0)] + [(dx, dy) for dx in (0.0, -0.2, 0.2) for dy in (0.0, -0.2, 0.2) if dx or dy]
+    for dx, dy in shifts:
+        ix = np.clip(np.round((margin + (np.arange(n) + 0.5 + dx) * bm.MODULE) * rq).astype(int), 0, crop.shape[1] - 1)
+        iy = np.clip(np.round((margin + (np.arange(n) + 0.5 + dy) * bm.MODULE) * rq).astype(int), 0, crop.shape[0] - 1)
+        values = blurred[np.ix_(iy, ix)].astype(np.float32)
+        for cut in ((float(values.min()) + float(values.max())) / 2, float(np.median(values))):
+            clean = np.full(((n + 2 * quiet) * cell,) * 2, 255, np.uint8)
+            dark = np.kron((values < cut).astype(np.uint8), np.ones((cell, cell), np.uint8))
+            clean[quiet * cell:(quiet + n) * cell, quiet * cell:(quiet + n) * cell][dark == 1] = 0
+            text = _QR.detectAndDecode(clean)[0]
+            if text:
+                return text
+    return ""
 
 
 # -- measuring --------------------------------------------------------------------------------
