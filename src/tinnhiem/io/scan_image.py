@@ -101,8 +101,27 @@ def _decode(data: np.ndarray, suffix: str) -> np.ndarray | None:
             side = max(tiny.shape) * 8
             for factor, flag in ((4, cv2.IMREAD_REDUCED_GRAYSCALE_4), (2, cv2.IMREAD_REDUCED_GRAYSCALE_2)):
                 if side / factor >= 1700:
-                    return cv2.imdecode(data, flag)
+                    reduced = cv2.imdecode(data, flag)
+                    if reduced is None or not _maybe_bilevel(reduced):
+                        return reduced
+                    # Perhaps a black-and-white scan, which the reduction has averaged into
+                    # greys: decoded whole, judged, then reduced the same way.
+                    full = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+                    if full is None:
+                        return reduced
+                    bw = bilevel(full)
+                    out = _reduce(full, factor)
+                    if bw:  # the reduced page keeps two levels, so that it is judged black and white
+                        out = np.where(out < 128, 0, 255).astype(np.uint8)
+                    return out
     return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+def _maybe_bilevel(reduced: np.ndarray) -> bool:
+    """White paper and few greys on a reduced JPEG: worth decoding whole to tell."""
+    sample = reduced[::4, ::4]
+    h = np.bincount(sample.ravel(), minlength=256)
+    return h[250:].sum() > 0.5 * sample.size and h[40:216].sum() < 0.05 * sample.size
 
 
 def pdf_page_count(path: Path) -> int:
@@ -430,9 +449,11 @@ def _cell_width(row: dict) -> float:
 
 
 def bilevel(gray: np.ndarray) -> bool:
-    """A page the scanner made black and white (two grey levels: PNG, TIFF or a PDF of a B/W
-    scan); a JPEG of one has its compression's greys and is not told apart."""
-    return int(np.count_nonzero(np.bincount(gray[::3, ::3].ravel(), minlength=256))) <= 2
+    """A page the scanner made black and white: two grey levels (PNG, TIFF or a PDF of a B/W
+    scan), or nearly so (a JPEG of one: its compression leaves a few greys near the edges,
+    where a grey scan has the anti-aliased edges of all its print)."""
+    h = np.bincount(gray[::3, ::3].ravel(), minlength=256)
+    return int(np.count_nonzero(h)) <= 2 or int(h[40:216].sum()) < 0.0025 * h.sum()
 
 
 def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict, bw_page: bool = False) -> tuple[list, float]:
