@@ -466,3 +466,22 @@ def test_a_worn_code_is_read_module_by_module():
     _, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 60])
     worn = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
     assert si._resampled_code(worn, margin, rq) == text
+
+
+def test_black_and_white_pages_are_told_in_png_and_jpeg(tmp_path):
+    """A light pencil mark below the scanner's black-and-white threshold is not on the image:
+    such pages are told (two levels, or a JPEG of them decoded at reduced size) so that their
+    rows with no mark go to review; a grey scan is not taken for one."""
+    s = session(3)
+    pdf, info, geo = _geometry_for(tmp_path, s, 1, None)
+    page = _pages(pdf, 300)[0]
+    _, bw = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    for name, img in (("den-trang", bw), ("xam", page)):
+        for ext, params in ((".png", []), (".jpg", [cv2.IMWRITE_JPEG_QUALITY, 85])):
+            path = tmp_path / f"{name}{ext}"
+            cv2.imwrite(str(path), img, params)
+            decoded = next(si.iter_pages(path)).image
+            assert si.bilevel(decoded) == (name == "den-trang"), path.name
+            if name == "den-trang":
+                reads, _ = si.read_image(decoded, geo, si.Templates())
+                assert {d.reason for d in reads[0]["rows"]} == {"bw_no_mark"}
