@@ -9,7 +9,7 @@
    has), timing wall and CPU time (os.wait4: the child and its workers) and peak memory, and
    checks every row against the answers.
 
-Run:  nice -n 10 .venv/bin/python benchmarks/scan_bench.py [--sessions 60] [--seed 1] [--keep DIR]
+Run:  nice -n 10 .venv/bin/python benchmarks/scan_bench.py [--sessions 60] [--seed 1] [--keep DIR [--reuse]]
 Targets: >= 2,000 ballots; >= 99.9 % rows right; 0 rows wrong without review; >= 97 % rows decided
 without review; every ballot found once; >= 10 pages/s on 2 cores."""
 
@@ -58,7 +58,7 @@ def make_sessions(n: int, seed: int):
 def print_ballots(wd: Path, n_sessions: int, ballots_per_session: int, seed: int) -> None:
     from tinnhiem.commands.ballots import make_numbers, write_all
     from tinnhiem.io import rulesets
-    from tinnhiem.io.ballot_marks import GEOMETRY
+    from tinnhiem.io.ballot_marks import GEOMETRY, paths_relative
     from tinnhiem.io.workdir import MANIFEST, Workdir
 
     sessions = make_sessions(n_sessions, seed)
@@ -68,7 +68,7 @@ def print_ballots(wd: Path, n_sessions: int, ballots_per_session: int, seed: int
     geometry: dict = {}
     manifest = write_all(wd / "tinnhiem-phieu", sessions, counts, numbers, rules, 0, geometry=geometry)
     Workdir(wd).write(MANIFEST, manifest)
-    Workdir(wd).write(GEOMETRY, geometry)
+    Workdir(wd).write(GEOMETRY, paths_relative(geometry, wd))
 
 
 def _gen(job):
@@ -80,7 +80,9 @@ def _gen(job):
 
 
 def generate(wd: Path, out: Path, seed: int, workers: int) -> list[dict]:
-    geo = json.loads((wd / "tinnhiem-ho-so" / "ballot-geometry.json").read_text(encoding="utf-8"))
+    from tinnhiem.io.ballot_marks import load_geometry
+
+    geo = load_geometry(wd / "tinnhiem-ho-so" / "ballot-geometry.json")
     jobs = [(str(wd), str(out), sid, seed * 1000 + i) for i, sid in enumerate(geo["sessions"])]
     truths: list[dict] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -149,25 +151,26 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2, help="processes generating the scans")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--reuse", action="store_true", help="with --keep: scan the ballots and scans already made there")
     args = ap.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="scan-bench-"))
-    if root.exists():
-        shutil.rmtree(root)
     wd = root / "wd"
     scans = root / "scans"
-    wd.mkdir(parents=True)
-    t = time.perf_counter()
-    print_ballots(wd, args.sessions, args.ballots, args.seed)
-    print(f"ballots printed: {args.sessions} sessions x {args.ballots} in {time.perf_counter() - t:.1f} s", flush=True)
-    t = time.perf_counter()
-    truths = generate(wd, scans, args.seed, args.workers)
-    n_files = sum(1 for _ in scans.rglob("*") if _.is_file())
-    print(f"scans generated: {n_files} pages, {len(truths)} ballots in {time.perf_counter() - t:.1f} s", flush=True)
-    if args.check_only:
-        res = check(wd, json.loads((root / "truths.json").read_text(encoding="utf-8")))
-        print({k: v for k, v in res.items() if k != "styles"})
-        return
-    (root / "truths.json").write_text(json.dumps(truths), encoding="utf-8")
+    if args.reuse and (root / "truths.json").is_file():
+        truths = json.loads((root / "truths.json").read_text(encoding="utf-8"))
+        print(f"reusing {root}: {len(truths)} ballots", flush=True)
+    else:
+        if root.exists():
+            shutil.rmtree(root)
+        wd.mkdir(parents=True)
+        t = time.perf_counter()
+        print_ballots(wd, args.sessions, args.ballots, args.seed)
+        print(f"ballots printed: {args.sessions} sessions x {args.ballots} in {time.perf_counter() - t:.1f} s", flush=True)
+        t = time.perf_counter()
+        truths = generate(wd, scans, args.seed, args.workers)
+        n_files = sum(1 for _ in scans.rglob("*") if _.is_file())
+        print(f"scans generated: {n_files} pages, {len(truths)} ballots in {time.perf_counter() - t:.1f} s", flush=True)
+        (root / "truths.json").write_text(json.dumps(truths), encoding="utf-8")
     doc, wall, cpu, rss = run_scan(wd, scans)
     res = check(wd, truths)
     pages = doc["pages"]

@@ -89,6 +89,14 @@ def draw_mark(img, box, kind: str, ppmm: float, rng: random.Random, shade: int =
     cv2.line(img, _pt(cx + half + j(), cy - half + j(), ppmm), _pt(cx - half + j(), cy + half + j(), ppmm), shade, thick, cv2.LINE_AA)
 
 
+def write_word(img, row_rect, ppmm: float, rng: random.Random, word: str | None = None) -> None:
+    """A few words written by hand in the post cell of a row (page mm: x, y, w, h)."""
+    x, y, w, h = row_rect
+    cv2.putText(img, word or rng.choice(["dong y", "khong", "Nguyen Van B", "?? ok"]),
+                _pt(x + 68, y + h - 1.5, ppmm), cv2.FONT_HERSHEY_SIMPLEX, 0.09 * ppmm, 40,
+                max(1, int(0.35 * ppmm)), cv2.LINE_AA)
+
+
 def fill_ballot(img, geo_page: dict, slot: int, ppmm: float, rng: random.Random, levels: int,
                 spoil: float = 0.0) -> tuple[list[RowTruth], str]:
     """Marks for every row of one ballot page; returns the truths and a whole-ballot defect."""
@@ -130,9 +138,7 @@ def fill_ballot(img, geo_page: dict, slot: int, ppmm: float, rng: random.Random,
             truths[t].style += "+crossed"
             defect = "gach_ten"
         else:  # a word written in the post cell
-            cv2.putText(img, rng.choice(["dong y", "khong", "Nguyen Van B", "?? ok"]),
-                        _pt(x + 68, y + h - 1.5, ppmm), cv2.FONT_HERSHEY_SIMPLEX, 0.09 * ppmm, 40,
-                        max(1, int(0.35 * ppmm)), cv2.LINE_AA)
+            write_word(img, (x, y, w, h), ppmm, rng)
             truths[t].must_review = True
             truths[t].style += "+written"
             defect = "ghi_them"
@@ -185,7 +191,7 @@ def make_scans(workdir: Path, out: Path, *, seed: int = 1, dpis=(150, 200, 300),
     import pypdfium2 as pdfium
 
     rng = random.Random(seed)
-    geo = json.loads((workdir / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))
+    geo = bm.load_geometry(workdir / "tinnhiem-ho-so" / bm.GEOMETRY)
     manifest = json.loads((workdir / "tinnhiem-ho-so" / "ballot-manifest.json").read_text(encoding="utf-8"))
     numbers = {s["id"]: s.get("numbers") for s in manifest["sessions"]}
     # The spares stay in the committee's drawer: only the ballots handed out come back.

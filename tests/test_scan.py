@@ -125,6 +125,13 @@ def test_row_decisions():
     assert row(X, BoxInk(0.0, 0.0, spill=4.0), EMPTY).reason == "mark_outside_box"
     assert row(X, EMPTY, EMPTY, outside=6.0).reason == "ink_outside_boxes"
     assert row(X, EMPTY, EMPTY, outside=6.0).cell == "?"  # tally refuses an undecided cell
+    # Writing on a row beside two marks: the writing is what the committee must see.
+    assert row(X, EMPTY, X, outside=3.0).reason == "ink_outside_boxes"
+    # A heavy X beside a box blacked out: both near FILLED, still a correction to look at.
+    assert row(BoxInk(0.95, 0.97), BoxInk(0.72, 0.8), EMPTY).reason == "corrected_mark"
+    # A black-and-white scan: "no mark" may be a light mark the scanner dropped.
+    assert decide_row(RowInk("CB1", (EMPTY, EMPTY, EMPTY), 0.0, True)).reason == "bw_no_mark"
+    assert decide_row(RowInk("CB1", (X, EMPTY, EMPTY), 0.0, True)).cell == "1"
 
 
 @settings(max_examples=200, deadline=None)
@@ -137,6 +144,32 @@ def test_a_row_is_decided_only_when_every_box_is_clearly_marked_or_clearly_empty
         assert d.kind == "uncertain"
     if d.kind != "uncertain":
         assert d.cell == ",".join(str(i + 1) for i, b in enumerate(inks) if b.dark >= 0.08 or b.faint >= 0.15)
+
+
+@pytest.mark.parametrize("dpi,bw", [(150, False), (150, True), (200, False), (300, False)])
+def test_writing_beside_two_marks_goes_to_review(tmp_path, dpi, bw):
+    """The row that was once decided 'several marks' with the words in its post cell missed."""
+    s = session(3)
+    pdf, info, geo = _geometry_for(tmp_path, s, 1, None)
+    page = _pages(pdf, dpi)[0]
+    ppmm = dpi / 25.4
+    rng = random.Random(dpi + bw)
+    ox, oy = gen._frame_origin(0)
+    rows = info.geometry["pages"][0]["rows"]
+    target = rows[1]
+    boxes = [(bx + ox, by + oy, bw_, bh) for bx, by, bw_, bh in target["boxes"]]
+    gen.draw_mark(page, boxes[0], "x", ppmm, rng)
+    gen.draw_mark(page, boxes[2], "x", ppmm, rng)
+    x, y, w, h = target["row"]
+    gen.write_word(page, (x + ox, y + oy, w, h), ppmm, rng, "khong")
+    gen.draw_mark(page, [v + o for v, o in zip(rows[0]["boxes"][1], (ox, oy, 0, 0))], "x", ppmm, rng)
+    scanned = gen.degrade(page, rng, ppmm, angle=2.0, quarter=1, scale=1.0, blur=True, noise=not bw, grey=False, bw=bw)
+    reads, reasons = si.read_image(scanned, geo, si.Templates())
+    assert reasons == [] and len(reads) == 1
+    got = {d.person: d for d in reads[0]["rows"]}
+    assert (got[target["person"]].kind, got[target["person"]].reason) == ("uncertain", "ink_outside_boxes")
+    assert got[target["person"]].levels == (1, 3)
+    assert got[rows[0]["person"]].cell == "2"
 
 
 def test_committee_decisions():
@@ -179,13 +212,9 @@ def printed(tmp_path_factory):
 
 
 def _copy_workdir(printed: Path, tmp_path: Path) -> Path:
+    """A copy of the printed working folder: the geometry's paths are relative to it."""
     wd = tmp_path / "wd"
     shutil.copytree(printed, wd)
-    geo_path = wd / "tinnhiem-ho-so" / bm.GEOMETRY
-    geo = json.loads(geo_path.read_text(encoding="utf-8"))
-    for s in geo["sessions"].values():  # the copy's own PDFs
-        s["pdf"] = str(wd / Path(s["pdf"]).relative_to(printed))
-    geo_path.write_text(json.dumps(geo, ensure_ascii=False), encoding="utf-8")
     return wd
 
 
@@ -297,7 +326,7 @@ def test_scanned_pdf_upside_down_and_a5_half(printed, tmp_path, cli):
     from fpdf import FPDF
 
     wd = _copy_workdir(printed, tmp_path)
-    sess = json.loads((wd / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))["sessions"]["so-tai-chinh"]
+    sess = bm.load_geometry(wd / "tinnhiem-ho-so" / bm.GEOMETRY)["sessions"]["so-tai-chinh"]
     pages = _pages(Path(sess["pdf"]), dpi=200)[:3]
     rng = random.Random(1)
     ppmm = 200 / 25.4
@@ -321,3 +350,138 @@ def test_scanned_pdf_upside_down_and_a5_half(printed, tmp_path, cli):
     assert got[0][person] == "2" and got[0]["Trang"] == "1" and got[0]["Tệp quét"].endswith("may-quet.pdf")
     assert [g[person] for g in got[1:]] == ["", "", "", ""] and got[4]["Tệp quét"].endswith("nua.tif")
     assert r.exit_code == 0
+
+
+def test_a_moved_working_folder_still_scans(printed, tmp_path, cli):
+    """The geometry records the ballot PDFs relative to the working folder; an older record with
+    absolute paths is still read after the folder has moved (its files are found under it)."""
+    geo = json.loads((printed / "tinnhiem-ho-so" / bm.GEOMETRY).read_text(encoding="utf-8"))
+    assert all(not Path(s["pdf"]).is_absolute() and s["pdf"].startswith("tinnhiem-phieu/") for s in geo["sessions"].values())
+    wd = _copy_workdir(printed, tmp_path / "a")
+    scans = tmp_path / "scans"
+    truths = gen.make_scans(wd, scans, seed=7, sessions=["so-tai-chinh"], spoil=0.0, fmt="png", clean=True, limit=1)
+    moved = tmp_path / "b" / "noi-khac"
+    moved.parent.mkdir()
+    wd.rename(moved)
+    r = cli("scan", scans, "--workdir", moved, "--json")
+    assert r.exit_code == 0 and r.json["ballots"] == len(truths) == 2, r.stdout[-2000:]
+    # An older record: absolute paths into the folder where it was printed, since moved.
+    old = {**geo, "sessions": {sid: {**s, "pdf": str(tmp_path / "a" / "wd" / s["pdf"])} for sid, s in geo["sessions"].items()}}
+    (moved / "tinnhiem-ho-so" / bm.GEOMETRY).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    r = cli("scan", scans, "--workdir", moved, "--json", "--force")
+    assert r.exit_code == 0 and r.json["ballots"] == 2, r.stdout[-2000:]
+    resolved = bm.load_geometry(moved / "tinnhiem-ho-so" / bm.GEOMETRY)["sessions"]["so-tai-chinh"]["pdf"]
+    assert Path(resolved).is_file() and Path(resolved).is_relative_to(moved)
+
+
+def _fill_review(book: Path, answer) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    ws = wb["Xem lại"]
+    head = [c.value for c in ws[1]]
+    for cells in ws.iter_rows(min_row=2):
+        v = {h: c.value for h, c in zip(head, cells)}
+        cells[head.index("Quyết định")].value = answer(v)
+    wb.save(book)
+
+
+def test_an_unreadable_page_is_keyed_or_declared_in_the_review(printed, tmp_path, cli):
+    """A page the reader cannot read goes to the review workbook with its image; the committee
+    keys its ballots in the sheet 'Nhập tay' (or declares it no ballot), and `scan --review`
+    adds them: no ballot lost, none counted twice."""
+    from openpyxl import load_workbook
+
+    wd = _copy_workdir(printed, tmp_path)
+    scans = tmp_path / "scans"
+    truths = gen.make_scans(wd, scans, seed=11, sessions=["so-tai-chinh"], spoil=0.0, fmt="png", clean=True, cut=0.0)
+    first = sorted(scans.glob("quet-*.png"))[0]
+    img = cv2.imread(str(first), cv2.IMREAD_GRAYSCALE)
+    img[:, : img.shape[1] // 12] = 255  # the left marks torn off: neither ballot of the sheet can be placed
+    cv2.imwrite(str(first), img)
+    blank = np.full((1200, 850), 255, np.uint8)
+    cv2.imwrite(str(scans / "zz-trang-trang.png"), blank)
+    r = cli("scan", scans, "--workdir", wd, "--json")
+    assert r.exit_code == 1
+    lost = truths[:2]  # the two ballots of the first sheet
+    assert r.json["ballots"] == len(truths) - 2
+    assert sorted(u["file"] for u in r.json["unreadable_pages"]) == sorted([str(first), str(first), str(scans / "zz-trang-trang.png")])
+    out = wd / "tinnhiem-quet"
+    book = out / "xem-lai.xlsx"
+    wb = load_workbook(book)
+    assert "Nhập tay" in wb.sheetnames
+    pages = [row for row in wb["Xem lại"].iter_rows(min_row=2, values_only=True) if str(row[0]).startswith("T")]
+    assert len(pages) == 2 and len(wb["Xem lại"]._images) >= 2  # each page with its image
+    page_of = {row[1]: row[0] for row in pages}
+    people = [c.value for c in wb["Nhập tay"][1]][3:-1]
+
+    def key_ballots(ballots, page_id):
+        ws = load_workbook(book)
+        sheet = ws["Nhập tay"]
+        for t in ballots:
+            cells = {r_.person: r_.cell for r_ in t.rows}
+            sheet.append([page_id, t.session, t.number, *[cells.get(p, "") for p in people], ""])
+        ws.save(book)
+
+    _fill_review(book, lambda v: "nhap_tay" if v["Tệp quét"] == str(first) else "khong_phai_phieu" if v["Mã"].startswith("T") else
+                 gen.review_answer(truths, v["Phiên"], v["Số phiếu"] or "", v["Mã cán bộ"] or ""))
+    # A ballot already read from another page, keyed again by mistake: refused, nothing written.
+    key_ballots([truths[2]], page_of[str(first)])
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 1 and "SCAN_REVIEW_KEYED" in [p["code"] for p in r.json["problems"]]
+    # Keyed right: the two lost ballots.
+    wb = load_workbook(book)
+    wb["Nhập tay"].delete_rows(2, 10)
+    wb.save(book)
+    key_ballots(lost, page_of[str(first)])
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 0, r.stdout[-3000:]
+    assert r.json["ballots"] == len(truths) and r.json["unreadable_pages"] == []
+    with (out / "phieu-quet.csv").open(encoding="utf-8-sig", newline="") as fh:
+        got = {(row["Phiên"], row["Số phiếu"]): row for row in csv.DictReader(fh)}
+    assert len(got) == len(truths)
+    for t in truths:
+        assert all(got[(t.session, t.number)][tr.person] == tr.cell for tr in t.rows), t.number
+    assert got[(lost[0].session, lost[0].number)]["Tệp quét"] == str(first)
+    # Applied again: the keyed ballots are not added twice.
+    r = cli("scan", "--review", book, "--workdir", wd, "--json")
+    assert r.exit_code == 0 and r.json["ballots"] == len(truths)
+
+
+def test_a_worn_code_is_read_module_by_module():
+    """A black-and-white 150 dpi JPEG code: ink bled into the white modules and the grid off by
+    a fifth of a module from where the marks put it; redrawn clean, it decodes."""
+    text = bm.qr_text(bm.session_key("so-tai-chinh"), 1, 1, "T5GVNA")
+    matrix = np.array([list(row) for row in bm.qr_matrix(text)], np.uint8)
+    rq, margin = 10.0, 3.0
+    side = int(round((bm.QR_SIZE + 2 * margin) * rq))
+    crop = np.full((side, side), 255, np.uint8)
+    module = bm.MODULE * rq
+    off = margin * rq + 0.3 * module  # the grid is not where the marks say
+    for (r, c), v in np.ndenumerate(matrix):
+        if v:
+            y, x = int(round(off + r * module)), int(round(off + c * module))
+            crop[y:int(round(off + (r + 1) * module)), x:int(round(off + (c + 1) * module))] = 0
+    crop = cv2.erode(crop, np.ones((4, 4), np.uint8))  # ink bleeds
+    _, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    worn = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+    assert si._resampled_code(worn, margin, rq) == text
+
+
+def test_black_and_white_pages_are_told_in_png_and_jpeg(tmp_path):
+    """A light pencil mark below the scanner's black-and-white threshold is not on the image:
+    such pages are told (two levels, or a JPEG of them decoded at reduced size) so that their
+    rows with no mark go to review; a grey scan is not taken for one."""
+    s = session(3)
+    pdf, info, geo = _geometry_for(tmp_path, s, 1, None)
+    page = _pages(pdf, 300)[0]
+    _, bw = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    for name, img in (("den-trang", bw), ("xam", page)):
+        for ext, params in ((".png", []), (".jpg", [cv2.IMWRITE_JPEG_QUALITY, 85])):
+            path = tmp_path / f"{name}{ext}"
+            cv2.imwrite(str(path), img, params)
+            decoded = next(si.iter_pages(path)).image
+            assert si.bilevel(decoded) == (name == "den-trang"), path.name
+            if name == "den-trang":
+                reads, _ = si.read_image(decoded, geo, si.Templates())
+                assert {d.reason for d in reads[0]["rows"]} == {"bw_no_mark"}

@@ -253,7 +253,10 @@ def _body(common, roster, meeting_date, schedule, out, spares, numbered, seed):
         write_text(staged.path(MANIFEST_COPY), jsonlib.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         staged.commit()
     common.wd.write(MANIFEST, manifest)
-    common.wd.write(GEOMETRY, geometry)
+    from tinnhiem.io.ballot_marks import paths_relative
+
+    # Relative to the working folder: the folder may be moved or copied (scan reads it back).
+    common.wd.write(GEOMETRY, paths_relative(geometry, common.wd.root) if geometry else geometry)
     common.wd.write(SESSIONS, {"rules": rules.name, "rules_source": rules.source,
                                "sessions": [s.to_record() for s in sessions]})
     for s in printable:

@@ -21,6 +21,10 @@ ngoài ô, dấu đã sửa, gạch tên, ghi thêm) được đưa vào xem-lai
 của dòng; máy không đoán. Ban Kiểm phiếu ghi quyết định vào cột 'Quyết định' rồi chạy
 tinnhiem scan --review tinnhiem-quet/xem-lai.xlsx.
 
+Trang không đọc được cũng vào xem-lai.xlsx kèm ảnh trang: ghi khong_phai_phieu (không có phiếu
+trên trang) hoặc nhap_tay rồi nhập từng phiếu của trang vào trang tính 'Nhập tay'; scan --review
+thêm các phiếu đó vào phieu-quet.csv (số phiếu đã có thì báo lỗi, không tính hai lần).
+
 Mã thoát 1 khi còn dòng chờ xem lại hoặc trang không đọc được.
 
 Ví dụ: tinnhiem scan may-quet/ --json
@@ -42,6 +46,7 @@ UNREADABLE_VI = {
     "code_misplaced": "mã QR không ở đúng chỗ trên phiếu",
     "session_unknown": "phiếu của phiên không có trong thư mục làm việc",
     "ballot_pdf_missing": "không tìm thấy tệp PDF phiếu trắng của phiên (thư mục tinnhiem-phieu)",
+    "orphan_page": "trang của phiếu không số không đi liền sau các trang trước của phiếu đó",
 }
 
 
@@ -73,10 +78,10 @@ def read_job(job) -> list[dict]:
 
     path, page_index, geometry_path = job
     if _CACHE.get("geometry_path") != geometry_path:
-        import json as jsonlib
+        from tinnhiem.io.ballot_marks import load_geometry
 
         _CACHE["geometry_path"] = geometry_path
-        _CACHE["geometry"] = jsonlib.loads(Path(geometry_path).read_text(encoding="utf-8"))
+        _CACHE["geometry"] = load_geometry(Path(geometry_path))
         _CACHE["templates"] = si.Templates()
     pages = si.iter_pages(Path(path)) if page_index is None else [si.pdf_page(Path(path), page_index)]
     out = []
@@ -85,8 +90,20 @@ def read_job(job) -> list[dict]:
             out.append({"file": page.file, "page": page.page, "reads": [], "reasons": [page.error]})
             continue
         reads, reasons = si.read_image(page.image, _CACHE["geometry"], _CACHE["templates"])
-        out.append({"file": page.file, "page": page.page, "reads": reads, "reasons": reasons})
+        entry = {"file": page.file, "page": page.page, "reads": reads, "reasons": reasons}
+        if reasons:  # the committee sees the page in the review workbook
+            entry["image"] = si.page_png(page.image)
+        out.append(entry)
     return out
+
+
+def _worker_start(forked: bool) -> None:
+    """A worker started afresh (spawn: Windows) sets its own OpenCV threads to one; a forked
+    one has it from the parent and must not touch the thread pool it inherited."""
+    if not forked:
+        import cv2
+
+        cv2.setNumThreads(1)
 
 
 def _jobs(files: list[Path], geometry_path: Path) -> list[tuple]:
@@ -117,15 +134,25 @@ def _run_jobs(jobs: list[tuple], progress) -> "list[dict]":
 
     from tinnhiem.io import workers as w
 
-    context = None
-    if w.START_METHOD:
-        import multiprocessing
+    import multiprocessing
 
-        context = multiprocessing.get_context(w.START_METHOD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for result in pool.map(read_job, jobs, chunksize=2):
-            yield from result
-            progress()
+    context = multiprocessing.get_context(w.START_METHOD) if w.START_METHOD else multiprocessing.get_context()
+    import cv2
+
+    # One thread per worker: the pages are already spread over the cores, and OpenCV's own
+    # threads would only contend with the other workers. Set here, before the workers start
+    # (a forked child must not touch the thread pool it inherited), and put back after.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        forked = context.get_start_method() == "fork"
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
+                                 initargs=(forked,)) as pool:
+            for result in pool.map(read_job, jobs, chunksize=2):
+                yield from result
+                progress()
+    finally:
+        cv2.setNumThreads(threads)
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -150,9 +177,14 @@ def _body(common, scans: list[Path], review: Path | None, out: Path | None):
         problems.add("SCAN_NO_GEOMETRY", f"Chưa có hình học phiếu '{geometry_path}': hãy chạy lệnh ballots (bản có dấu định vị "
                                          "và mã QR) trong thư mục làm việc này, hoặc chỉ --workdir tới thư mục đó.", file=str(geometry_path))
         return Outcome(_empty_doc(), problems, None)
-    import json as jsonlib
+    from tinnhiem.io.ballot_marks import load_geometry
 
-    geometry = jsonlib.loads(geometry_path.read_text(encoding="utf-8"))
+    try:
+        geometry = load_geometry(geometry_path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        problems.add("SCAN_NO_GEOMETRY", f"Tệp hình học phiếu '{geometry_path}' bị hỏng: hãy chạy lại lệnh ballots trong thư mục "
+                                         "làm việc này.", file=str(geometry_path))
+        return Outcome(_empty_doc(), problems, None)
     from tinnhiem.io.scan_image import scan_files
 
     files, unknown = scan_files(scans)
@@ -165,15 +197,18 @@ def _body(common, scans: list[Path], review: Path | None, out: Path | None):
     jobs = _jobs(files, geometry_path)
     results = []
     unreadable = []
+    page_images: dict[tuple, bytes] = {}
     pages = 0
     with _progress(common, len(jobs)) as step:
         for page in _run_jobs(jobs, step):
             pages += 1
             for reason in page["reasons"]:
                 unreadable.append({"file": page["file"], "page": page["page"], "reason": reason})
+            if page.get("image"):
+                page_images[(page["file"], page["page"])] = page["image"]
             for r in page["reads"]:
                 results.append({**r, "file": page["file"], "page_no": page["page"]})
-    state, images = _build_state(geometry, results, unreadable, problems)
+    state, images = _build_state(geometry, results, unreadable, problems, page_images)
     state["pages"] = pages
     return _write(common, target, state, images, problems)
 
@@ -202,7 +237,8 @@ def _empty_doc() -> dict:
             "files": {}}
 
 
-def _build_state(geometry: dict, results: list[dict], unreadable: list[dict], problems) -> tuple[dict, dict]:
+def _build_state(geometry: dict, results: list[dict], unreadable: list[dict], problems,
+                 page_images: dict | None = None) -> tuple[dict, dict]:
     from tinnhiem.core.scan import group_pages
 
     sessions = geometry.get("sessions", {})
@@ -271,6 +307,21 @@ def _build_state(geometry: dict, results: list[dict], unreadable: list[dict], pr
                 if png:
                     images[item_id] = png
                     break
+    # Each page that could not be read (wholly or in part) is a line of the review workbook with
+    # its image: the committee declares it no ballot, or keys its ballots in the sheet 'Nhập tay'.
+    page_ids: dict[tuple, str] = {}
+    for u in unreadable:
+        key = (u["file"], u["page"])
+        u["id"] = page_ids.setdefault(key, f"T{len(page_ids) + 1:05d}")
+        u["resolved"] = ""
+    for (file, page), item_id in page_ids.items():
+        reasons = [u["reason"] for u in unreadable if u["id"] == item_id]
+        review.append({"id": item_id, "ballot": "", "file": file, "page": page, "session": "", "number": "",
+                       "person": "", "name": "", "reason": "page_unreadable", "levels": [], "kind": "page",
+                       "detail": "; ".join(UNREADABLE_VI.get(r, r) for r in dict.fromkeys(reasons))})
+        png = (page_images or {}).get((file, page))
+        if png:
+            images[item_id] = png
     state = {"format": 1, "sessions": list(sessions), "people": {sid: [p["id"] for p in s["people"]] for sid, s in sessions.items()},
              "ballots": out_ballots, "review": review, "unreadable": unreadable}
     return state, images
@@ -288,7 +339,14 @@ def _where_of(ballot, results: list[dict], pid: str) -> tuple[str, int]:
 def _pending_items(state: dict) -> list[dict]:
     pend = {(b["id"], pid) for b in state["ballots"] for pid in b["pending"]}
     pend |= {(b["id"], "") for b in state["ballots"] if b["ballot_pending"]}
-    return [it for it in state["review"] if (it["ballot"], it["person"]) in pend]
+    pages = {u.get("id") for u in _unresolved(state)}
+    return [it for it in state["review"]
+            if (it.get("kind") == "page" and it["id"] in pages) or (it.get("kind") != "page" and (it["ballot"], it["person"]) in pend)]
+
+
+def _unresolved(state: dict) -> list[dict]:
+    """The unreadable pages the committee has not yet declared (no ballot) or keyed by hand."""
+    return [u for u in state["unreadable"] if not u.get("resolved")]
 
 
 def _write(common, target: Path, state: dict, images: dict, problems):
@@ -300,7 +358,8 @@ def _write(common, target: Path, state: dict, images: dict, problems):
     files = {"ballots": str(csv_path)}
     pending = _pending_items(state)
     if state["review"]:
-        xlsx, pdf = sr.write_review(target, state["review"], images)
+        keyed_people = sr.people_of(state) if state["unreadable"] else None
+        xlsx, pdf = sr.write_review(target, state["review"], images, keyed_people)
         files["review"] = str(xlsx)
         files["review_pdf"] = str(pdf)
     sr.write_state(target, state)
@@ -325,7 +384,7 @@ def _doc(state: dict, pending: list[dict], files: dict) -> dict:
         "review_rows": sum(1 for it in pending if it["person"]),
         "review": [{"file": it["file"], "page": it["page"], "session": it["session"], "number": it["number"],
                     "person": it["person"] or None, "reason": it["reason"]} for it in pending],
-        "unreadable_pages": [{"file": u["file"], "page": u["page"], "reason": u["reason"]} for u in state["unreadable"]],
+        "unreadable_pages": [{"file": u["file"], "page": u["page"], "reason": u["reason"]} for u in _unresolved(state)],
         "files": files,
     }
 
@@ -346,7 +405,7 @@ def _render(state: dict, pending: list[dict], files: dict) -> None:
 
 def _apply_review(common, review: Path, problems):
     from tinnhiem.core.problems import UsageError
-    from tinnhiem.core.scan import apply_decision
+    from tinnhiem.core.scan import apply_decision, page_decision
     from tinnhiem.io import scan_review as sr
 
     if not review.is_file():
@@ -363,13 +422,30 @@ def _apply_review(common, review: Path, problems):
         lines, layout = [], [f"không đọc được tệp ({type(exc).__name__})"]
     for msg in layout:
         problems.add("SCAN_REVIEW_LAYOUT", f"Tệp xem lại: {msg}.", file=str(review))
+    try:
+        keyed_rows, keyed_layout = sr.read_keyed(review)
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook is an input error
+        keyed_rows, keyed_layout = [], [f"không đọc được trang tính '{sr.KEYED_SHEET}' ({type(exc).__name__})"]
+    for msg in keyed_layout:
+        problems.add("SCAN_REVIEW_LAYOUT", f"Tệp xem lại: {msg}.", file=str(review))
     items = {it["id"]: it for it in state["review"]}
+    # Ballots keyed by a former --review are keyed again from the workbook (it holds them all).
+    state["ballots"] = [b for b in state["ballots"] if not b.get("keyed")]
     ballots = {b["id"]: b for b in state["ballots"]}
+    page_decisions: dict[str, str] = {}
     for row, key, value in lines:
         it = items.get(key)
         if it is None:
             problems.add("SCAN_REVIEW_UNKNOWN", f"Mã '{key}' không có trong lần quét này.", file=str(review), sheet=sr.SHEET,
                          row=row, column="Mã")
+            continue
+        if it.get("kind") == "page":
+            decided = page_decision(value)
+            if decided is None:
+                problems.add("SCAN_REVIEW_VALUE", f"Quyết định '{value}' cho trang không đọc được: ghi khong_phai_phieu hoặc nhap_tay.",
+                             file=str(review), sheet=sr.SHEET, row=row, column="Quyết định")
+            elif decided:
+                page_decisions[key] = decided
             continue
         kind, levels, defect = apply_decision(value)
         if kind == "":
@@ -396,18 +472,86 @@ def _apply_review(common, review: Path, problems):
             continue
         b["cells"][it["person"]] = ",".join(str(v) for v in levels)
         b["pending"].pop(it["person"], None)
+    _apply_keyed(state, items, page_decisions, keyed_rows, review, problems)
     if problems.errors:
         return _OutcomeEmpty(problems)
     csv_path = sr.write_ballots_csv(folder, state)
     sr.write_state(folder, state)
     files = {"ballots": str(csv_path), "review": str(review), "state": str(folder / sr.STATE_FILE)}
     pending = _pending_items(state)
-    for u in state["unreadable"]:
-        problems.add("SCAN_PAGE_UNREADABLE", f"Trang {u['page']}: {UNREADABLE_VI.get(u['reason'], u['reason'])} (quét lại trang này).",
+    for u in _unresolved(state):
+        problems.add("SCAN_PAGE_UNREADABLE", f"Trang {u['page']}: {UNREADABLE_VI.get(u['reason'], u['reason'])} (dòng {u.get('id', '')} "
+                                             "của tệp xem lại: ghi khong_phai_phieu, hoặc nhap_tay và nhập các phiếu của trang).",
                      file=u["file"], row=u["page"])
     from tinnhiem.commands.common import Outcome
 
     return Outcome(_doc(state, pending, files), _with_pending(problems, pending, files), lambda: _render(state, pending, files))
+
+
+def _apply_keyed(state: dict, items: dict, page_decisions: dict, keyed_rows: list, review: Path, problems) -> None:
+    """The committee's decisions on unreadable pages, and the ballots of those pages keyed by
+    hand in the sheet 'Nhập tay': added to the scan as ballots, never twice (a number already
+    read or keyed is refused, and a numbered session needs the number)."""
+    from tinnhiem.core.scan import apply_decision
+    from tinnhiem.io import scan_review as sr
+
+    sessions = set(state["sessions"])
+    people = state["people"]
+    numbered = {b["session"] for b in state["ballots"] if b["number"]}
+    seen = {(b["session"], b["number"]) for b in state["ballots"] if b["number"]}
+    keyed_pages: set[str] = set()
+
+    def bad(row: int, column: str, msg: str) -> None:
+        problems.add("SCAN_REVIEW_KEYED", msg, file=str(review), sheet=sr.KEYED_SHEET, row=row, column=column)
+
+    for row, cells in keyed_rows:
+        page_id, sid, number = cells.get("Mã trang", ""), cells.get("Phiên", ""), cells.get("Số phiếu", "")
+        it = items.get(page_id)
+        if it is None or it.get("kind") != "page":
+            bad(row, "Mã trang", f"Mã trang '{page_id}' không phải mã của một trang không đọc được (T...).")
+            continue
+        if page_decisions.get(page_id) != "keyed":
+            bad(row, "Mã trang", f"Trang {page_id} chưa ghi quyết định nhap_tay ở trang tính '{sr.SHEET}'.")
+            continue
+        if sid not in sessions:
+            bad(row, "Phiên", f"Phiên '{sid}' không có trong lần quét này.")
+            continue
+        if number and (sid, number) in seen:
+            bad(row, "Số phiếu", f"Phiếu số {number} của phiên {sid} đã có (đọc từ bản quét hoặc nhập ở dòng trên): không tính hai lần.")
+            continue
+        if not number and sid in numbered:
+            bad(row, "Số phiếu", f"Phiếu của phiên {sid} có số: ghi số phiếu để không phiếu nào bị tính hai lần.")
+            continue
+        out = {}
+        ok = True
+        for pid, value in cells.items():
+            if pid in sr.KEYED_FIXED or pid == "Lỗi phiếu" or not value:
+                continue
+            if pid not in people[sid]:
+                bad(row, pid, f"Cán bộ {pid} không có trên phiếu của phiên {sid}: để trống ô này.")
+                ok = False
+                continue
+            kind, levels, _ = apply_decision(value)
+            if kind not in ("level", "several", "none"):
+                bad(row, pid, f"Ô '{value}' không đọc được: ghi 1, 2, 3, nhiều mức như 1,3, hoặc để trống (không đánh dấu).")
+                ok = False
+                continue
+            out[pid] = ",".join(str(v) for v in levels)
+        if not ok:
+            continue
+        if number:
+            seen.add((sid, number))
+        keyed_pages.add(page_id)
+        state["ballots"].append({"id": f"K{row:05d}", "session": sid, "number": number,
+                                 "where": [[it["file"], it["page"]]], "cells": {pid: out.get(pid, "") for pid in people[sid]},
+                                 "pending": {}, "defect": cells.get("Lỗi phiếu", "").strip().lower(), "ballot_pending": "",
+                                 "keyed": True})
+    for page_id, decided in page_decisions.items():
+        if decided == "keyed" and page_id not in keyed_pages:
+            problems.add("SCAN_REVIEW_KEYED", f"Trang {page_id} ghi nhap_tay nhưng không có phiếu nào của trang này ở trang tính "
+                                              f"'{sr.KEYED_SHEET}'.", file=str(review), sheet=sr.SHEET)
+    for u in state["unreadable"]:
+        u["resolved"] = page_decisions.get(u.get("id", ""), "")
 
 
 def _OutcomeEmpty(problems):

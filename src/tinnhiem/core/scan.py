@@ -29,6 +29,8 @@ REASONS_VI = {
     "ink_outside_boxes": "Có nét mực ngoài ô trên dòng (gạch tên hoặc ghi thêm?)",
     "ink_on_ballot": "Có nét mực lạ trên phiếu (ghi thêm?)",
     "page_missing": "Thiếu trang của phiếu",
+    "page_unreadable": "Trang không đọc được",
+    "bw_no_mark": "Bản quét đen trắng, dòng không thấy dấu (dấu bút chì nhạt có thể đã mất khi quét)",
 }
 
 
@@ -44,6 +46,9 @@ class RowInk:
     person: str
     boxes: tuple[BoxInk, ...]
     outside: float = 0.0  # mm² of new ink in the STT, name and post cells
+    # The scanner made the page black and white: a light mark below its threshold is not on the
+    # image at all, so "no mark" cannot be told from a mark the scanner dropped.
+    bilevel: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,12 +91,15 @@ def decide_row(row: RowInk) -> RowDecision:
     if row.outside >= OUTSIDE_MM2:
         return unsure("ink_outside_boxes")
     if len(marked) >= 2:
-        filled = [i for i in marked if row.boxes[i - 1].dark >= FILLED]
-        if filled and len(filled) < len(marked):
+        # A box blacked out beside another mark is most often a correction; a heavy X can come
+        # near FILLED too, so any filled box among several marks goes to the committee.
+        if any(row.boxes[i - 1].dark >= FILLED for i in marked):
             return unsure("corrected_mark")
         return RowDecision(row.person, "several", marked)
     if len(marked) == 1:
         return RowDecision(row.person, "level", marked)
+    if row.bilevel:
+        return unsure("bw_no_mark")
     return RowDecision(row.person, "none")
 
 
@@ -156,6 +164,19 @@ def group_pages(reads: list[dict]) -> tuple[list[BallotRead], list[dict], list[d
         if r.get("ballot_reason") and not b.ballot_reason:
             b.ballot_reason = r["ballot_reason"]
     return ballots, orphans, duplicates
+
+
+PAGE_DECISIONS = {"khong_phai_phieu": "not_ballot", "nhap_tay": "keyed"}
+
+
+def page_decision(value: str) -> str | None:
+    """The committee's decision on a page that could not be read: 'khong_phai_phieu' (a blank
+    page, a cover sheet: no ballot on it) or 'nhap_tay' (its ballots are keyed in by hand).
+    Returns 'not_ballot', 'keyed', '' when left empty, None when it cannot be read."""
+    text = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if not text:
+        return ""
+    return PAGE_DECISIONS.get(text)
 
 
 def apply_decision(value: str) -> tuple[str, tuple[int, ...] | None, str]:

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
+from pathlib import Path
 
 FORMAT = "TN1"
 GEOMETRY = "ballot-geometry.json"  # in the working folder's record (tinnhiem-ho-so/)
@@ -206,3 +209,50 @@ def geometry_record(target, sessions: list, shapes: list, pdf_of) -> dict:
         out["sessions"][s.id] = {**shape, "unit": s.unit, "pdf": str(pdf.resolve()),
                                  "people": [{"id": p.person_id, "name": p.name} for p in s.rated]}
     return out
+
+
+# -- where the ballot PDFs are -------------------------------------------------------------------
+
+def paths_relative(record: dict, root: Path) -> dict:
+    """The record with its PDF paths relative to the working folder `root` (forward slashes), so
+    that the folder can be moved or copied to another laptop; a path that cannot be made
+    relative (another drive) stays absolute."""
+
+    def rel(p: str) -> str:
+        try:
+            return Path(os.path.relpath(Path(p).resolve(), Path(root).resolve())).as_posix()
+        except ValueError:
+            return p
+
+    out = {**record, "sessions": {sid: {**s, "pdf": rel(s["pdf"])} for sid, s in record.get("sessions", {}).items()}}
+    if "ballots" in record:
+        out["ballots"] = rel(record["ballots"])
+    return out
+
+
+def resolve_pdf(recorded: str, geometry_path: Path) -> Path:
+    """A session's ballot PDF: relative to the working folder (the folder of tinnhiem-ho-so/);
+    an absolute path of an older record that no longer exists (the folder was moved) is looked
+    for under the working folder by its last parts (tinnhiem-phieu/<session>/<file>, then
+    shorter), then beside the geometry."""
+    root = geometry_path.parent.parent
+    path = Path(recorded)
+    if not path.is_absolute():
+        return root / path
+    if path.is_file():
+        return path
+    parts = Path(recorded.replace("\\", "/")).parts[1:]
+    for k in range(len(parts), 0, -1):
+        candidate = root.joinpath(*parts[-k:])
+        if candidate.is_file():
+            return candidate
+    beside = geometry_path.parent / path.name
+    return beside if beside.is_file() else path
+
+
+def load_geometry(geometry_path: Path) -> dict:
+    """The geometry record with every session's `pdf` resolved to a path that can be opened."""
+    record = json.loads(Path(geometry_path).read_text(encoding="utf-8"))
+    for s in record.get("sessions", {}).values():
+        s["pdf"] = str(resolve_pdf(s["pdf"], Path(geometry_path)))
+    return record

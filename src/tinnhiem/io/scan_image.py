@@ -21,7 +21,7 @@ from tinnhiem.io import ballot_marks as bm
 
 R = 6.0  # pixels per mm of the warped ballot (152 dpi)
 PDF_DPI = 200  # a scanner's PDF is rendered at this resolution
-MAX_SIDE = 2200  # a page image is reduced to this many pixels on its long side first
+MAX_SIDE = 1800  # a page image is first reduced by a whole factor to about this long side
 DETECT_SIDE = 1200  # and to this many to find the marks
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 SCAN_EXT = IMAGE_EXT | {".pdf"}
@@ -101,8 +101,27 @@ def _decode(data: np.ndarray, suffix: str) -> np.ndarray | None:
             side = max(tiny.shape) * 8
             for factor, flag in ((4, cv2.IMREAD_REDUCED_GRAYSCALE_4), (2, cv2.IMREAD_REDUCED_GRAYSCALE_2)):
                 if side / factor >= 1700:
-                    return cv2.imdecode(data, flag)
+                    reduced = cv2.imdecode(data, flag)
+                    if reduced is None or not _maybe_bilevel(reduced):
+                        return reduced
+                    # Perhaps a black-and-white scan, which the reduction has averaged into
+                    # greys: decoded whole, judged, then reduced the same way.
+                    full = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+                    if full is None:
+                        return reduced
+                    bw = bilevel(full)
+                    out = _reduce(full, factor)
+                    if bw:  # the reduced page keeps two levels, so that it is judged black and white
+                        out = np.where(out < 128, 0, 255).astype(np.uint8)
+                    return out
     return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+def _maybe_bilevel(reduced: np.ndarray) -> bool:
+    """White paper and few greys on a reduced JPEG: worth decoding whole to tell."""
+    sample = reduced[::4, ::4]
+    h = np.bincount(sample.ravel(), minlength=256)
+    return h[250:].sum() > 0.5 * sample.size and h[40:216].sum() < 0.05 * sample.size
 
 
 def pdf_page_count(path: Path) -> int:
@@ -192,16 +211,33 @@ class Found:
     image: np.ndarray
 
 
+def _reduce(img: np.ndarray, k: int) -> np.ndarray:
+    """The image reduced k times, each pixel the mean of k x k (cropped to a multiple of k so
+    that OpenCV takes its fast whole-factor path)."""
+    if k <= 1:
+        return img
+    h, w = img.shape[0] - img.shape[0] % k, img.shape[1] - img.shape[1] % k
+    return cv2.resize(img[:h, :w], (w // k, h // k), interpolation=cv2.INTER_AREA)
+
+
 def find_ballots(gray: np.ndarray) -> tuple[list[Found], list[str]]:
     """Every ballot page on the image, warped upright; or a reason when none is found."""
-    scale = min(1.0, MAX_SIDE / max(gray.shape))
-    img = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    # A 300-600 dpi page is reduced by a whole factor (averaging k x k pixels: the fast case of
+    # INTER_AREA) to 150-300 dpi, enough for the ballot warped at R px/mm.
+    img = _reduce(gray, int(max(gray.shape) / MAX_SIDE + 0.5))
     # The marks are found on a smaller copy (4 px per 1 mm cell is plenty), the ballot warped
     # from the larger one.
-    small_scale = min(1.0, DETECT_SIDE / max(img.shape))
-    small = cv2.resize(img, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA) if small_scale < 1 else img
+    factor = max(img.shape) / DETECT_SIDE
+    if factor >= 1.5:  # by a whole factor again: averaged, not sampled (a thin line is kept)
+        small = _reduce(img, int(factor + 0.5))
+    elif factor > 1:
+        small = cv2.resize(img, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_LINEAR)
+    else:
+        small = img
+    small_scale = small.shape[1] / img.shape[1]
     corners, ids, _ = _DETECTOR.detectMarkers(small)
-    corners = [c / small_scale for c in corners]
+    # Pixel centres: pixel i of the small copy is centred on (i + 0.5) / scale - 0.5 of the large.
+    corners = [(c + 0.5) / small_scale - 0.5 for c in corners]
     got = [] if ids is None else [int(i) for i in ids.ravel()]
     slots_seen = {i // 4 for i in got if i < 8}
     if small_scale < 1 and (not got or any(sum(1 for i in got if i // 4 == s) < 4 for s in slots_seen)):
@@ -290,6 +326,11 @@ def read_code(f: Found) -> tuple[str, np.ndarray | None]:
                                             borderMode=cv2.BORDER_CONSTANT, borderValue=255)
         return crops[rq]
 
+    # The code's corners are known from the marks: decoding at them skips the search (4x faster).
+    a, b = m * 10.0, (m + bm.QR_SIZE) * 10.0
+    text = _QR.decode(crop(10.0), np.array([[[a, a], [b, a], [b, b], [a, b]]], np.float32))[0]
+    if text:
+        return text, printed
     for rq in (10.0, 14.0):
         text, pts, _ = _QR.detectAndDecode(crop(rq))
         if text:
@@ -313,22 +354,28 @@ def read_code(f: Found) -> tuple[str, np.ndarray | None]:
 def _resampled_code(crop: np.ndarray, margin: float, rq: float) -> str:
     """A worn code (a black-and-white scan at 150 dpi, a smudge) read module by module: the
     place of every module is known from the marks, so each is sampled at its centre and the
-    code redrawn clean for the decoder, which then only has to correct errors."""
+    code redrawn clean for the decoder, which then only has to correct errors. A black-and-white
+    JPEG at 150 dpi bleeds ink into the white modules and the marks place the grid to a fraction
+    of a module: the cut between dark and light is tried at mid-range and at the median (half a
+    code is dark), and the grid shifted by a fifth of a module each way."""
     n = bm.QR_MODULES
-    centres = (margin + (np.arange(n) + 0.5) * bm.MODULE) * rq
     r = max(1, int(bm.MODULE * rq * 0.2))
     blurred = cv2.blur(crop, (2 * r + 1, 2 * r + 1))
-    idx = np.round(centres).astype(int)
-    idx = np.clip(idx, 0, min(crop.shape) - 1)
-    values = blurred[np.ix_(idx, idx)].astype(np.float32)
-    cut = (float(values.min()) + float(values.max())) / 2
     cell = 8
     quiet = 4
-    clean = np.full(((n + 2 * quiet) * cell,) * 2, 255, np.uint8)
-    dark = np.kron((values < cut).astype(np.uint8), np.ones((cell, cell), np.uint8))
-    clean[quiet * cell:(quiet + n) * cell, quiet * cell:(quiet + n) * cell][dark == 1] = 0
-    text, _, _ = _QR.detectAndDecode(clean)
-    return text or ""
+    shifts = [(0.0, 0.0)] + [(dx, dy) for dx in (0.0, -0.2, 0.2) for dy in (0.0, -0.2, 0.2) if dx or dy]
+    for dx, dy in shifts:
+        ix = np.clip(np.round((margin + (np.arange(n) + 0.5 + dx) * bm.MODULE) * rq).astype(int), 0, crop.shape[1] - 1)
+        iy = np.clip(np.round((margin + (np.arange(n) + 0.5 + dy) * bm.MODULE) * rq).astype(int), 0, crop.shape[0] - 1)
+        values = blurred[np.ix_(iy, ix)].astype(np.float32)
+        for cut in ((float(values.min()) + float(values.max())) / 2, float(np.median(values))):
+            clean = np.full(((n + 2 * quiet) * cell,) * 2, 255, np.uint8)
+            dark = np.kron((values < cut).astype(np.uint8), np.ones((cell, cell), np.uint8))
+            clean[quiet * cell:(quiet + n) * cell, quiet * cell:(quiet + n) * cell][dark == 1] = 0
+            text = _QR.detectAndDecode(clean)[0]
+            if text:
+                return text
+    return ""
 
 
 # -- measuring --------------------------------------------------------------------------------
@@ -391,9 +438,27 @@ def _rect(r, inset: float = 0.0) -> tuple[slice, slice]:
     return slice(max(0, px(y + inset)), max(0, px(y + h - inset))), slice(max(0, px(x + inset)), max(0, px(x + w - inset)))
 
 
-def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict) -> tuple[list, float]:
+def _cell_width(row: dict) -> float:
+    """Width (mm) of the level cells around the boxes, from the geometry: the distance between
+    the centres of neighbouring boxes (the cells are as wide as that and centred on them)."""
+    centres = [bx + bw / 2 for bx, _, bw, _ in row["boxes"]]
+    if len(centres) >= 2:
+        return min(b - a for a, b in zip(centres, centres[1:]))
+    x, _, w, _ = row["row"]
+    return 2 * (x + w - centres[0]) if centres else 0.0
+
+
+def bilevel(gray: np.ndarray) -> bool:
+    """A page the scanner made black and white: two grey levels (PNG, TIFF or a PDF of a B/W
+    scan), or nearly so (a JPEG of one: its compression leaves a few greys near the edges,
+    where a grey scan has the anti-aliased edges of all its print)."""
+    h = np.bincount(gray[::3, ::3].ravel(), minlength=256)
+    return int(np.count_nonzero(h)) <= 2 or int(h[40:216].sum()) < 0.0025 * h.sum()
+
+
+def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict, bw_page: bool = False) -> tuple[list, float]:
     """(the decision of each row on the page, mm² of new ink outside every row); `blank`: the
-    blank ballot's ink (Templates)."""
+    blank ballot's ink (Templates); `bw_page`: the page was scanned black and white."""
     sample = warped[::4, ::4]
     paper = float(np.percentile(sample, 90))
     paper = max(paper, 60.0)
@@ -415,19 +480,26 @@ def measure(warped: np.ndarray, blank: np.ndarray, page_geo: dict) -> tuple[list
         row_new = float(new[rs].sum()) * mm2
         boxes = []
         cells_new = 0.0
+        cell_w = _cell_width(row)
         for b in row["boxes"]:
             bx, by, bw, bh = b
             inside = _rect(b, INSET)
-            cell_w = 20.0
             cell = (bx + bw / 2 - cell_w / 2 + 0.5, row["row"][1] + 0.5, cell_w - 1.0, row["row"][3] - 1.0)
             cell_new = float(new[_rect(cell)].sum()) * mm2
             box_new = float(new[_rect(b, -0.6)].sum()) * mm2
             cells_new += cell_new
             boxes.append(BoxInk(float(dark[inside].mean()), float(faint[inside].mean()), max(0.0, cell_new - box_new)))
         in_rows += row_new
-        decisions.append(decide_row(RowInk(row["person"], tuple(boxes), max(0.0, row_new - cells_new))))
+        decisions.append(decide_row(RowInk(row["person"], tuple(boxes), max(0.0, row_new - cells_new), bw_page)))
     outside = float(new.sum()) * mm2 - in_rows
     return decisions, outside
+
+
+def page_png(gray: np.ndarray, side: int = 900) -> bytes:
+    """A page as the committee sees it in the review workbook: about `side` px on its long side."""
+    scale = min(1.0, side / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    return _png(small)
 
 
 def _png(img: np.ndarray) -> bytes:
@@ -439,6 +511,7 @@ def read_image(gray: np.ndarray, geometry: dict, templates: Templates) -> tuple[
     """The ballot pages found on one scanned image (dicts for core.scan.group_pages, with the
     PNG crops of the rows to review), and the reasons for what could not be read."""
     found, reasons = find_ballots(gray)
+    bw_page = bilevel(gray) if found else False
     by_key = {s["key"]: (sid, s) for sid, s in geometry.get("sessions", {}).items()}
     reads = []
     for f in found:
@@ -467,7 +540,7 @@ def read_image(gray: np.ndarray, geometry: dict, templates: Templates) -> tuple[
         if template is None:
             reasons.append("ballot_pdf_missing")
             continue
-        decisions, outside = measure(f.warped, template, page_geo)
+        decisions, outside = measure(f.warped, template, page_geo, bw_page)
         crops = {}
         for d, row in zip(decisions, page_geo["rows"]):
             if d.kind == "uncertain":

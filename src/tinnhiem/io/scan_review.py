@@ -26,8 +26,13 @@ DECISION_HELP = [
     "0: không đánh dấu ô nào; 1,3 (hoặc 13, 12, 23, 123): đánh dấu nhiều ô;",
     "gach_ten, ghi_them, khong_do_ban_kiem_phieu_phat: lỗi của cả phiếu (cột 'Lỗi phiếu' của tally).",
     "Để trống: chưa quyết định (lệnh scan --review vẫn báo còn dòng chờ xem lại, mã thoát 1).",
+    "Dòng 'Trang không đọc được' (mã T...): xem trang giấy rồi ghi khong_phai_phieu (trang trắng, bìa, không có phiếu)",
+    "hoặc nhap_tay, và nhập từng phiếu trên trang đó vào trang tính 'Nhập tay' (một dòng một phiếu, cột 'Mã trang' ghi",
+    "mã T... của trang). Chỉ nhập phiếu chưa có trong phieu-quet.csv: phiếu có số trùng số đã đọc bị báo lỗi.",
     "Rồi chạy: tinnhiem scan --review xem-lai.xlsx",
 ]
+KEYED_SHEET = "Nhập tay"
+KEYED_FIXED = ("Mã trang", "Phiên", "Số phiếu")
 
 
 def reading_text(levels) -> str:
@@ -48,7 +53,8 @@ def read_state(folder: Path) -> dict | None:
         return None
 
 
-def csv_rows(state: dict) -> tuple[list[str], list[list[str]]]:
+def people_of(state: dict) -> list[str]:
+    """Every rated person of the scan's sessions, once, in ballot order."""
     people: list[str] = []
     seen = set()
     for sid in state["sessions"]:
@@ -56,6 +62,11 @@ def csv_rows(state: dict) -> tuple[list[str], list[list[str]]]:
             if pid not in seen:
                 seen.add(pid)
                 people.append(pid)
+    return people
+
+
+def csv_rows(state: dict) -> tuple[list[str], list[list[str]]]:
+    people = people_of(state)
     header = ["Phiên", "Số phiếu", *people, "Lỗi phiếu", "Tệp quét", "Trang"]
     rows = []
     for b in state["ballots"]:
@@ -72,8 +83,15 @@ def write_ballots_csv(folder: Path, state: dict) -> Path:
     return target
 
 
-def write_review(folder: Path, items: list[dict], images: dict[str, bytes]) -> tuple[Path, Path]:
-    """The review workbook and the same as a PDF to print; `images`: item id -> PNG bytes."""
+def _reason_text(it: dict) -> str:
+    text = REASONS_VI.get(it["reason"], it["reason"])
+    return f"{text}: {it['detail']}" if it.get("detail") else text
+
+
+def write_review(folder: Path, items: list[dict], images: dict[str, bytes], people: list[str] | None = None) -> tuple[Path, Path]:
+    """The review workbook and the same as a PDF to print; `images`: item id -> PNG bytes;
+    `people`: the columns of the sheet where the ballots of unreadable pages are keyed (when
+    there are such pages)."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image as XlImage
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -91,7 +109,7 @@ def write_review(folder: Path, items: list[dict], images: dict[str, bytes]) -> t
     yellow = PatternFill("solid", fgColor="FFF2CC")
     for r, it in enumerate(items, start=2):
         ws.append([it["id"], it["file"], it["page"], it["session"], it["number"], it["person"], it["name"],
-                   REASONS_VI.get(it["reason"], it["reason"]), reading_text(it["levels"]) if it["person"] else "", "", ""])
+                   _reason_text(it), reading_text(it["levels"]) if it["person"] else "", "", ""])
         ws.cell(r, 11).fill = yellow
         for c in ws[r]:
             c.alignment = Alignment(vertical="center", wrap_text=True)
@@ -104,6 +122,12 @@ def write_review(folder: Path, items: list[dict], images: dict[str, bytes]) -> t
             ws.add_image(img, f"J{r}")
             ws.row_dimensions[r].height = img.height * 0.75 + 6
     ws.freeze_panes = "A2"
+    if people:
+        keyed = wb.create_sheet(KEYED_SHEET)
+        keyed.append([*KEYED_FIXED, *people, "Lỗi phiếu"])
+        for c in keyed[1]:
+            c.font = Font(bold=True)
+        keyed.freeze_panes = "D2"
     help_ws = wb.create_sheet("Hướng dẫn")
     for line in DECISION_HELP:
         help_ws.append([line])
@@ -138,12 +162,12 @@ def _review_pdf(target: Path, items: list[dict], images: dict[str, bytes]) -> No
         if pdf.get_y() + 12 + h_img > pdf.h - 15:
             pdf.add_page()
         pdf.set_font(FONT, "B", 9)
-        who = f"{it['person']} {it['name']}" if it["person"] else "cả phiếu"
+        who = f"{it['person']} {it['name']}" if it["person"] else ("cả trang" if it.get("kind") == "page" else "cả phiếu")
         pdf.multi_cell(0, 4.5, f"{it['id']}  ·  {it['file']} trang {it['page']}  ·  phiên {it['session']}  ·  "
                                f"số phiếu {it['number'] or '—'}  ·  {who}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 9)
         reading = f"; máy đọc: {reading_text(it['levels'])}" if it["person"] else ""
-        pdf.multi_cell(0, 4.5, f"Lý do: {REASONS_VI.get(it['reason'], it['reason'])}{reading}.   Quyết định: ..........",
+        pdf.multi_cell(0, 4.5, f"Lý do: {_reason_text(it)}{reading}.   Quyết định: ..........",
                        new_x="LMARGIN", new_y="NEXT")
         if png:
             pdf.image(io.BytesIO(png), x=pdf.l_margin, w=w_img)
@@ -175,3 +199,31 @@ def read_review(path: Path) -> tuple[list[tuple[int, str, str]], list[str]]:
         out.append((r, key, "" if value is None else str(value)))
     wb.close()
     return out, []
+
+
+def read_keyed(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """The ballots keyed by hand in the sheet 'Nhập tay': (sheet row, {header: text}), and the
+    layout problems found. No such sheet: no keyed ballot."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        if KEYED_SHEET not in wb.sheetnames:
+            return [], []
+        rows = wb[KEYED_SHEET].iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(rows, ())]
+        if any(h not in header for h in KEYED_FIXED):
+            return [], [f"trang tính '{KEYED_SHEET}' thiếu cột " + ", ".join(f"'{h}'" for h in KEYED_FIXED if h not in header)]
+        out = []
+        for r, values in enumerate(rows, start=2):
+            if not values or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            cells = {}
+            for h, v in zip(header, values):
+                if isinstance(v, float) and v.is_integer():
+                    v = int(v)
+                cells[h] = "" if v is None else str(v).strip()
+            out.append((r, cells))
+        return out, []
+    finally:
+        wb.close()
