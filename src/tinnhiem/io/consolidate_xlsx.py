@@ -10,7 +10,7 @@ from tinnhiem.core.consolidate import LATE, MISSING, NO_BAND, STATUS_VI, Consoli
 from tinnhiem.core.dates import vn
 from tinnhiem.core.eligibility import ROUTE_VI
 from tinnhiem.core.tally import BASE_VI
-from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, save
+from tinnhiem.io.xlsx import BAND_FILLS, add_table_sheet, new_workbook, percent_bar_chart, save
 
 PCT_FORMAT = "0.00"
 
@@ -135,27 +135,10 @@ def write_consolidation(target: Path, result: Consolidation, sources: list[dict]
                          landscape=True,
                          number_formats={6: PCT_FORMAT, 7: PCT_FORMAT, 8: PCT_FORMAT})
     if low_rows:
-        from openpyxl.chart.label import DataLabelList
-
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "clustered"
-        chart.title = "Tỷ lệ phiếu (%) của người có tỷ lệ tín nhiệm thấp theo mức"
-        chart.y_axis.title = "%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 100
         data = Reference(ws, min_col=6, max_col=8, min_row=4, max_row=4 + len(low_rows))
         cats = Reference(ws, min_col=2, min_row=5, max_row=4 + len(low_rows))
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
-        for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
-            series.graphicalProperties.solidFill = color
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
-        chart.legend.position = "b"
-        chart.height, chart.width = max(7.0, 1.6 * len(low_rows) + 4), 22
-        ws.add_chart(chart, f"A{len(low_rows) + 7}")
+        percent_bar_chart(ws, "Tỷ lệ phiếu (%) của người có tỷ lệ tín nhiệm thấp theo mức", data, cats,
+                          len(low_rows), f"A{len(low_rows) + 7}")
 
     # 4. Missing or late.
     late_rows = [[u.unit, STATUS_VI[u.status], u.status_text(), u.deadline, u.report_date,

@@ -230,31 +230,16 @@ def _coded_sheet(wb, res: SessionResult, title: str, chart: bool):
 def _chart(ws, res: SessionResult, pct_col: int, name_col: int, header_row: int, n: int) -> None:
     """The official percentages on the stated base (for an HĐND, the deputies, absent ones
     included), side by side: never counts stacked to 100 %."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart import Reference
 
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "clustered"
-    chart.title = f"Tỷ lệ phiếu tín nhiệm (%, trên {BASE_VI.get(res.base, res.base)}) — {res.info.unit}"
-    chart.x_axis.title = None
-    chart.y_axis.title = "%"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.majorGridlines = None
+    from tinnhiem.io.xlsx import percent_bar_chart
+
     data = Reference(ws, min_col=pct_col, max_col=pct_col + 2, min_row=header_row, max_row=header_row + n)
     cats = Reference(ws, min_col=name_col, min_row=header_row + 1, max_row=header_row + n)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
-        series.graphicalProperties.solidFill = color
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
-    chart.legend.position = "b"
-    chart.height = max(7.0, 1.6 * n + 4)
-    chart.width = 22
-    ws.add_chart(chart, f"A{header_row + n + 3}")
+    chart = percent_bar_chart(ws, f"Tỷ lệ phiếu tín nhiệm (%, trên {BASE_VI.get(res.base, res.base)}) — {res.info.unit}",
+                              data, cats, n, f"A{header_row + n + 3}")
+    chart.x_axis.title = None
+    chart.y_axis.majorGridlines = None
 
 
 def display_heading(res: SessionResult, report_date: dt.date) -> list[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tinnhiem.core.problems import InputError, Problem, UsageError
 from tinnhiem.core.text import header_key, header_keys, is_blank, nfc
+from tinnhiem.io.layout import cell_str
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
@@ -706,7 +707,7 @@ def _to_table(display: str, sheet_name: str | None, values, plain_blanks: bool =
     if not nonblank.any():
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     top = int(nonblank.argmax())
-    header = [nfc(_cell_text(v)) for v in values[top].tolist()]
+    header = [cell_text(v) for v in values[top].tolist()]
     first = top
     pick = _pick_header(finder, lambda a, b: values[a:b].tolist(), values.shape[0], top, display, sheet_name)
     if pick is not None:
@@ -754,7 +755,7 @@ def _columns_table(display: str, sheet_name: str | None, columns: list, finder=N
     if not nonblank.any():
         raise InputError([Problem(code="FILE_EMPTY", message="Tệp trống, không có dữ liệu.", file=display, sheet=sheet_name)])
     top = int(nonblank.argmax())
-    header = [nfc(_cell_text(c[top])) for c in columns]
+    header = [cell_text(c[top]) for c in columns]
     first = top
     pick = _pick_header(finder, lambda a, b: [list(r) for r in zip(*(c[a:b].tolist() for c in columns))], n, top, display, sheet_name)
     if pick is not None:
@@ -857,20 +858,8 @@ def blank_cells(values) -> "object":
     return _blank_mask(values)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    return str(value)
-
-
-def cell_text(value) -> str:
-    """A cell as NFC text; integral floats (1001.0) as integers ('1001')."""
-    return nfc(_cell_text(value))
+# A cell as NFC text; integral floats (1001.0) as integers ('1001'): one definition, layout's.
+cell_text = cell_str
 
 
 def cell_int(value) -> int | None:

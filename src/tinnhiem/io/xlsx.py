@@ -174,6 +174,32 @@ def print_setup(ws, header_row: int | None = None, landscape: bool = False, tota
         ws.print_title_rows = f"{header_row}:{header_row}"
 
 
+def percent_bar_chart(ws, title: str, data, cats, n: int, anchor: str):
+    """Horizontal bars of the three percentages (cao, tín nhiệm, thấp) side by side on a 0-100
+    axis, values shown, legend below: the official figures, never counts stacked to 100 %."""
+    from openpyxl.chart import BarChart
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.y_axis.title = "%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for series, color in zip(chart.series, ("70AD47", "5B9BD5", "ED7D31")):
+        series.graphicalProperties.solidFill = color
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
+    chart.legend.position = "b"
+    chart.height, chart.width = max(7.0, 1.6 * n + 4), 22
+    ws.add_chart(chart, anchor)
+    return chart
+
+
 def save(wb, target: Path) -> None:
     """Save with fixed metadata (reproducible bytes) through a temporary file and a rename."""
     from openpyxl.xml import LXML
