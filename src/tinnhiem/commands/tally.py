@@ -70,7 +70,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     from tinnhiem.commands.common import Later, Outcome, existing_file, output_dir, parse_date_option
     from tinnhiem.core.problems import Problems, UsageError
     from tinnhiem.core.rules import BASES, VALIDITY_MODES
-    from tinnhiem.core.tally import tally_sessions
+    from tinnhiem.core.tally import tally_all
     from tinnhiem.io import counted
     from tinnhiem.io.outputs import session_names
     from tinnhiem.io.session_match import match_sessions
@@ -121,12 +121,13 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
         if diffs:
             return Outcome(doc, problems, lambda: _render_diffs(diffs))
 
-    results = []
-    items = [(sessions[sid], grouped.figures.get(sid, {}), grouped.decks.get(sid),
-              None if sid in grouped.decks else grouped.totals.get(sid, [])) for sid in grouped.order]
-    for res, p in tally_sessions(items, rules, mode, base):
-        problems.extend(p)
-        results.append(res)
+    order = grouped.order
+    results, counted_problems, _ = tally_all([sessions[sid] for sid in order], [grouped.figures.get(sid, {}) for sid in order],
+                                             [grouped.decks.get(sid) for sid in order],
+                                             [None if sid in grouped.decks else grouped.totals.get(sid, []) for sid in order],
+                                             rules, mode, base)
+    problems.extend(counted_problems)
+    del counted_problems
     if not results and not problems.errors:
         problems.add("TALLY_NOTHING", "Không có phiếu nào để kiểm trong các tệp đã cho.")
     doc["sessions"] = Later(lambda: [r.to_json() for r in results])

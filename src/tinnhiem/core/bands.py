@@ -43,14 +43,11 @@ def _set_bands(groups: list[People], rules: RuleSet) -> None:
     """Every People's band codes, all sessions in one pass."""
     if not groups:
         return
-    from itertools import chain
-
     sizes = np.array([len(g) for g in groups], dtype=np.int64)
-    total = int(sizes.sum())
-    # Counts are Python integers (a person's count has no upper bound): object arrays first,
-    # int64 once they are known to fit.
-    low = np.fromiter(chain.from_iterable(g.counted.thap for g in groups), dtype=object, count=total)
-    valid = np.fromiter(chain.from_iterable(g.counted.valid for g in groups), dtype=object, count=total)
+    # Counts are int64 from ballots, or Python integers when given so (a count has no upper
+    # bound): then an object array, int64 once they are known to fit.
+    table = np.concatenate([g.counted.table() for g in groups], axis=1)
+    low, valid = table[3], table[0]
     fixed = np.repeat(np.array([-1 if g.base_value is None else g.base_value for g in groups], dtype=object), sizes)
     per_valid = np.repeat(np.array([g.per_valid for g in groups], dtype=bool), sizes)
     factor = max([1] + [max(b.num, b.den) for b in rules.bands])

@@ -4,29 +4,68 @@ as whole-array operations (one small integer per mark, never a Python loop per m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from tinnhiem.core.marks import CAO, CLASS_FLAG, ROW_CLASS, ROW_REASONS, THAP, TN
 
 
-@dataclass(slots=True)
 class Counted:
-    """The arrays of a counted deck."""
+    """The arrays of a counted deck: which ballots are invalid as a whole, which rows are
+    valid, and per person the valid rows and each level's count.
 
-    ballot_invalid: np.ndarray  # bool (n,)
-    person_valid: np.ndarray  # bool (n, p)
-    valid: np.ndarray  # int (p,)
-    cao: np.ndarray
-    tin_nhiem: np.ndarray
-    thap: np.ndarray
-    reasons: dict  # session-level: reason -> number of ballots
-    # Per person, the rows left blank, marked several times, unreadable on the open ballots
-    # (those without a whole-ballot defect, and issued): (p, 3). As dicts (person_reasons) only when asked: a national file has
-    # 200,000 people, and a terminal summary never asks.
-    person_classes: np.ndarray
-    valid_ballots: int | None = None  # ballots not invalid as a whole, when counted with others
+    The counts (valid, cao, tin_nhiem, thap) are as given: count_deck gives arrays. count_decks
+    gives a view of its (4, people) table of every session (`levels`), read as lists of Python
+    integers: a national file has 20,000 sessions, and four lists each kept alive are 80,000
+    objects for Python's cyclic collector to walk again and again while the rest is counted."""
+
+    __slots__ = ("ballot_invalid", "person_valid", "_counts", "levels", "reasons", "person_classes", "valid_ballots")
+
+    def __init__(self, ballot_invalid: np.ndarray, person_valid: np.ndarray, valid, cao, tin_nhiem, thap, reasons: dict,
+                 person_classes: np.ndarray, valid_ballots: int | None = None, levels: np.ndarray | None = None):
+        self.ballot_invalid = ballot_invalid  # bool (n,)
+        self.person_valid = person_valid  # bool (n, p)
+        self._counts = None if levels is not None else (valid, cao, tin_nhiem, thap)
+        self.levels = levels  # int64 (4, p): valid, cao, tin_nhiem, thap; None when given one by one
+        self.reasons = reasons  # session-level: reason -> number of ballots
+        # Per person, the rows left blank, marked several times, unreadable on the open ballots
+        # (those without a whole-ballot defect, and issued): (p, 3). As dicts (person_reasons) only when asked: a national file has
+        # 200,000 people, and a terminal summary never asks.
+        self.person_classes = person_classes
+        self.valid_ballots = valid_ballots  # ballots not invalid as a whole, when counted with others
+
+    def _count(self, k: int):
+        return self._counts[k] if self.levels is None else self.levels[k].tolist()
+
+    @property
+    def valid(self):
+        return self._count(0)
+
+    @property
+    def cao(self):
+        return self._count(1)
+
+    @property
+    def tin_nhiem(self):
+        return self._count(2)
+
+    @property
+    def thap(self):
+        return self._count(3)
+
+    def counts(self) -> list[list[int]]:
+        """valid, cao, tin_nhiem, thap as lists of Python integers."""
+        if self.levels is not None:
+            return self.levels.tolist()
+        return [c.tolist() if isinstance(c, np.ndarray) else list(c) for c in self._counts]
+
+    def table(self) -> np.ndarray:
+        """valid, cao, tin_nhiem, thap as a (4, p) array: int64, or Python integers (object) when
+        they were given as such (a count has no upper bound)."""
+        if self.levels is not None:
+            return self.levels
+        if all(isinstance(c, np.ndarray) for c in self._counts):
+            return np.stack(self._counts).astype(np.int64, copy=False).reshape(4, -1)
+        return np.array([list(c) for c in self._counts], dtype=object).reshape(4, -1)
 
     @property
     def person_reasons(self) -> list[dict]:
@@ -106,36 +145,48 @@ def count_decks(decks: list[tuple], mode: str) -> list[Counted]:
     decks: (marks (n, p) uint8, whole_defect (n,) bool or None, defect_codes (n,) object or None,
     not_issued (n,) bool or None) per session; whole_defect None: the ballots with a defect code
     or not issued, as count_deck takes it."""
-    out: list[Counted | None] = [None] * len(decks)
+    if not decks:
+        return []
+    return count_columns(*map(list, zip(*decks)), mode)
+
+
+def count_columns(marks: list[np.ndarray], whole: list, defects: list, not_issued: list, mode: str) -> list[Counted]:
+    """count_decks with the decks given as four lists (marks, whole_defect, defect_codes,
+    not_issued), one item per session: no tuple per session."""
+    out: list[Counted | None] = [None] * len(marks)
     by_width: dict[int, list[int]] = {}
-    for k, d in enumerate(decks):
-        by_width.setdefault(d[0].shape[1], []).append(k)
+    for k, m in enumerate(marks):
+        by_width.setdefault(m.shape[1], []).append(k)
     for ks in by_width.values():
-        for k, counted in zip(ks, _count_same_width([decks[k] for k in ks], mode)):
+        part = [[column[k] for k in ks] for column in (marks, whole, defects, not_issued)] if len(ks) < len(marks) else \
+            [marks, whole, defects, not_issued]
+        for k, counted in zip(ks, _count_same_width(*part, mode)):
             out[k] = counted
     return out
 
 
-def _count_same_width(decks: list[tuple], mode: str) -> list[Counted]:
-    """count_decks for sessions with as many people each: their ballots stacked into one array."""
-    widths = np.array([d[0].shape[1] for d in decks], dtype=np.int64)
-    sizes = np.array([d[0].shape[0] for d in decks], dtype=np.int64)
+def _count_same_width(all_marks: list, all_whole: list, all_defects: list, all_not_issued: list, mode: str) -> list[Counted]:
+    """count_columns for sessions with as many people each: their ballots stacked into one array."""
+    decks = all_marks  # one per session
+    widths = np.array([m.shape[1] for m in all_marks], dtype=np.int64)
+    sizes = np.array([m.shape[0] for m in all_marks], dtype=np.int64)
     p_max = int(widths[0])
     n_all = int(sizes.sum())
     starts = np.concatenate([[0], np.cumsum(sizes)])
     owner = np.repeat(np.arange(len(decks), dtype=np.int64), sizes)
-    marks = np.concatenate([d[0] for d in decks]) if p_max else np.zeros((n_all, 0), dtype=np.uint8)
+    marks = np.concatenate(all_marks) if p_max else np.zeros((n_all, 0), dtype=np.uint8)
     # Every deck's defect codes in one array (None for a deck without them: "khac" when whole).
-    defect_codes = np.concatenate([d[2] if d[2] is not None else np.full(len(d[0]), None, dtype=object) for d in decks])
-    given = [k for k, d in enumerate(decks) if d[3] is not None]
+    defect_codes = np.concatenate([d if d is not None else np.full(len(m), None, dtype=object)
+                                   for m, d in zip(all_marks, all_defects)])
     not_issued = np.zeros(n_all, dtype=bool)
-    for k in given:
-        not_issued[starts[k]:starts[k + 1]] = decks[k][3]
+    for k, given in enumerate(all_not_issued):
+        if given is not None:
+            not_issued[starts[k]:starts[k + 1]] = given
     # The ballots invalid as a whole: as given, else those with a defect or not issued.
     whole = np.not_equal(defect_codes, None) | not_issued
-    for k, d in enumerate(decks):
-        if d[1] is not None:
-            whole[starts[k]:starts[k + 1]] = d[1]
+    for k, given in enumerate(all_whole):
+        if given is not None:
+            whole[starts[k]:starts[k + 1]] = given
     cls = ROW_CLASS[marks]
     void = cls != 0
     if mode == "whole_ballot":
@@ -153,17 +204,23 @@ def _count_same_width(decks: list[tuple], mode: str) -> list[Counted]:
     # of counters at random, three times slower).
     runs = np.flatnonzero(sizes)  # reduceat cannot sum an empty run: those sessions count 0
 
-    test = np.empty(marks.shape, dtype=bool)  # one buffer for every cell test below
+    # The cell tests below are made on the cells person by person (each person's column one
+    # run of memory), and each person's sums taken along it: twice as fast as summing the rows
+    # of the ballot-by-person array.
+    test = np.empty((p_max, n_all), dtype=bool)  # one buffer for every cell test below
 
     def per_person(hit: np.ndarray) -> np.ndarray:
         out = np.zeros((len(decks), p_max), dtype=np.int64)
         if len(runs) and p_max:
             # Summed as bytes into int32: measured faster than bool into int64.
-            out[runs] = np.add.reduceat(hit.view(np.uint8), starts[runs], axis=0, dtype=np.int32)
+            at = starts[runs]
+            for j, row in enumerate(hit.view(np.uint8)):  # one person at a time: numpy's 2-D reduceat is slower
+                out[runs, j] = np.add.reduceat(row, at, dtype=np.int32)
         return out.reshape(-1)  # person g = first[session] + column
 
     kept = np.multiply(marks, person_valid, out=marks)  # marks is this function's own copy
-    cao, tn, thap = (per_person(np.equal(kept, level, out=test)) for level in (CAO, TN, THAP))
+    by_person = np.ascontiguousarray(kept.T)
+    cao, tn, thap = (per_person(np.equal(by_person, level, out=test)) for level in (CAO, TN, THAP))
     valid = cao + tn + thap
     # Each invalid ballot under its first reason, as in count_deck: not issued, its defect, then
     # its rows; counted per (session, reason).
@@ -203,11 +260,12 @@ def _count_same_width(decks: list[tuple], mode: str) -> list[Counted]:
         session_reasons[k][names[j]] = c
     open_ballots = ~(whole | not_issued)
     open_cls = np.multiply(cls, open_ballots[:, None], out=cls)  # cls is not needed again
-    per_class = np.stack([per_person(np.equal(open_cls, k, out=test)) for k in (1, 2, 3)], axis=1)  # (people, 3)
-    valid_l, cao_l, tn_l, thap_l = valid.tolist(), cao.tolist(), tn.tolist(), thap.tolist()
+    by_person[...] = open_cls.T
+    per_class = np.stack([per_person(np.equal(by_person, k, out=test)) for k in (1, 2, 3)], axis=1)  # (people, 3)
+    levels = np.stack([valid, cao, tn, thap])  # (4, people): each session's Counted holds a view
     valid_ballots = (sizes - np.bincount(owner[ballot_invalid], minlength=len(decks))).tolist()
     out = []
     for k, (a, b, f, w) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist(), first[:-1].tolist(), widths.tolist())):
-        out.append(Counted(ballot_invalid[a:b], person_valid[a:b, :w], valid_l[f:f + w], cao_l[f:f + w], tn_l[f:f + w],
-                           thap_l[f:f + w], session_reasons[k], per_class[f:f + w], valid_ballots[k]))
+        out.append(Counted(ballot_invalid[a:b], person_valid[a:b, :w], None, None, None, None, session_reasons[k],
+                           per_class[f:f + w], valid_ballots[k], levels=levels[:, f:f + w]))
     return out

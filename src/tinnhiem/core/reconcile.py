@@ -33,37 +33,37 @@ def _pick(figures: dict[str, Figure], key: str) -> int | None:
     return f.value if f else None
 
 
-def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None) -> tuple:
-    """The checks before counting: route, ballots entered against returned, numbers issued.
-    Returns (problems, sess, deck, whole-ballot defects, not issued)."""
-    problems = Problems()
-    sess = {"unit": info.unit}
+def not_issued_of(info: SessionInfo, deck: Deck) -> np.ndarray | None:
+    """The ballots whose number is not in the session's manifest of issued numbers (None when
+    its ballots are not numbered)."""
+    if info.numbers is None or not len(deck.rows):
+        return None
+    nums = deck.numbers.astype(str)
+    issued_set = np.array(sorted(info.numbers), dtype=str)
+    return (nums != "") & ~np.isin(nums, issued_set)
+
+
+def _start(info: SessionInfo, figures: dict[str, Figure], deck: Deck | None, not_issued: np.ndarray | None,
+           problems: Problems) -> None:
+    """The checks before counting: route, ballots entered against returned, numbers issued."""
     if info.route is None:
-        problems.append(check_problem("W229_ROUTE_ASSUMED", f"Phiên '{info.id}': chưa biết tuyến, tạm tính theo tuyến nơi công tác.", **sess))
+        problems.append(check_problem("W229_ROUTE_ASSUMED", f"Phiên '{info.id}': chưa biết tuyến, tạm tính theo tuyến nơi công tác.", unit=info.unit))
     if deck is None:
-        return problems, sess, None, None, None
+        return
     n = len(deck.rows)
     returned_fig = _pick(figures, "returned") if figures else None
     if returned_fig is not None and returned_fig != n:
         problems.append(check_problem("F218_BALLOTS_NOT_RETURNED", f"Phiên '{info.id}': đã nhập {n} phiếu nhưng số phiếu thu về ghi {returned_fig}.", **figures["returned"].where))
-    # None: the ballots with a defect, which count_decks finds for all sessions at once.
-    whole = None
-    not_issued = None
-    if info.numbers is not None and n:
-        nums = deck.numbers.astype(str)
-        issued_set = np.array(sorted(info.numbers), dtype=str)
-        not_issued = (nums != "") & ~np.isin(nums, issued_set)
+    if not_issued is not None:
         for i in np.flatnonzero(not_issued)[:50]:
-            problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': số phiếu '{nums[i]}' không có trong danh mục phiếu đã phát.",
+            problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': số phiếu '{str(deck.numbers[i])}' không có trong danh mục phiếu đã phát.",
                                           row=int(deck.rows[i]), **deck.where[deck.sources[i]]))
         extra = int(not_issued.sum()) - 50
         if extra > 0:
-            problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': còn {extra} phiếu khác mang số không có trong danh mục.", **sess))
-        whole = np.not_equal(deck.defects, None) | not_issued
-    return problems, sess, deck, whole, not_issued
+            problems.append(check_problem("W206_BALLOT_NOT_ISSUED", f"Phiên '{info.id}': còn {extra} phiếu khác mang số không có trong danh mục.", unit=info.unit))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Session:
     """One session's figures as the checks read them, and where each was given."""
 
@@ -84,17 +84,16 @@ class _Session:
         return self.figures[key].where if key in self.figures else self.sess
 
 
-def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTotal] | None, start: tuple,
-            counted: Counted | None, ctx: _Context) -> tuple[SessionResult, Problems]:
-    """The counts, percentages, bands and reconciliation of one session."""
-    problems, sess, deck, _, not_issued = start
+def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTotal] | None, deck: Deck | None,
+            not_issued: np.ndarray | None, counted: Counted | None, ctx: _Context, problems: Problems) -> SessionResult:
+    """The counts, percentages, bands and reconciliation of one session; its problems are
+    appended to `problems`."""
+    sess = {"unit": info.unit}
     f = _session_figures(info, figures, sess)
     reasons: dict = {}
-    ballots = None
     rows: list[tuple] = []
     if deck is not None:
         deck = _record_not_issued(deck, not_issued)
-        ballots = (deck, counted.person_valid)
         reasons = counted.reasons
         n = len(deck.rows)
         f.returned = n
@@ -103,7 +102,7 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     else:
         f.returned = _pick(figures, "returned") if figures else None
         rows = _person_totals(info, totals or [], f, ctx.mode, problems)
-    base = ctx.base_override or ctx.rules.base_for(f.route)
+    base = ctx.base_override or ctx.base_for(f.route)
     base_value = {"returned": f.returned, "members": f.members}.get(base, f.valid)
     per_valid = base == "valid"
     results: Sequence[PersonResult]
@@ -121,17 +120,19 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     res = SessionResult(info=info, route=f.route, mode=ctx.mode, summoned=f.summoned, present=f.present, issued=f.issued,
                         returned=f.returned, members=f.members, spoilt=f.spoilt, valid=f.valid, invalid=f.invalid,
                         base=base, base_value=base_value, results=results, reasons=reasons,
-                        layout="ballots" if deck is not None else "totals", ballots=ballots)
-    return res, problems
+                        layout="ballots" if deck is not None else "totals", deck=deck,
+                        person_valid=None if counted is None else counted.person_valid)
+    return res
 
 
 def _session_figures(info: SessionInfo, figures: dict[str, Figure], sess: dict) -> _Session:
     """The figures given for the session, else those its record knows (summoned, members)."""
-    pick = (lambda key: _pick(figures, key)) if figures else (lambda key: None)  # the usual CSV: none at all
-    summoned, members = pick("summoned"), pick("members")
+    if not figures:  # the usual CSV: none at all
+        return _Session(info.id, info.route or "workplace", sess, figures, info.summoned, None, None, None, info.members)
+    summoned, members = _pick(figures, "summoned"), _pick(figures, "members")
     return _Session(info.id, info.route or "workplace", sess, figures,
-                    summoned=info.summoned if summoned is None else summoned, present=pick("present"),
-                    issued=pick("issued"), spoilt=pick("spoilt"), members=info.members if members is None else members)
+                    summoned=info.summoned if summoned is None else summoned, present=_pick(figures, "present"),
+                    issued=_pick(figures, "issued"), spoilt=_pick(figures, "spoilt"), members=info.members if members is None else members)
 
 
 def _record_not_issued(deck: Deck, not_issued: np.ndarray | None) -> Deck:

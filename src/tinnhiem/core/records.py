@@ -155,7 +155,13 @@ class SessionResult:
     results: list[PersonResult]
     reasons: dict
     layout: str  # ballots | totals
-    ballots: object = None  # (Deck, per-person validity array) when counted from ballots
+    deck: Deck | None = None  # the ballots, when counted from them
+    person_valid: np.ndarray | None = None  # bool (ballots, people): the rows that counted
+
+    @property
+    def ballots(self) -> tuple[Deck, np.ndarray] | None:
+        """(deck, per-person validity array) when counted from ballots."""
+        return None if self.deck is None else (self.deck, self.person_valid)
 
     def to_json(self) -> dict:
         return {"id": self.info.id, "unit": self.info.unit, "route": self.route,

@@ -22,6 +22,14 @@ class _Context:
         self.quorum = (int(q.get("num", 2)), int(q.get("den", 3)), q.get("severity", "warning"))
         self.min_voters = int(rules.section("secrecy").get("min_voters", 0) or 0)
         self.bands: dict = {}  # (low, base, route) -> band fields: a few thousand over 200,000 people
+        self._bases: dict[str, str] = {}
+
+    def base_for(self, route: str) -> str:
+        """rules.base_for(route), looked up once per route."""
+        base = self._bases.get(route)
+        if base is None:
+            base = self._bases[route] = self.rules.base_for(route)
+        return base
 
     def code_fields(self, route: str) -> list[tuple[str | None, str, str]]:
         """The band fields of each band code + 1 (see band_codes), as band() gives them."""
@@ -67,8 +75,7 @@ class People(Sequence):
             fixed = self.base_value
             self._items = [_person(pid, people.get(pid) or {}, valid, n - valid, cao, tn, thap, why,
                                    valid if self.per_valid else fixed, route, ctx)
-                           for pid, valid, cao, tn, thap, why in zip(self.ids, *_ints(c.valid, c.cao, c.tin_nhiem, c.thap),
-                                                                     c.person_reasons)]
+                           for pid, valid, cao, tn, thap, why in zip(self.ids, *c.counts(), c.person_reasons)]
         return self._items
 
     def to_json(self) -> list[dict]:
@@ -80,8 +87,7 @@ class People(Sequence):
         named = ctx.code_fields(route)
         fixed, per_valid = self.base_value, self.per_valid
         out = []
-        for pid, valid, cao, tn, thap, why, code in zip(self.ids, *_ints(c.valid, c.cao, c.tin_nhiem, c.thap),
-                                                        c.person_reasons, self.codes.tolist()):
+        for pid, valid, cao, tn, thap, why, code in zip(self.ids, *c.counts(), c.person_reasons, self.codes.tolist()):
             bv = valid if per_valid else fixed
             person = people.get(pid) or {}
             band, label, consequence = named[code + 1]
@@ -105,8 +111,3 @@ class People(Sequence):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None
-
-
-def _ints(*columns) -> list[list[int]]:
-    """Counts as Python integers (count_deck gives numpy arrays, count_decks lists)."""
-    return [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]

@@ -29,7 +29,7 @@ from tinnhiem.core.bands import (
     summarise,
 )
 from tinnhiem.core.checks import CHECKS, Check, check_problem
-from tinnhiem.core.count import Counted, count_deck, count_decks
+from tinnhiem.core.count import Counted, count_columns, count_deck, count_decks
 from tinnhiem.core.marks import (
     BAD,
     CAO,
@@ -47,7 +47,7 @@ from tinnhiem.core.marks import (
     parse_mark,
 )
 from tinnhiem.core.problems import Problems
-from tinnhiem.core.reconcile import _finish, _start
+from tinnhiem.core.reconcile import _finish, _start, not_issued_of
 from tinnhiem.core.records import (
     BAND_NONE,
     BASE_VI,
@@ -80,12 +80,37 @@ def tally_sessions(items: list[tuple], rules: RuleSet, mode: str,
     """tally_session for many sessions: items are (info, figures, deck or None, totals or None).
     The decks are counted together (count_decks); each session's result and problems are those
     tally_session gives for it alone."""
-    starts = [_start(info, figures, deck) for info, figures, deck, _ in items]
-    with_deck = [k for k, st in enumerate(starts) if st[2] is not None]
-    counts = count_decks([(starts[k][2].marks, starts[k][3], starts[k][2].defects, starts[k][4]) for k in with_deck], mode)
-    counted_of = dict(zip(with_deck, counts))
+    if not items:
+        return []
+    results, problems, ends = tally_all(*map(list, zip(*items)), rules, mode, base_override)
+    return [(res, Problems(problems[a:b])) for res, a, b in zip(results, [0, *ends], ends)]
+
+
+def tally_all(infos: list[SessionInfo], figures: list[dict[str, Figure]], decks: list[Deck | None],
+              totals: list[list[PersonTotal] | None], rules: RuleSet, mode: str,
+              base_override: str | None) -> tuple[list[SessionResult], Problems, list[int]]:
+    """tally_sessions with the sessions given as four lists: (results, every session's
+    problems one session after the other, where each session's problems end). Nothing is made
+    per session but what its result keeps: a national round has 20,000 sessions, and every
+    object alive while the rest is counted is walked again by Python's cyclic collector."""
+    with_deck = [k for k, deck in enumerate(decks) if deck is not None]
+    not_issued = [None] * len(decks)
+    for k in with_deck:
+        if infos[k].numbers is not None:
+            not_issued[k] = not_issued_of(infos[k], decks[k])
+    counts = count_columns([decks[k].marks for k in with_deck], [None] * len(with_deck),
+                           [decks[k].defects for k in with_deck], [not_issued[k] for k in with_deck], mode)
+    counted: list = [None] * len(decks)
+    for k, c in zip(with_deck, counts):
+        counted[k] = c
+    del counts
     ctx = _Context(rules, mode, base_override)
-    out = [_finish(info, figures, totals, starts[k], counted_of.get(k), ctx)
-           for k, (info, figures, _, totals) in enumerate(items)]
-    _set_bands([res.results for res, _ in out if isinstance(res.results, People)], rules)
-    return out
+    problems = Problems()
+    results: list[SessionResult] = []
+    ends: list[int] = []
+    for info, figs, deck, tot, missing, c in zip(infos, figures, decks, totals, not_issued, counted):
+        _start(info, figs, deck, missing, problems)
+        results.append(_finish(info, figs, tot, deck, missing, c, ctx, problems))
+        ends.append(len(problems))
+    _set_bands([res.results for res in results if isinstance(res.results, People)], rules)
+    return results, problems, ends

@@ -140,26 +140,24 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
     all_columns = {pid: [col_where[j]] for j, pid in enumerate(pids)}
     records = {pid: {"name": sheet.names.get(pid, ""), "post": ""} for pid in pids}
     cols = d.cols
-    has_info = {key: cols.get(key) is not None for key in ("unit", "route")} if cols is not _NO_COLUMNS else {}
+    has_info = {key: True for key in ("unit", "route") if cols is not _NO_COLUMNS and cols.get(key) is not None}
     has_figures = cols is not _NO_COLUMNS and any(cols.get(c.key) is not None for c in FIGURE_COLS)
     for k, (sid, a, b) in enumerate(parts):
         s = sessions[sid]
-        idx = positions[a:b]
-        _info_from_columns(s, cols, has_info, idx, index)
+        if has_info:
+            _info_from_columns(s, cols, has_info, positions[a:b], index)
         sub = marks[a:b]
         # No list of people yet (the entry workbook read alone, or nothing known): the headers
         # name them.
         fill_people = not s.people or not s.known
+        keep = None  # every person column
         if not fill_people:
             keep = _known_people(sheet, table, s, pids, sub, rows[a:b], any_mark[k], problems)
         elif several and not all_marked[k]:
             keep = np.flatnonzero(any_mark[k]).tolist()  # those with a mark in this session
-        else:
-            keep = list(range(len(pids)))
-        whole = len(keep) == len(pids)
-        part = Deck(person_ids=pids if whole else [pids[j] for j in keep], marks=sub if whole else sub[:, keep],
-                    defects=defects[a:b], numbers=numbers[a:b], rows=rows[a:b], sources=sources[a:b],
-                    where=deck_where, columns=all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
+        whole = keep is None or len(keep) == len(pids)
+        part = Deck(pids if whole else [pids[j] for j in keep], sub if whole else sub[:, keep], defects[a:b], numbers[a:b],
+                    rows[a:b], sources[a:b], deck_where, all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
         if fill_people:
             people = s.people
             if not people and whole:
@@ -169,7 +167,8 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
                     if pid not in people:
                         people[pid] = records[pid]
         _add_deck(g, sid, part, problems)
-        _merge_figures(g, sid, cols.figures(idx, table_rows, problems) if has_figures else {}, problems)
+        if has_figures:
+            _merge_figures(g, sid, cols.figures(positions[a:b], table_rows, problems), problems)
 
 
 @dataclass

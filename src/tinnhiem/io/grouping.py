@@ -46,14 +46,16 @@ class SessionIndex:
 
     def _build(self) -> None:
         self.position: dict[str, int] = {}
-        self.by_key: dict[str, list[str]] = {}
-        self.by_unit: dict[str, list[str]] = {}
+        # key -> a session id, or a list of them when several share it: one list per session
+        # would be 40,000 more objects for the cyclic collector in a national round.
+        self.by_key: dict[str, str | list[str]] = {}
+        self.by_unit: dict[str, str | list[str]] = {}
         for sid in self.sessions:
             self._index(sid)
 
     def _index(self, sid: str, key: str | None = None, folded: str | None = None) -> None:
         self.position[sid] = len(self.position)
-        self.by_key.setdefault(header_key(sid) if key is None else key, []).append(sid)
+        _put(self.by_key, header_key(sid) if key is None else key, sid)
         self.noted(sid, folded)
 
     def add(self, info: SessionInfo, key: str | None = None, folded: str | None = None) -> SessionInfo:
@@ -68,7 +70,7 @@ class SessionIndex:
         """The session's unit was set or changed. folded: fold(unit), when known."""
         unit = self.sessions[sid].unit
         if unit:
-            self.by_unit.setdefault(fold(unit) if folded is None else folded, []).append(sid)
+            _put(self.by_unit, fold(unit) if folded is None else folded, sid)
 
     def resolve(self, value: str, key: str | None = None, folded: str | None = None) -> str | None:
         """The session `value` names; key and folded: header_key(value) and fold(value), when
@@ -79,13 +81,29 @@ class SessionIndex:
             self._build()
         key = header_key(value) if key is None else key
         folded = fold(value) if folded is None else folded
-        hits = list(self.by_key.get(key, ()))
+        hits = _ids(self.by_key.get(key))
         # Checked against the live records: a unit may have changed since it was indexed.
-        hits += [sid for sid in self.by_unit.get(folded, ()) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
+        hits += [sid for sid in _ids(self.by_unit.get(folded)) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
         return min(hits, key=self.position.__getitem__) if hits else None
 
 
+def _put(index: dict, key: str, sid: str) -> None:
+    have = index.get(key)
+    if have is None:
+        index[key] = sid
+    elif isinstance(have, list):
+        have.append(sid)
+    else:
+        index[key] = [have, sid]
+
+
+def _ids(found: str | list[str] | None) -> list[str]:
+    return [] if found is None else [found] if isinstance(found, str) else list(found)
+
+
 def _merge_figures(g: Grouped, sid: str, figs: dict[str, Figure], problems: Problems) -> None:
+    if not figs:
+        return  # the usual per-ballot CSV gives none: no empty dict per session
     have = g.figures.setdefault(sid, {})
     for key, fig in figs.items():
         prev = have.get(key)
