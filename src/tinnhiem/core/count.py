@@ -9,32 +9,80 @@ import numpy as np
 from tinnhiem.core.marks import CAO, CLASS_FLAG, ROW_CLASS, ROW_REASONS, THAP, TN
 
 
+class _Batch:
+    """The arrays of every session counted together (count_columns), which each session's
+    Counted reads its part of."""
+
+    __slots__ = ("ballot_invalid", "person_valid", "person_classes", "levels", "starts", "first", "widths")
+
+    def __init__(self, ballot_invalid, person_valid, person_classes, levels, starts: list[int], first: list[int],
+                 widths: list[int]):
+        self.ballot_invalid, self.person_valid, self.person_classes, self.levels = ballot_invalid, person_valid, person_classes, levels
+        self.starts, self.first, self.widths = starts, first, widths  # rows of session k: starts[k]:starts[k + 1]
+
+
 class Counted:
     """The arrays of a counted deck: which ballots are invalid as a whole, which rows are
     valid, and per person the valid rows and each level's count.
 
-    The counts (valid, cao, tin_nhiem, thap) are as given: count_deck gives arrays. count_decks
-    gives a view of its (4, people) table of every session (`levels`), read as lists of Python
-    integers: a national file has 20,000 sessions, and four lists each kept alive are 80,000
-    objects for Python's cyclic collector to walk again and again while the rest is counted."""
+    count_deck gives the arrays themselves (counts as arrays). count_decks gives each session
+    its part of one batch of arrays (counts read as lists of Python integers), taken when asked:
+    a national file has 20,000 sessions, and arrays or lists made for each of them while the
+    rest is counted cost time, and lists cost Python's cyclic collector time again and again."""
 
-    __slots__ = ("ballot_invalid", "person_valid", "_counts", "levels", "reasons", "person_classes", "valid_ballots")
+    __slots__ = ("_given", "_batch", "_k", "reasons", "valid_ballots")
 
-    def __init__(self, ballot_invalid: np.ndarray, person_valid: np.ndarray, valid, cao, tin_nhiem, thap, reasons: dict,
-                 person_classes: np.ndarray, valid_ballots: int | None = None, levels: np.ndarray | None = None):
-        self.ballot_invalid = ballot_invalid  # bool (n,)
-        self.person_valid = person_valid  # bool (n, p)
-        self._counts = None if levels is not None else (valid, cao, tin_nhiem, thap)
-        self.levels = levels  # int64 (4, p): valid, cao, tin_nhiem, thap; None when given one by one
-        self.reasons = reasons  # session-level: reason -> number of ballots
-        # Per person, the rows left blank, marked several times, unreadable on the open ballots
-        # (those without a whole-ballot defect, and issued): (p, 3). As dicts (person_reasons) only when asked: a national file has
-        # 200,000 people, and a terminal summary never asks.
-        self.person_classes = person_classes
+    def __init__(self, ballot_invalid: np.ndarray | None = None, person_valid: np.ndarray | None = None, valid=None, cao=None,
+                 tin_nhiem=None, thap=None, reasons: dict | None = None, person_classes: np.ndarray | None = None,
+                 valid_ballots: int | None = None, *, batch: _Batch | None = None, k: int = 0):
+        self._given = None if batch is not None else (ballot_invalid, person_valid, (valid, cao, tin_nhiem, thap), person_classes)
+        self._batch, self._k = batch, k
+        self.reasons = reasons if reasons is not None else {}  # session-level: reason -> number of ballots
         self.valid_ballots = valid_ballots  # ballots not invalid as a whole, when counted with others
 
+    @property
+    def ballot_invalid(self) -> np.ndarray:
+        """bool (n,): the ballots invalid as a whole."""
+        if self._batch is None:
+            return self._given[0]
+        b, k = self._batch, self._k
+        return b.ballot_invalid[b.starts[k]:b.starts[k + 1]]
+
+    @property
+    def person_valid(self) -> np.ndarray:
+        """bool (n, p): the rows that count."""
+        if self._batch is None:
+            return self._given[1]
+        b, k = self._batch, self._k
+        return b.person_valid[b.starts[k]:b.starts[k + 1], :b.widths[k]]
+
+    @property
+    def person_classes(self) -> np.ndarray:
+        """Per person, the rows left blank, marked several times, unreadable on the open
+        ballots (those without a whole-ballot defect, and issued): (p, 3). As dicts
+        (person_reasons) only when asked: a national file has 200,000 people, and a terminal
+        summary never asks."""
+        if self._batch is None:
+            return self._given[3]
+        b, k = self._batch, self._k
+        return b.person_classes[b.first[k]:b.first[k] + b.widths[k]]
+
+    @property
+    def levels(self) -> np.ndarray | None:
+        """int64 (4, p): valid, cao, tin_nhiem, thap of a session counted with others."""
+        if self._batch is None:
+            return None
+        b, k = self._batch, self._k
+        return b.levels[:, b.first[k]:b.first[k] + b.widths[k]]
+
+    def __reduce__(self):
+        # Pickled (to a worker process writing the session's files) as its own arrays, not the
+        # whole batch of every session.
+        return (Counted, (self.ballot_invalid, self.person_valid, self.valid, self.cao, self.tin_nhiem, self.thap,
+                          self.reasons, self.person_classes, self.valid_ballots))
+
     def _count(self, k: int):
-        return self._counts[k] if self.levels is None else self.levels[k].tolist()
+        return self._given[2][k] if self._batch is None else self.levels[k].tolist()
 
     @property
     def valid(self):
@@ -54,18 +102,19 @@ class Counted:
 
     def counts(self) -> list[list[int]]:
         """valid, cao, tin_nhiem, thap as lists of Python integers."""
-        if self.levels is not None:
+        if self._batch is not None:
             return self.levels.tolist()
-        return [c.tolist() if isinstance(c, np.ndarray) else list(c) for c in self._counts]
+        return [c.tolist() if isinstance(c, np.ndarray) else list(c) for c in self._given[2]]
 
     def table(self) -> np.ndarray:
         """valid, cao, tin_nhiem, thap as a (4, p) array: int64, or Python integers (object) when
         they were given as such (a count has no upper bound)."""
-        if self.levels is not None:
+        if self._batch is not None:
             return self.levels
-        if all(isinstance(c, np.ndarray) for c in self._counts):
-            return np.stack(self._counts).astype(np.int64, copy=False).reshape(4, -1)
-        return np.array([list(c) for c in self._counts], dtype=object).reshape(4, -1)
+        counts = self._given[2]
+        if all(isinstance(c, np.ndarray) for c in counts):
+            return np.stack(counts).astype(np.int64, copy=False).reshape(4, -1)
+        return np.array([list(c) for c in counts], dtype=object).reshape(4, -1)
 
     @property
     def person_reasons(self) -> list[dict]:
@@ -262,10 +311,9 @@ def _count_same_width(all_marks: list, all_whole: list, all_defects: list, all_n
     open_cls = np.multiply(cls, open_ballots[:, None], out=cls)  # cls is not needed again
     by_person[...] = open_cls.T
     per_class = np.stack([per_person(np.equal(by_person, k, out=test)) for k in (1, 2, 3)], axis=1)  # (people, 3)
-    levels = np.stack([valid, cao, tn, thap])  # (4, people): each session's Counted holds a view
+    levels = np.stack([valid, cao, tn, thap])  # (4, people)
     valid_ballots = (sizes - np.bincount(owner[ballot_invalid], minlength=len(decks))).tolist()
-    out = []
-    for k, (a, b, f, w) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist(), first[:-1].tolist(), widths.tolist())):
-        out.append(Counted(ballot_invalid[a:b], person_valid[a:b, :w], None, None, None, None, session_reasons[k],
-                           per_class[f:f + w], valid_ballots[k], levels=levels[:, f:f + w]))
+    batch = _Batch(ballot_invalid, person_valid, per_class, levels, starts.tolist(), first.tolist(), widths.tolist())
+    out = [Counted(reasons=reasons, valid_ballots=n_valid, batch=batch, k=k)
+           for k, (reasons, n_valid) in enumerate(zip(session_reasons, valid_ballots))]
     return out

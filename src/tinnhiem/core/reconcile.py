@@ -120,8 +120,7 @@ def _finish(info: SessionInfo, figures: dict[str, Figure], totals: list[PersonTo
     res = SessionResult(info=info, route=f.route, mode=ctx.mode, summoned=f.summoned, present=f.present, issued=f.issued,
                         returned=f.returned, members=f.members, spoilt=f.spoilt, valid=f.valid, invalid=f.invalid,
                         base=base, base_value=base_value, results=results, reasons=reasons,
-                        layout="ballots" if deck is not None else "totals", deck=deck,
-                        person_valid=None if counted is None else counted.person_valid)
+                        layout="ballots" if deck is not None else "totals", deck=deck, counted=counted)
     return res
 
 

@@ -156,12 +156,12 @@ class SessionResult:
     reasons: dict
     layout: str  # ballots | totals
     deck: Deck | None = None  # the ballots, when counted from them
-    person_valid: np.ndarray | None = None  # bool (ballots, people): the rows that counted
+    counted: object = None  # their count (core.count.Counted)
 
     @property
     def ballots(self) -> tuple[Deck, np.ndarray] | None:
-        """(deck, per-person validity array) when counted from ballots."""
-        return None if self.deck is None else (self.deck, self.person_valid)
+        """(deck, per-person validity array: the rows that counted) when counted from ballots."""
+        return None if self.deck is None else (self.deck, self.counted.person_valid)
 
     def to_json(self) -> dict:
         return {"id": self.info.id, "unit": self.info.unit, "route": self.route,
