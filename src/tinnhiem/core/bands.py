@@ -87,7 +87,11 @@ def summarise(results: list[SessionResult], limit: int = 50) -> Summary:
     flagged: list[tuple[bool, int, int, int]] = []  # (not two thirds, position, session, person)
     at = 0
     code_parts: list[np.ndarray] = []
-    code_owner: list[tuple[int, int, int]] = []  # (session, first position, people)
+    # Per session with codes: its index, its first person's position, its people (three lists,
+    # not a tuple per session: 20,000 of them nationally).
+    owner_session: list[int] = []
+    owner_at: list[int] = []
+    owner_people: list[int] = []
     code_keys: list[tuple[str, str]] | None = None
     for s, res in enumerate(results):
         people = res.results
@@ -96,7 +100,9 @@ def summarise(results: list[SessionResult], limit: int = 50) -> Summary:
                 bands = people.ctx.rules.bands
                 code_keys = [(b.id, b.label or UNKNOWN_BAND_VI) for b in bands]
             code_parts.append(people.codes)
-            code_owner.append((s, at, len(people)))
+            owner_session.append(s)
+            owner_at.append(at)
+            owner_people.append(len(people))
         else:
             for j, r in enumerate(people):
                 key = r.band or UNKNOWN_BAND
@@ -108,9 +114,9 @@ def summarise(results: list[SessionResult], limit: int = 50) -> Summary:
         at += len(people)
     if code_parts:
         codes = np.concatenate(code_parts).astype(np.int64)
-        owner = np.repeat(np.arange(len(code_owner)), [k for *_, k in code_owner])
-        starts = np.array([a for _, a, _ in code_owner], dtype=np.int64)
-        firsts = np.concatenate([[0], np.cumsum([k for *_, k in code_owner])])[:-1]
+        owner = np.repeat(np.arange(len(owner_session)), owner_people)
+        starts = np.array(owner_at, dtype=np.int64)
+        firsts = np.concatenate([[0], np.cumsum(owner_people)])[:-1]
         position = starts[owner] + (np.arange(len(codes)) - firsts[owner])
         named = [(UNKNOWN_BAND, UNKNOWN_BAND_VI), (BAND_NONE, "Không thuộc mức nào"), *code_keys]
         for code in np.unique(codes).tolist():
@@ -121,7 +127,7 @@ def summarise(results: list[SessionResult], limit: int = 50) -> Summary:
             if key not in first_at or pos < first_at[key]:
                 first_at[key], labels[key] = pos, label
         for i in np.flatnonzero(codes >= 1).tolist():
-            s, a, _ = code_owner[int(owner[i])]
+            s, a = owner_session[int(owner[i])], owner_at[int(owner[i])]
             flagged.append((named[int(codes[i]) + 1][0] != "two_thirds_or_more", int(position[i]), s, int(position[i]) - a))
     flagged.sort()
     order = sorted(counts, key=first_at.__getitem__)

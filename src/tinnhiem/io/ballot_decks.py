@@ -121,14 +121,14 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
     runs = _session_runs(sheet, d, sessions, index, knowledge, problems)
     if runs is None:
         return
-    parts, order = runs
-    several = len(parts) > 1 or d.sessions is not None
+    sids, bounds, order = runs  # session k: rows bounds[k]:bounds[k + 1] (of the rows in `order`)
+    several = len(sids) > 1 or d.sessions is not None
     table_rows = d.rows  # in the table's order, as its columns are (_Factorised)
     marks, defects, numbers, rows = d.marks, d.defects, d.numbers, d.rows
     if order is not None:
         marks, defects, numbers, rows = marks[order], defects[order], numbers[order], rows[order]
     positions = np.arange(len(rows)) if order is None else order  # row positions in the table, for its columns
-    any_mark = _people_marked(marks, [a for _, a, _ in parts], len(pids))
+    any_mark = _people_marked(marks, bounds[:-1], len(pids))
     all_marked = any_mark.all(axis=1).tolist()
     sources = np.zeros(len(rows), dtype=np.int32)  # one file per part: sliced per session (read only)
     table = d.table
@@ -142,7 +142,7 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
     cols = d.cols
     has_info = {key: True for key in ("unit", "route") if cols is not _NO_COLUMNS and cols.get(key) is not None}
     has_figures = cols is not _NO_COLUMNS and any(cols.get(c.key) is not None for c in FIGURE_COLS)
-    for k, (sid, a, b) in enumerate(parts):
+    for k, (sid, a, b) in enumerate(zip(sids, bounds, bounds[1:])):
         s = sessions[sid]
         if has_info:
             _info_from_columns(s, cols, has_info, positions[a:b], index)
@@ -159,13 +159,15 @@ def _group_ballots(sheet: BallotSheet | FastSheet, sessions: dict[str, SessionIn
         part = Deck(pids if whole else [pids[j] for j in keep], sub if whole else sub[:, keep], defects[a:b], numbers[a:b],
                     rows[a:b], sources[a:b], deck_where, all_columns if whole else {pids[j]: [col_where[j]] for j in keep})
         if fill_people:
-            people = s.people
-            if not people and whole:
-                people.update(records)
+            if not s.people and whole:
+                # The sheet's own records, shared by its sessions and read only (a dict of ten people
+                # for each of 20,000 sessions is work for Python's cyclic collector): a session that
+                # gains people later gets a dict of its own.
+                s.people = records
             else:
-                for pid in part.person_ids:
-                    if pid not in people:
-                        people[pid] = records[pid]
+                new = {pid: records[pid] for pid in part.person_ids if pid not in s.people}
+                if new:
+                    s.people = {**s.people, **new}
         _add_deck(g, sid, part, problems)
         if has_figures:
             _merge_figures(g, sid, cols.figures(positions[a:b], table_rows, problems), problems)
@@ -209,22 +211,22 @@ def _decode_sheet(sheet: BallotSheet | FastSheet, problems: Problems) -> _Decode
 
 
 def _session_runs(sheet, d: _Decoded, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool,
-                  problems: Problems) -> tuple[list[tuple[str, int, int]], np.ndarray | None] | None:
-    """Which rows belong to which session: (session, start, end) runs of one stable order of
+                  problems: Problems) -> tuple[list[str], list[int], np.ndarray | None] | None:
+    """Which rows belong to which session: (sessions, bounds) runs of one stable order of
     the rows (file order within each session; None: the rows as they are), so that a session's
     arrays are slices of the reordered ones (views, not copies: a national file has 20,000
     sessions). None when the sheet's session cannot be told (F.216)."""
     n = len(d.rows)
     if sheet.session_fixed:
-        return [(sheet.session_fixed, 0, n)], None
+        return [sheet.session_fixed], [0, n], None
     if d.sessions is not None:
         return _runs_by_column(d, index, knowledge, problems)
     sid = _session_of_people(sheet, d.table, sessions, index, knowledge, problems)
-    return None if sid is None else ([(sid, 0, n)], None)
+    return None if sid is None else ([sid], [0, n], None)
 
 
 def _runs_by_column(d: _Decoded, index: SessionIndex, knowledge: bool,
-                    problems: Problems) -> tuple[list[tuple[str, int, int]], np.ndarray | None]:
+                    problems: Problems) -> tuple[list[str], list[int], np.ndarray | None]:
     """Runs by the 'Phiên' column: each distinct text to its session (two spellings of one id
     are one session; F.216 for rows without one, F.215 for an unknown one where sessions are
     known), then one stable sort by session."""
@@ -258,7 +260,7 @@ def _runs_by_column(d: _Decoded, index: SessionIndex, knowledge: bool,
     owner = target[codes]
     ends = np.cumsum(np.bincount(owner + 1, minlength=len(sids) + 1)).tolist()  # bin 0: rows left out
     order = np.argsort(owner, kind="stable") if ends[0] or not (owner[1:] >= owner[:-1]).all() else None
-    return [(sid, ends[s], ends[s + 1]) for s, sid in enumerate(sids)], order
+    return sids, ends, order
 
 
 def _session_of_people(sheet, table, sessions: dict[str, SessionInfo], index: SessionIndex, knowledge: bool,

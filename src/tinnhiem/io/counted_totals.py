@@ -104,8 +104,9 @@ def _group_totals(table: Table, sessions: dict[str, SessionInfo], index: Session
                             extra["valid"], extra["invalid"], table.where(row))
             seen[pid] = t
             out.append(t)
-            if not s.known:
-                s.people.setdefault(pid, {"name": name, "post": t.post})
+            if not s.known and pid not in s.people:
+                # A new dict, not the old one changed: a per-ballot sheet's sessions may share theirs.
+                s.people = {**s.people, pid: {"name": name, "post": t.post}}
         _merge_figures(g, sid, _row_figures(table, rows, problems), problems)
         if s.known and s.people:
             for pid, person in s.people.items():
