@@ -37,3 +37,23 @@ def test_counts_and_table_agree():
     for c in count_decks(decks, "per_person"):
         assert c.counts() == [c.valid, c.cao, c.tin_nhiem, c.thap] == c.table().tolist()
         assert c.table().dtype == np.int64
+
+
+def test_sessions_sharing_a_sheets_people_stay_apart(tmp_path, cli):
+    """The sessions of one per-ballot sheet share its people records until one of them gains
+    a person in another file: that session alone has the new person."""
+    from tests.conftest import write_csv
+
+    a = write_csv(tmp_path / "a.csv", ["Phiên", "CB01 - An", "CB02 - Bình"],
+                  [["s1", "1", "2"], ["s1", "2", "2"], ["s2", "3", "1"], ["s2", "1", "1"]])
+    b = write_csv(tmp_path / "b.csv", ["Phiên", "CB01 - An", "CB02 - Bình", "CB03 - Chi"], [["s1", "1", "1", "3"]])
+    (tmp_path / ".tinnhiem").mkdir()
+    r = cli("tally", a, b, "--dry-run", "--json", "--workdir", tmp_path, cwd=tmp_path)
+    sessions = {s["id"]: s for s in r.json["sessions"]}
+    assert [p["id"] for p in sessions["s1"]["results"]] == ["CB01", "CB02", "CB03"]
+    assert [p["id"] for p in sessions["s2"]["results"]] == ["CB01", "CB02"]
+    assert [p["name"] for p in sessions["s2"]["results"]] == ["An", "Bình"]
+    # Whole-ballot mode: a.csv's two ballots of s1 leave CB03 blank, so only b.csv's counts.
+    assert [(p["cao"], p["tin_nhiem"], p["thap"]) for p in sessions["s1"]["results"]] == [(1, 0, 0), (1, 0, 0), (0, 0, 1)]
+    assert [(p["cao"], p["tin_nhiem"], p["thap"]) for p in sessions["s2"]["results"]] == [(1, 0, 1), (2, 0, 0)]
+    assert (sessions["s1"]["returned"], sessions["s1"]["valid"], sessions["s2"]["returned"]) == (3, 1, 2)
