@@ -58,12 +58,12 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
 ]}
 
 
-# Each check's `detail`, made once and shared, read only, by its problems (a national count
-# reports 40,000 of them; Problem.to_json copies it).
-_DETAILS = {code: {"check": c.number, "advice": c.advice} for code, c in CHECKS.items()}
+# Each check's advice, severity and `detail`, made once; the detail is shared, read only, by its
+# problems (a national count reports 40,000 of them; Problem.to_json copies it).
+_MADE = {code: (f" Cách xử lý: {c.advice}", c.severity, {"check": c.number, "advice": c.advice}) for code, c in CHECKS.items()}
 
 
 def check_problem(code: str, message: str, severity: str | None = None, **where) -> Problem:
     """A Problem for a numbered check, with its fixed explanation appended."""
-    c = CHECKS[code]
-    return Problem(code, f"{message} Cách xử lý: {c.advice}", severity or c.severity, detail=_DETAILS[code], **where)
+    advice, own_severity, detail = _MADE[code]
+    return Problem(code, message + advice, severity or own_severity, detail=detail, **where)

@@ -203,9 +203,12 @@ def _check_ballot_flow(f: _Session, printed: int | None, tol: int, problems: Pro
         problems.append(check_problem("W214_PRINTED_UNDER_ISSUED", f"Phiên '{f.id}': phát ra {issued} phiếu nhưng danh mục chỉ in {printed} phiếu.", **f.at("issued")))
 
 
+_NEEDED = (FIGURES_VI["summoned"], FIGURES_VI["present"], FIGURES_VI["issued"])
+
+
 def _check_missing_figures(f: _Session, problems: Problems) -> None:
     """W.221: figures the minutes need and nobody gave (members only on the HĐND route)."""
-    missing = [FIGURES_VI[k] for k, v in (("summoned", f.summoned), ("present", f.present), ("issued", f.issued)) if v is None]
+    missing = [name for name, v in zip(_NEEDED, (f.summoned, f.present, f.issued)) if v is None]
     if f.route == "hdnd" and f.members is None:
         missing.append(FIGURES_VI["members"])
     if missing:
