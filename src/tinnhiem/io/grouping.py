@@ -81,9 +81,12 @@ class SessionIndex:
             self._build()
         key = header_key(value) if key is None else key
         folded = fold(value) if folded is None else folded
-        hits = _ids(self.by_key.get(key))
+        by_key, by_unit = self.by_key.get(key), self.by_unit.get(folded)
+        if by_key is None and by_unit is None:
+            return None  # a new session (every session of a file read alone)
+        hits = _ids(by_key)
         # Checked against the live records: a unit may have changed since it was indexed.
-        hits += [sid for sid in _ids(self.by_unit.get(folded)) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
+        hits += [sid for sid in _ids(by_unit) if self.sessions[sid].unit and fold(self.sessions[sid].unit) == folded]
         return min(hits, key=self.position.__getitem__) if hits else None
 
 
