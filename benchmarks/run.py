@@ -309,13 +309,18 @@ def bench_tally_csv(rep: Report, data: Path, tmp: Path, repeat: int, timeout: fl
     for label, m, runs in results:
         ratio_process = judged(m) / once["wall"]
         ratio_call = m["cpu"] / base["read_cpu"]
-        ok = all(r["rc"] in (0, 1) for r in runs) and ratio_process <= 3 and max(r["peak_mb"] for r in runs) < 1536
+        # Issue 18: counting (the dry run) at most 1.5x the read_csv program; the --json variant
+        # also prints a 90 MB document, which the read_csv program does not: reported, not judged.
+        limit = 1.5 if label == "tally --dry-run phieu.csv" else None
+        ok = all(r["rc"] in (0, 1) for r in runs) and (limit is None or ratio_process <= limit) \
+            and max(r["peak_mb"] for r in runs) < 1536
         figures = {"wall_s": m["wall"], "cpu_s": m["cpu"], "peak_mb": max(r["peak_mb"] for r in runs), "rc": m["rc"],
                    "x_read_csv_process": ratio_process, "x_read_csv_call_cpu": ratio_call,
                    "runs_wall_s": "/".join(f"{r['wall']:.2f}" for r in runs)}
         if m.get("counts"):
             figures.update(sessions=m["counts"].get("sessions"), problems=m.get("problems"), json_mb=m["stdout_bytes"] / 1e6)
-        rep.add(label, figures, "<= 3x read_csv (process) and < 1536 MB", ok, _err(m))
+        rep.add(label, figures, f"<= {limit}x read_csv (process) and < 1536 MB" if limit else "< 1536 MB (time not judged)", ok,
+                _err(m))
         rep.tally_peak_mb = max(rep.tally_peak_mb or 0, figures["peak_mb"])
     rep.tally_ballots = base["rows"]
 
