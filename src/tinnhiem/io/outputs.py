@@ -23,11 +23,12 @@ context manager removes, or which the next run removes when the process that mad
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
+import secrets
 import shutil
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -214,18 +215,28 @@ class OutputSet:
             home, name = self.target.parent, self.target.name
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".staging", dir=home))
+            for _ in range(100):
+                # Named before it is made (as mkdtemp would name it), so that Ctrl+C or SIGTERM at
+                # any moment finds the name to remove: mkdtemp tells the name only once the
+                # folder exists, and an interruption in between left the folder behind.
+                self.staging = home / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.staging"
+                try:
+                    os.mkdir(self.staging, 0o700)
+                    break
+                except FileExistsError:
+                    continue
+            else:
+                raise FileExistsError(errno.EEXIST, "không tạo được thư mục tạm", str(self.target))
+            if os.name != "nt":  # a new folder is its owner's alone; the output folder is ordinary
+                mask = os.umask(0)
+                os.umask(mask)
+                with contextlib.suppress(OSError):
+                    os.chmod(self.staging, 0o777 & ~mask)
         except OSError as exc:
             self.__exit__(type(exc), exc, None)
             if exc.filename is None or ".staging" in str(exc.filename):
                 exc.filename = str(self.target)  # the user's folder, not a name they never gave
             raise
-        try:
-            if os.name != "nt":  # mkdtemp's folder is its owner's alone; the output folder is ordinary
-                mask = os.umask(0)
-                os.umask(mask)
-                with contextlib.suppress(OSError):
-                    os.chmod(self.staging, 0o777 & ~mask)
         except BaseException as exc:  # Ctrl+C or SIGTERM here: `with` never calls __exit__
             self.__exit__(type(exc), exc, None)
             raise
