@@ -104,3 +104,33 @@ def test_a_dictionary_column_is_encoded_as_its_cells(cells, cut, chunks):
     codes, distinct = encode_cells(column)
     expected_codes, expected = pd.factorize(np.array(left, dtype=object))
     assert codes.tolist() == expected_codes.tolist() and distinct == list(expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", "1", "2", "3", "1,3", "x", "CB01", "?", " 2 ", "cao"]), min_size=2, max_size=2),
+                min_size=1, max_size=40),
+       st.integers(0, 5), st.integers(1, 4))
+def test_marks_of_dictionary_columns_are_each_cells(rows, cut, chunks):
+    """marks_from_cells of columns read as dictionary chunks and sliced below their header
+    (Arrow's dictionary taken as it is, entries no cell holds among them): every cell's mark is
+    parse_mark's, and the unreadable cells that cells hold are listed once each, in the order
+    met, column after column (what decoding cell by cell gives)."""
+    import pyarrow as pa
+
+    from tinnhiem.core.marks import BAD, marks_from_cells, parse_mark
+
+    size = max(1, len(rows) // chunks)
+    columns = []
+    for j in range(2):
+        cells = [row[j] for row in rows]
+        parts = [pa.array(cells[i:i + size]).dictionary_encode() for i in range(0, len(cells), size)]
+        columns.append(pa.chunked_array(parts).slice(min(cut, len(cells))))
+    left = rows[min(cut, len(rows)):]
+    marks, bad = marks_from_cells(columns, n=len(left))
+    assert marks.tolist() == [[parse_mark(v) for v in row] for row in left]
+    expected: list = []
+    for j in range(2):
+        for row in left:
+            if parse_mark(row[j]) == BAD and row[j] not in expected:
+                expected.append(row[j])
+    assert bad == expected

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinnhiem.core.marks import encode_cells
+from tinnhiem.core.marks import dictionary_codes
 from tinnhiem.core.problems import InputError, Problem
 from tinnhiem.core.text import nfc
 from tinnhiem.io.tables import Table, _checked_file, _sniff_delimiter, read_table
@@ -87,9 +87,9 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
 
 def blank_cells(column) -> np.ndarray:
     """Which cells of an Arrow text column are blank (str.strip leaves nothing), each distinct
-    text judged once."""
-    codes, distinct = encode_cells(column)
-    return np.array([not text.strip() for text in distinct], dtype=bool)[codes]
+    text judged once (Arrow's dictionary as it is: its order and unused entries do not matter)."""
+    codes, entries = dictionary_codes(column)
+    return np.array([not text.strip() for text in entries], dtype=bool)[codes]
 
 
 def _table(display: str, columns: list, skipped: int) -> Table:
