@@ -134,3 +134,28 @@ def test_marks_of_dictionary_columns_are_each_cells(rows, cut, chunks):
             if parse_mark(row[j]) == BAD and row[j] not in expected:
                 expected.append(row[j])
     assert bad == expected
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b",", b";", b"\n", b"\r\n", b"\r", b'"', b"x" * 9, b"\x00", b"PK\x03\x04", b"\xc3\xa9"]),
+                max_size=30),
+       st.integers(1, 9), st.integers(3, 12))
+def test_the_preflight_reading_once_finds_what_reading_in_chunks_finds(tmp_path_factory, pieces, chunk, limit):
+    """The CSV pre-flight that keeps the file's bytes (read once, for the reader) finds the
+    same problems, with the same row numbers, as the one that reads the file a chunk at a
+    time; and the bytes it keeps are the file's. Small chunks and limits, so that runs, line
+    ends and lone CRs fall across chunk boundaries."""
+    import tinnhiem.io.safety as safety
+
+    path = tmp_path_factory.mktemp("pre") / "x.csv"
+    path.write_bytes(b"".join(pieces))
+    saved = safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES
+    safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES = chunk, limit, 2 * limit
+    try:
+        read_once = safety.scan(path, "x.csv", keep_text=True)
+        in_chunks = safety.scan(path, "x.csv")
+    finally:
+        safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES = saved
+    assert [p.to_json() for p in read_once.problems] == [p.to_json() for p in in_chunks.problems]
+    assert in_chunks.text is None
+    assert read_once.text == (None if read_once.problems else path.read_bytes())

@@ -27,8 +27,10 @@ class _NotArrows(Exception):
 def read_counted_csv(path: Path, display: str) -> Table:
     """The table of a counted-ballot CSV (Arrow string columns), or read_table's for a file
     Arrow does not read as it is. Raises as read_table does."""
-    _checked_file(path, display)  # it exists, it is a CSV, the safety pre-flight
-    raw = path.read_bytes()
+    # It exists, it is a CSV, the safety pre-flight, which reads the file once for both.
+    _key, checked = _checked_file(path, display, keep_text=True)
+    raw = checked.text if checked.text is not None else path.read_bytes()
+    del checked
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(code="FILE_NOT_TEXT", message="Tệp CSV chứa dữ liệu nhị phân (có thể là bảng tính đổi tên thành .csv).", file=display)])
     try:
