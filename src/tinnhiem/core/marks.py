@@ -263,14 +263,34 @@ def dictionary_codes(array) -> tuple[np.ndarray, list]:
 
 def _dictionary(array) -> tuple[np.ndarray, list]:
     """(codes, distinct values) of an Arrow column: its own dictionary when it was read as one
-    (the chunks' dictionaries unified), else its dictionary encoding; the entries no cell holds
-    left out (a column read whole and sliced below its header keeps the header's entry), and
-    the codes renumbered in the order the cells first hold their entries (pandas' factorize of
-    Arrow's codes, which numbers them in the order of appearance)."""
-    import pandas as pd
-
-    codes, entries = dictionary_codes(array)
+    (the chunks' dictionaries unified), else its dictionary encoding."""
+    codes, distinct = dictionary_codes(array)
     if not len(codes):
-        return codes.astype(np.intp), entries
-    codes, met = pd.factorize(codes)
-    return codes, [entries[k] for k in met.tolist()]
+        return codes, distinct
+    # The dictionary without entries no cell holds (a column read whole and sliced below its
+    # header keeps the header's entry), in the order the cells first hold its entries.
+    used = np.bincount(codes, minlength=len(distinct)) > 0
+    if not used.all():
+        codes = (np.cumsum(used) - 1)[codes]
+        distinct = [d for d, u in zip(distinct, used.tolist()) if u]
+    if not _in_order_first_met(codes):
+        codes, distinct = _first_met_order(codes, distinct)
+    return codes, distinct
+
+
+def _in_order_first_met(codes: np.ndarray) -> bool:
+    """Whether codes 0, 1, 2, ... are first met in that order: the running maximum starts at 0
+    and never rises by more than one (Arrow numbers a dictionary as it meets the values, so
+    this is the usual case)."""
+    return codes[0] == 0 and not (np.diff(np.maximum.accumulate(codes)) > 1).any()
+
+
+def _first_met_order(codes: np.ndarray, distinct: list) -> tuple[np.ndarray, list]:
+    """The codes renumbered, and the distinct values reordered, in the order first met."""
+    n = len(codes)
+    first = np.full(len(distinct), n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], [distinct[k] for k in order.tolist()]
