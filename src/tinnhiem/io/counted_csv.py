@@ -36,12 +36,8 @@ def read_counted_csv(path: Path, display: str) -> Table:
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise _NotArrows  # UTF-16: converted by the general reader
-        parsing = _Parsing(raw, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        del raw  # the columns will be Arrow's own
-        import pandas  # noqa: F401 - the table's, imported while Arrow parses (a quarter second)
-        from tinnhiem.io.encoding import legacy_cells  # noqa: F401 - likewise
-
-        columns, skipped = parsing.result()
+        columns, skipped = _arrow_columns(raw, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        del raw  # the columns are Arrow's own
         table = _table(display, columns, skipped)
     except _NotArrows:
         return read_table(path, None, display)
@@ -51,34 +47,6 @@ def read_counted_csv(path: Path, display: str) -> Table:
     if legacy:
         raise InputError(legacy)
     return table
-
-
-class _Parsing:
-    """_arrow_columns in a thread of its own: Arrow parses without holding the interpreter
-    lock, so the caller imports what the table needs meanwhile instead of after (on two cores,
-    the import costs no time). result() gives what _arrow_columns returns, or raises what it
-    raised."""
-
-    def __init__(self, data: bytes, start: int):
-        import threading
-
-        import pyarrow.csv  # noqa: F401 - imported here, not in the thread alongside the caller's imports
-
-        self.columns, self.error = None, None
-        self.thread = threading.Thread(target=self._work, args=(data, start), name="arrow-csv", daemon=True)
-        self.thread.start()
-
-    def _work(self, data: bytes, start: int) -> None:
-        try:
-            self.columns = _arrow_columns(data, start)
-        except BaseException as exc:  # noqa: BLE001 - raised again by result(), in the caller
-            self.error = exc
-
-    def result(self) -> tuple[list, int]:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.columns
 
 
 def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
