@@ -159,22 +159,3 @@ def test_the_preflight_reading_once_finds_what_reading_in_chunks_finds(tmp_path_
     assert [p.to_json() for p in read_once.problems] == [p.to_json() for p in in_chunks.problems]
     assert in_chunks.text is None
     assert read_once.text == (None if read_once.problems else path.read_bytes())
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(CELLS[:14] + ["Trêng", "Phã ®éi"]), min_size=3, max_size=3), min_size=1, max_size=30),
-       st.integers(1, 30))
-def test_the_legacy_check_sees_every_distinct_cell(tmp_path_factory, rows, first):
-    """The legacy-encoding check's distinct cells of a CSV's Arrow table (the dictionary
-    entries the first rows hold) are the set of those rows' cells."""
-    from tinnhiem.io.encoding import _distinct_cells
-
-    path = tmp_path_factory.mktemp("leg") / "x.csv"
-    path.write_text("\n".join(_line(r, ",") for r in [["Phiên", "CB01", "CB02"], *rows]) + "\n", encoding="utf-8")
-    try:
-        columns, skipped = counted_csv._arrow_columns(path.read_bytes(), 0)
-        table = counted_csv._table("x.csv", columns, skipped)
-    except (InputError, counted_csv._NotArrows):
-        return
-    df = table.df.iloc[:first]
-    assert _distinct_cells(df) == set(df.to_numpy(dtype=object).ravel().tolist())

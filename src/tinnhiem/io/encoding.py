@@ -223,23 +223,6 @@ def _classify_once(text: str) -> str | None:
     return classify(text)
 
 
-def _distinct_cells(df) -> set:
-    """The distinct cells of a table's rows: of a CSV's Arrow columns, the dictionary entries
-    their cells hold (no Python object per cell); of other tables, their cells' set."""
-    import numpy as np
-    import pandas as pd
-
-    if len(df.columns) and all(isinstance(dtype, pd.ArrowDtype) for dtype in df.dtypes):
-        from tinnhiem.core.marks import dictionary_codes
-
-        found: set = set()
-        for j in range(len(df.columns)):
-            codes, entries = dictionary_codes(df.iloc[:, j].array.__arrow_array__())
-            found.update(entries[k] for k in np.unique(codes).tolist())
-        return found
-    return set(df.to_numpy(dtype=object).ravel().tolist())
-
-
 def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     """Cells of a read table (header included) that hold TCVN3 or VNI text shown as Unicode.
 
@@ -258,9 +241,9 @@ def legacy_cells(table, max_rows: int = 20_000) -> list[Problem]:
     # 4,000 session sheets), and a column repeats the same few values.
     # The first rows only, then as one array (a view when the table is one object block; a
     # CSV's table keeps its columns apart, and all of a national file's would be copied).
-    if not hits and not legacy_values(_distinct_cells(table.df.iloc[:max_rows])):
-        return []  # the usual case, judged from the sheet's distinct values in one pass
     values = table.df.iloc[:max_rows].to_numpy(dtype=object)
+    if not hits and not legacy_values(set(values.ravel().tolist())):
+        return []  # the usual case, judged from the sheet's distinct values in one pass
     rows = None
     judged: dict[str, str | None] = {}
     for pos in range(values.shape[1]):
