@@ -159,3 +159,27 @@ def test_the_preflight_reading_once_finds_what_reading_in_chunks_finds(tmp_path_
     assert [p.to_json() for p in read_once.problems] == [p.to_json() for p in in_chunks.problems]
     assert in_chunks.text is None
     assert read_once.text == (None if read_once.problems else path.read_bytes())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([b"1", b"2", b"P1", b"Tr\xc6\xb0\xe1\xbb\x9dng", b"Tr\xea\xe5ng", b"\xe9", b"\xc3", b"a\xffb", b""]),
+                         min_size=2, max_size=2), min_size=1, max_size=12))
+def test_a_file_not_in_utf8_is_read_as_read_table_reads_it(tmp_path_factory, rows):
+    """UTF-8 checked on each column's distinct texts (not cell by cell as Arrow parses): a file
+    with any byte sequence that is not UTF-8 is handed to read_table, which converts its
+    encoding or names what is wrong; the outcome is read_table's either way."""
+    path = tmp_path_factory.mktemp("enc") / "phieu.csv"
+    path.write_bytes(b"\n".join(b",".join(r) for r in [[b"Phi\xc3\xaan", b"CB01"], *rows]) + b"\n")
+    calls = []
+    real = counted_csv.read_table
+    try:
+        counted_csv.read_table = lambda *a: calls.append(a) or real(*a)
+        arrow = _outcome(lambda p: read_counted_csv(p, "phieu.csv"), path)
+    finally:
+        counted_csv.read_table = real
+    assert arrow == _outcome(lambda p: real(p, None, "phieu.csv"), path)
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert calls  # not UTF-8: the general reader's

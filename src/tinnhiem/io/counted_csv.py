@@ -78,12 +78,19 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
             pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                newlines_in_values=True, ignore_empty_lines=False),
-            pacsv.ConvertOptions(column_types={f"f{i}": text for i in range(width)}, check_utf8=True,
+            # UTF-8 is checked below on each column's distinct texts, not on every cell.
+            pacsv.ConvertOptions(column_types={f"f{i}": text for i in range(width)}, check_utf8=False,
                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise _NotArrows from None  # not UTF-8, or lines of unequal length
+        raise _NotArrows from None  # lines of unequal length
     if read.num_rows == 0 or any(t != text for t in read.schema.types):
         raise _NotArrows
+    try:
+        for column in read.columns:
+            for chunk in column.chunks:
+                chunk.dictionary.validate(full=True)  # every text of the chunk is valid UTF-8
+    except pa.ArrowInvalid:
+        raise _NotArrows from None  # not UTF-8: a legacy encoding, converted by read_table
     return read.columns, skipped
 
 
