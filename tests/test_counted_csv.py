@@ -104,3 +104,82 @@ def test_a_dictionary_column_is_encoded_as_its_cells(cells, cut, chunks):
     codes, distinct = encode_cells(column)
     expected_codes, expected = pd.factorize(np.array(left, dtype=object))
     assert codes.tolist() == expected_codes.tolist() and distinct == list(expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", "1", "2", "3", "1,3", "x", "CB01", "?", " 2 ", "cao"]), min_size=2, max_size=2),
+                min_size=1, max_size=40),
+       st.integers(0, 5), st.integers(1, 4))
+def test_marks_of_dictionary_columns_are_each_cells(rows, cut, chunks):
+    """marks_from_cells of columns read as dictionary chunks and sliced below their header
+    (Arrow's dictionary taken as it is, entries no cell holds among them): every cell's mark is
+    parse_mark's, and the unreadable cells that cells hold are listed once each, in the order
+    met, column after column (what decoding cell by cell gives)."""
+    import pyarrow as pa
+
+    from tinnhiem.core.marks import BAD, marks_from_cells, parse_mark
+
+    size = max(1, len(rows) // chunks)
+    columns = []
+    for j in range(2):
+        cells = [row[j] for row in rows]
+        parts = [pa.array(cells[i:i + size]).dictionary_encode() for i in range(0, len(cells), size)]
+        columns.append(pa.chunked_array(parts).slice(min(cut, len(cells))))
+    left = rows[min(cut, len(rows)):]
+    marks, bad = marks_from_cells(columns, n=len(left))
+    assert marks.tolist() == [[parse_mark(v) for v in row] for row in left]
+    expected: list = []
+    for j in range(2):
+        for row in left:
+            if parse_mark(row[j]) == BAD and row[j] not in expected:
+                expected.append(row[j])
+    assert bad == expected
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b",", b";", b"\n", b"\r\n", b"\r", b'"', b"x" * 9, b"\x00", b"PK\x03\x04", b"\xc3\xa9"]),
+                max_size=30),
+       st.integers(1, 9), st.integers(3, 12))
+def test_the_preflight_reading_once_finds_what_reading_in_chunks_finds(tmp_path_factory, pieces, chunk, limit):
+    """The CSV pre-flight that keeps the file's bytes (read once, for the reader) finds the
+    same problems, with the same row numbers, as the one that reads the file a chunk at a
+    time; and the bytes it keeps are the file's. Small chunks and limits, so that runs, line
+    ends and lone CRs fall across chunk boundaries."""
+    import tinnhiem.io.safety as safety
+
+    path = tmp_path_factory.mktemp("pre") / "x.csv"
+    path.write_bytes(b"".join(pieces))
+    saved = safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES
+    safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES = chunk, limit, 2 * limit
+    try:
+        read_once = safety.scan(path, "x.csv", keep_text=True)
+        in_chunks = safety.scan(path, "x.csv")
+    finally:
+        safety.CHUNK, safety.MAX_TEXT_BYTES, safety.MAX_LINE_BYTES = saved
+    assert [p.to_json() for p in read_once.problems] == [p.to_json() for p in in_chunks.problems]
+    assert in_chunks.text is None
+    assert read_once.text == (None if read_once.problems else path.read_bytes())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([b"1", b"2", b"P1", b"Tr\xc6\xb0\xe1\xbb\x9dng", b"Tr\xea\xe5ng", b"\xe9", b"\xc3", b"a\xffb", b""]),
+                         min_size=2, max_size=2), min_size=1, max_size=12))
+def test_a_file_not_in_utf8_is_read_as_read_table_reads_it(tmp_path_factory, rows):
+    """UTF-8 checked on each column's distinct texts (not cell by cell as Arrow parses): a file
+    with any byte sequence that is not UTF-8 is handed to read_table, which converts its
+    encoding or names what is wrong; the outcome is read_table's either way."""
+    path = tmp_path_factory.mktemp("enc") / "phieu.csv"
+    path.write_bytes(b"\n".join(b",".join(r) for r in [[b"Phi\xc3\xaan", b"CB01"], *rows]) + b"\n")
+    calls = []
+    real = counted_csv.read_table
+    try:
+        counted_csv.read_table = lambda *a: calls.append(a) or real(*a)
+        arrow = _outcome(lambda p: read_counted_csv(p, "phieu.csv"), path)
+    finally:
+        counted_csv.read_table = real
+    assert arrow == _outcome(lambda p: real(p, None, "phieu.csv"), path)
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert calls  # not UTF-8: the general reader's

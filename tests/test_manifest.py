@@ -126,3 +126,79 @@ def test_seed_is_for_tests_and_the_demo_only(cli, tmp_path, monkeypatch):
     assert r.exit_code == 0
     manifest = json.loads((tmp_path / STATE / "ballot-manifest.json").read_text(encoding="utf-8"))
     assert manifest["seeded"] is False
+
+
+# -- check() against its definition, one ballot number at a time ------------------------------------
+
+def _check_by_definition(m, decks: dict, problems) -> bool:
+    """io.manifest.check as first written: every session's numbers taken, then looked at one
+    by one (the definition the whole-file check must agree with)."""
+    import numpy as np
+
+    from tinnhiem.io.manifest import TOOL_NUMBER, _numbers_of
+
+    numbers = {sid: d.numbers[np.not_equal(d.numbers, "") & np.not_equal(d.numbers, None)] for sid, d in decks.items()}
+    numbered = sum(len(v) for v in numbers.values())
+    if numbered and m.damaged:
+        for c in m.damaged:
+            problems.add("MANIFEST_UNREADABLE", str(c.path), file=str(c.path))
+        return False
+    good = [c for c in m.copies if c.data is not None]
+    if numbered and not m.explicit and len(good) > 1 and any(_numbers_of(c.data) != _numbers_of(good[0].data) for c in good[1:]):
+        problems.add("MANIFEST_OUT_OF_STEP", "")
+        return False
+    if m.data is None:
+        if numbered and all(TOOL_NUMBER.match(str(x)) for v in numbers.values() for x in v):
+            problems.add("MANIFEST_MISSING", "")
+            return False
+        return True
+    if m.data.get("seeded"):
+        problems.warn("MANIFEST_SEEDED", "")
+    issued = _numbers_of(m.data)
+    if numbered and issued:
+        strangers = sum(1 for sid, v in numbers.items() for x in v if str(x) not in issued.get(sid, ()))
+        if 2 * strangers > numbered:
+            problems.add("MANIFEST_MISMATCH", f"{strangers}/{numbered}")
+            return False
+    return True
+
+
+_NUMBERS = ["", None, "ABCDEF", "X2Y3Z4", "ABCDE0", "1", "2", "ABCDEF\n", 7, "PH-01"]
+
+
+def _manifest_cases():
+    from hypothesis import strategies as st
+
+    sids = st.sampled_from(["P1", "P2", "P3"])
+    deck = st.lists(st.sampled_from(_NUMBERS), max_size=8)
+    record = st.fixed_dictionaries({"id": sids, "numbers": st.lists(st.sampled_from(["ABCDEF", "X2Y3Z4", "1", "7", "PH-01"]), max_size=5)})
+    data = st.one_of(st.none(), st.fixed_dictionaries({"sessions": st.lists(record, max_size=4), "seeded": st.booleans()}))
+    return st.dictionaries(sids, deck, max_size=3), st.lists(data, max_size=3), st.booleans()
+
+
+def test_check_agrees_with_its_definition():
+    """The whole-file check (numbers looked at only as far as needed, sessions' numbers as one
+    array) gives the definition's answer and problems, for any ballots and manifest copies."""
+    import numpy as np
+    from hypothesis import given, settings
+    from types import SimpleNamespace
+
+    from tinnhiem.core.problems import Problems
+    from tinnhiem.io.manifest import Copy, Manifest, check
+
+    decks_st, copies_st, explicit_st = _manifest_cases()
+
+    @settings(max_examples=300, deadline=None)
+    @given(decks_st, copies_st, explicit_st)
+    def run(decks, datas, explicit):
+        decks = {sid: SimpleNamespace(numbers=np.array(v, dtype=object)) for sid, v in decks.items()}
+        copies = [Copy(Path(f"m{k}.json"), d, None if d is None else "x", None if d is not None else "hỏng") for k, d in enumerate(datas)]
+        good = [c for c in copies if c.data is not None]
+        m = Manifest(good[0].data if good else None, good[0] if good else None, copies, explicit)
+        got, want = Problems(), Problems()
+        assert check(m, decks, got) == _check_by_definition(m, decks, want)
+        assert [p.code for p in got] == [p.code for p in want]
+        mismatch = [p.message for p in got if p.code == "MANIFEST_MISMATCH"]
+        assert all(f"{w.message} " in g for g, w in zip(mismatch, [p for p in want if p.code == "MANIFEST_MISMATCH"]))
+
+    run()

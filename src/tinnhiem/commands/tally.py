@@ -349,13 +349,17 @@ def _render_summary(con, results) -> None:
     from tinnhiem.core.tally import percent_vi, summarise
 
     summary = summarise(results, LISTED_MAX)
-    total = lambda key: sum(getattr(res, key) or 0 for res in results)  # noqa: E731
+    returned = valid = invalid = 0  # over the sessions, in one pass (20,000 nationally)
+    for res in results:
+        returned += res.returned or 0
+        valid += res.valid or 0
+        invalid += res.invalid or 0
     t = Table(title=f"Tóm tắt {len(results):,} phiên lấy phiếu".replace(",", "."), title_justify="left")
     t.add_column("Chỉ tiêu")
     t.add_column("Số", justify="right")
     bands, labels = summary.bands, summary.labels
-    for label, value in (("Số phiếu thu về", total("returned")), ("Số phiếu hợp lệ", total("valid")),
-                         ("Số phiếu không hợp lệ", total("invalid")), ("Số lượt người được lấy phiếu", summary.people)):
+    for label, value in (("Số phiếu thu về", returned), ("Số phiếu hợp lệ", valid),
+                         ("Số phiếu không hợp lệ", invalid), ("Số lượt người được lấy phiếu", summary.people)):
         t.add_row(label, f"{value:,}".replace(",", "."))
     for key in ("two_thirds_or_more", "over_half", "none", "unknown"):
         if key in bands:

@@ -162,17 +162,48 @@ def marks_from_cells(values, n: int | None = None) -> tuple[np.ndarray, list]:
         codes, distinct = encode_cells(np.concatenate(columns) if len(columns) > 1 else columns[0])
         out[:] = _lookup(distinct, parsed, bad)[codes].reshape(len(columns), n).T
         return out, bad
+    listed: set = set()  # the (type, text) of the unreadable cells in `bad`
     for j, column in enumerate(columns):
-        codes, distinct = encode_cells(column)
-        out[:, j] = _lookup(distinct, parsed, bad)[codes]
+        if _is_arrow(column):
+            # Arrow's own dictionary, as it is: each entry parsed once, the codes not renumbered
+            # (entries no cell holds are parsed too, and left out of `bad`).
+            codes, entries = dictionary_codes(column)
+            table = _lookup(entries, parsed, [])
+            out[:, j] = table[codes]
+            found = _met_in_order(codes, table, entries) if (table == BAD).any() else []
+        else:
+            codes, entries = encode_cells(column)  # every entry held, in the order first met
+            table = _lookup(entries, parsed, [])
+            out[:, j] = table[codes]
+            found = [entries[k] for k in np.flatnonzero(table == BAD).tolist()]
+        for value in found:
+            key = _key(value)
+            if key not in listed:
+                listed.add(key)
+                bad.append(value)
     return out, bad
+
+
+def _met_in_order(codes: np.ndarray, table: np.ndarray, entries: list) -> list:
+    """The unreadable entries (table: each entry's mark) that cells hold, in the order their
+    first cells come."""
+    first = []
+    for k in np.flatnonzero(table == BAD).tolist():
+        hits = np.flatnonzero(codes == k)
+        if len(hits):
+            first.append((int(hits[0]), entries[k]))
+    return [value for _, value in sorted(first, key=lambda item: item[0])]
+
+
+def _key(value) -> tuple:
+    return (type(value), value if type(value) is str else str(value))
 
 
 def _lookup(distinct: list, parsed: dict, bad: list) -> np.ndarray:
     """The mark of each distinct cell (parse_mark, once per (type, text) over all columns)."""
     table = np.empty(len(distinct), dtype=np.uint8)
     for k, value in enumerate(distinct):
-        key = (type(value), value if type(value) is str else str(value))
+        key = _key(value)
         bits = parsed.get(key)
         if bits is None:
             bits = parsed[key] = parse_mark(value)
@@ -195,7 +226,7 @@ def encode_cells(cells) -> tuple[np.ndarray, list]:
     import pandas as pd
     import pyarrow as pa
 
-    if isinstance(cells, (pa.Array, pa.ChunkedArray)):  # a CSV's column, read by Arrow
+    if _is_arrow(cells):  # a CSV's column, read by Arrow
         return _dictionary(cells)
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":
         return _dictionary(pa.array(cells, type=pa.string()))
@@ -206,9 +237,16 @@ def encode_cells(cells) -> tuple[np.ndarray, list]:
     return codes, cells[first].tolist()
 
 
-def _dictionary(array) -> tuple[np.ndarray, list]:
-    """(codes, distinct values) of an Arrow column: its own dictionary when it was read as one
-    (the chunks' dictionaries unified), else its dictionary encoding."""
+def _is_arrow(cells) -> bool:
+    import pyarrow as pa
+
+    return isinstance(cells, (pa.Array, pa.ChunkedArray))
+
+
+def dictionary_codes(array) -> tuple[np.ndarray, list]:
+    """(codes, entries) of an Arrow column as Arrow's dictionary holds it: the chunks'
+    dictionaries unified, entries that no cell holds kept, in Arrow's order (for a lookup
+    table indexed by the codes, where neither matters)."""
     import pyarrow as pa
 
     if isinstance(array, pa.Array):
@@ -220,7 +258,15 @@ def _dictionary(array) -> tuple[np.ndarray, list]:
     if not chunks:
         return np.zeros(0, dtype=np.int32), []
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-    distinct = chunks[0].dictionary.to_pylist()
+    return codes, chunks[0].dictionary.to_pylist()
+
+
+def _dictionary(array) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) of an Arrow column: its own dictionary when it was read as one
+    (the chunks' dictionaries unified), else its dictionary encoding."""
+    codes, distinct = dictionary_codes(array)
+    if not len(codes):
+        return codes, distinct
     # The dictionary without entries no cell holds (a column read whole and sliced below its
     # header keeps the header's entry), in the order the cells first hold its entries.
     used = np.bincount(codes, minlength=len(distinct)) > 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinnhiem.core.marks import encode_cells
+from tinnhiem.core.marks import dictionary_codes
 from tinnhiem.core.problems import InputError, Problem
 from tinnhiem.core.text import nfc
 from tinnhiem.io.tables import Table, _checked_file, _sniff_delimiter, read_table
@@ -27,8 +27,10 @@ class _NotArrows(Exception):
 def read_counted_csv(path: Path, display: str) -> Table:
     """The table of a counted-ballot CSV (Arrow string columns), or read_table's for a file
     Arrow does not read as it is. Raises as read_table does."""
-    _checked_file(path, display)  # it exists, it is a CSV, the safety pre-flight
-    raw = path.read_bytes()
+    # It exists, it is a CSV, the safety pre-flight, which reads the file once for both.
+    _key, checked = _checked_file(path, display, keep_text=True)
+    raw = checked.text if checked.text is not None else path.read_bytes()
+    del checked
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(code="FILE_NOT_TEXT", message="Tệp CSV chứa dữ liệu nhị phân (có thể là bảng tính đổi tên thành .csv).", file=display)])
     try:
@@ -76,20 +78,27 @@ def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:
             pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                newlines_in_values=True, ignore_empty_lines=False),
-            pacsv.ConvertOptions(column_types={f"f{i}": text for i in range(width)}, check_utf8=True,
+            # UTF-8 is checked below on each column's distinct texts, not on every cell.
+            pacsv.ConvertOptions(column_types={f"f{i}": text for i in range(width)}, check_utf8=False,
                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise _NotArrows from None  # not UTF-8, or lines of unequal length
+        raise _NotArrows from None  # lines of unequal length
     if read.num_rows == 0 or any(t != text for t in read.schema.types):
         raise _NotArrows
+    try:
+        for column in read.columns:
+            for chunk in column.chunks:
+                chunk.dictionary.validate(full=True)  # every text of the chunk is valid UTF-8
+    except pa.ArrowInvalid:
+        raise _NotArrows from None  # not UTF-8: a legacy encoding, converted by read_table
     return read.columns, skipped
 
 
 def blank_cells(column) -> np.ndarray:
     """Which cells of an Arrow text column are blank (str.strip leaves nothing), each distinct
-    text judged once."""
-    codes, distinct = encode_cells(column)
-    return np.array([not text.strip() for text in distinct], dtype=bool)[codes]
+    text judged once (Arrow's dictionary as it is: its order and unused entries do not matter)."""
+    codes, entries = dictionary_codes(column)
+    return np.array([not text.strip() for text in entries], dtype=bool)[codes]
 
 
 def _table(display: str, columns: list, skipped: int) -> Table:

@@ -71,6 +71,8 @@ class Scan:
     formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     # sheet name -> rows (1-based) hidden or filtered out
     hidden: dict[str, set[int]] = field(default_factory=dict)
+    # A CSV's bytes, when asked for (scan(keep_text=True)): read once, checked, then parsed.
+    text: bytes | None = field(default=None, repr=False)
 
 
 class _Refuse(Exception):
@@ -84,8 +86,10 @@ def preflight(path: Path, display: str) -> list[Problem]:
     return scan(path, display).problems
 
 
-def scan(path: Path, display: str) -> Scan:
-    """The full pre-flight: problems, and formula cells for the sheet readers."""
+def scan(path: Path, display: str, keep_text: bool = False) -> Scan:
+    """The full pre-flight: problems, and formula cells for the sheet readers. keep_text: a
+    CSV is read whole (once: its size is checked first) and its bytes kept in Scan.text for
+    the reader, instead of being read again."""
     path = Path(path)
     suffix = path.suffix.lower()
     result = Scan()
@@ -98,8 +102,9 @@ def scan(path: Path, display: str) -> Scan:
         elif suffix == ".xls":
             _check_xls(path, size)
         elif suffix in TEXT_SUFFIXES:
-            _check_text(path, size)
+            result.text = _check_text(path, size, keep_text)
     except _Refuse as exc:
+        result.text = None
         result.problems.append(Problem(code=exc.code, message=exc.message, file=display, detail=exc.detail,
                                        row=(exc.detail or {}).get("row")))
         result.formulas.clear()
@@ -418,11 +423,13 @@ def _text_kind(head: bytes, utf16: str) -> str:
     return f"có vẻ là tệp văn bản/CSV {utf16}đổi tên (nếu là CSV, hãy đổi đuôi thành .csv)"
 
 
-def _check_text(path: Path, size: int) -> None:
-    """CSV files: the size, something else renamed .csv, binary data, over-long fields."""
+def _check_text(path: Path, size: int, keep: bool = False) -> bytes | None:
+    """CSV files: the size, something else renamed .csv, binary data, over-long fields. keep:
+    the file read whole and its bytes returned (else read a chunk at a time, None)."""
     if size > MAX_CSV_BYTES:
         raise _Refuse("FILE_TOO_LARGE", f"Tệp CSV quá lớn ({size // (1024 * 1024)} MB); một danh sách không lớn đến vậy.", reason="file_size")
-    head = _head(path, 65536)
+    data = path.read_bytes() if keep else None
+    head = data[:65536] if keep else _head(path, 65536)
     if head.startswith(ZIP_MAGIC):
         raise _Refuse("FILE_NOT_TEXT", "Tệp có đuôi .csv nhưng là bảng tính Excel (.xlsx) đổi tên; hãy đổi lại đuôi .xlsx.", reason="zip")
     if head.startswith(OLE_MAGIC):
@@ -430,34 +437,62 @@ def _check_text(path: Path, size: int) -> None:
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and b"\x00" in head:
         raise _Refuse("FILE_NOT_TEXT", "Tệp CSV chứa dữ liệu nhị phân, không phải văn bản (có thể là tệp khác đổi tên thành .csv).", reason="binary")
-    _check_header_width(_head(path, MAX_LINE_BYTES * (2 if utf16 else 1)) if len(head) == 65536 else head, utf16)
+    wide = MAX_LINE_BYTES * (2 if utf16 else 1)
+    _check_header_width((data[:wide] if keep else _head(path, wide)) if len(head) == 65536 else head, utf16)
     # The longest field: a run without a separator or line break; the longest line.
     limit = MAX_TEXT_BYTES * (2 if utf16 else 1)
     line_limit = MAX_LINE_BYTES * (2 if utf16 else 1)
-    run = line = lines_before = 0
+    run = line = offset = 0
+    for chunk in _chunks(path, data):
+        line = _text_runs(chunk, line, _LINE_ENDS, line_limit, _line_too_long)
+        run = _text_runs(chunk, run, _CSV_SEPARATORS, limit, _csv_too_long)
+        if not utf16 and b"\r" in chunk and b"\n" in chunk:
+            _check_lone_cr(chunk, lambda: _lines_before(path, data, offset))
+        offset += len(chunk)
+    return data
+
+
+def _chunks(path: Path, data: bytes | None):
+    """The file a chunk (CHUNK bytes) at a time: from `data` when it was read, else read."""
+    if data is not None:
+        for start in range(0, len(data), CHUNK):
+            yield data[start:start + CHUNK]
+        return
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(CHUNK)
             if not chunk:
+                return
+            yield chunk
+
+
+def _lines_before(path: Path, data: bytes | None, offset: int) -> int:
+    """The line breaks (LF) in the file's first `offset` bytes (a row number, when one is
+    named: the scan does not count them as it goes)."""
+    if data is not None:
+        return data.count(b"\n", 0, offset)
+    count = 0
+    with open(path, "rb") as fh:
+        while offset > 0:
+            chunk = fh.read(min(CHUNK, offset))
+            if not chunk:
                 break
-            line = _text_runs(chunk, line, _LINE_ENDS, line_limit, _line_too_long)
-            run = _text_runs(chunk, run, _CSV_SEPARATORS, limit, _csv_too_long)
-            if not utf16 and b"\r" in chunk and b"\n" in chunk:
-                _check_lone_cr(chunk, lines_before)
-            lines_before += chunk.count(b"\n")
+            count += chunk.count(b"\n")
+            offset -= len(chunk)
+    return count
 
 
 _LONE_CR = re.compile(rb"(?<![\r\n])\r(?![\r\n])")
 
 
-def _check_lone_cr(chunk: bytes, lines_before: int) -> None:
+def _check_lone_cr(chunk: bytes, lines_before) -> None:
     """A carriage return alone (neither CR LF nor CR CR LF) inside an unquoted field of a file
     whose lines end in LF: a CSV reader takes it for a line break and the row falls in two,
     giving blank-cell errors that never name it. It is named here, with its row."""
     for m in _LONE_CR.finditer(chunk):
         start = chunk.rfind(b"\n", 0, m.start()) + 1
         if chunk.count(b'"', start, m.start()) % 2 == 0:  # not inside quotes
-            row = lines_before + chunk.count(b"\n", 0, m.start()) + 1
+            row = lines_before() + chunk.count(b"\n", 0, m.start()) + 1
             raise _Refuse("FILE_STRAY_CR", f"Dòng {row} của tệp CSV có một ký tự xuống dòng lẻ (CR, mã 13) giữa một ô không có "
                           "ngoặc kép, thường do dán chữ từ nơi khác; nó làm dòng bị tách đôi. Hãy xóa ký tự đó (hoặc mở tệp "
                           "bằng Excel và lưu lại dạng 'CSV UTF-8') rồi chạy lại.", reason="lone_cr", row=row)

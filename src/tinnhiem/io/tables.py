@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
@@ -179,9 +179,10 @@ def _attach_extra(table: Table, extra: _Extra) -> None:
     table.hidden_rows = sorted(r for r in extra.hidden if r in rows)
 
 
-def _checked_file(path: Path, display: str):
+def _checked_file(path: Path, display: str, keep_text: bool = False):
     """The checks of the file as a whole (it exists, its kind, the safety pre-flight): the
-    file's identity and the pre-flight's findings, or raises."""
+    file's identity and the pre-flight's findings, or raises. keep_text: a CSV's bytes, read
+    once by the pre-flight, are in the findings (Scan.text) for the reader."""
     key = _file_key(path)  # one system call: this runs for each of thousands of sheets
     if key is None:
         raise UsageError(f"Không tìm thấy tệp '{display}'.")
@@ -193,7 +194,7 @@ def _checked_file(path: Path, display: str):
         raise InputError([Problem(code="FILE_TYPE", message=f"Không đọc được tệp đuôi '{suffix}': dùng .xlsx, .xlsm, .xls, .ods, .csv hoặc .txt (Unicode Text).", file=display)])
     from tinnhiem.io.safety import scan
 
-    checked = _scan_once(path, display, scan, key)
+    checked = _scan_once(path, display, scan, key, keep_text)
     if checked.problems:
         raise InputError(checked.problems)
     return key, checked
@@ -315,13 +316,14 @@ _PLAIN_CELL_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.t
 _LAST_SCAN: dict = {}
 
 
-def _scan_once(path: Path, display: str, scan, key):
-    if key is not None and _LAST_SCAN.get("key") == key:
+def _scan_once(path: Path, display: str, scan, key, keep_text: bool = False):
+    if key is not None and _LAST_SCAN.get("key") == key and not keep_text:
         return _LAST_SCAN["scan"]
-    checked = scan(path, display)
+    checked = scan(path, display, keep_text=True) if keep_text else scan(path, display)
     _LAST_SCAN.clear()
     if key is not None and not checked.problems:
-        _LAST_SCAN.update(key=key, scan=checked)
+        # Kept without the file's bytes: the reader that asked for them holds them.
+        _LAST_SCAN.update(key=key, scan=replace(checked, text=None) if checked.text is not None else checked)
     return checked
 
 
