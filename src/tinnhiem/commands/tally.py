@@ -95,6 +95,10 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     mode = invalid_mode or rules.validity_mode
     known_ids = {pid for s in sessions.values() if s.known for pid in s.people}
 
+    if not dry_run:
+        from tinnhiem.io.workers import warm_up
+
+        warm_up(prepare_writing)  # fonts and writers made while the input is read
     inp = counted.read_inputs(list(files), common.sheet, known_ids)
     problems.extend(inp.problems)
     match_sessions(inp, sessions, problems)  # 'SYT-2019' for 'so-y-te': named, and taken when sure
@@ -230,19 +234,30 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
     return diffs
 
 
-PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
+# Sessions from which their files are written in worker processes. A session's four files cost
+# about 0.2 s CPU whatever its size (per-ballot records beyond BALLOT_SHEET_LIMIT stay in the
+# input); forked workers inherit the fonts and modules and get light jobs, so two sessions are
+# already worth a second process.
+PARALLEL_FROM = 2
+
+
+def prepare_writing() -> None:
+    """What writing a session's files needs first (modules, fonts, the blank Word document):
+    made in a thread while the input is read (io/workers.warm_up)."""
+    from tinnhiem.io import minutes, nd30, results_xlsx  # noqa: F401 - imported for later
+
+    nd30.prepare()
 
 
 def _write_session(job) -> None:
-    """One session's result workbook and minutes (PDF, xlsx): a process-pool task. Each file's
-    bytes depend only on this job, so a pool writes the same files as one process would."""
+    """One session's result workbook and minutes (PDF, Word, xlsx): a process-pool task. Each
+    file's bytes depend only on this job, so a pool writes the same files as one process would."""
     from tinnhiem.io.minutes import write_minutes_docx, write_minutes_pdf, write_minutes_xlsx
-    from tinnhiem.io.results_xlsx import write_result_workbook
-
     from tinnhiem.io.result_check import file_digest
+    from tinnhiem.io.results_xlsx import write_from_facts
 
-    files, res, rules, mine, input_files, rep_date, templates = job
-    write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
+    files, res, rules, facts, templates = job
+    write_from_facts(files["result"], res, facts)
     # The workbook's bytes are final (and reproducible): their digest goes on the paper signed.
     digest = file_digest(files["result"])
     write_minutes_pdf(files["minutes_pdf"], res, rules, digest, templates)
@@ -250,12 +265,27 @@ def _write_session(job) -> None:
     write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest, templates)
 
 
+def session_job(files: dict, res, rules, problems, input_files, rep_date, templates) -> tuple:
+    """A session's writing job: the workbook's facts worked out here, and the result without the
+    per-ballot arrays the files do not print (a worker gets the job pickled: 4 MB for a session
+    of 100,000 ballots otherwise)."""
+    import dataclasses
+
+    from tinnhiem.io.results_xlsx import result_facts
+
+    facts = result_facts(res, rules, problems, input_files, rep_date)
+    light = dataclasses.replace(res, results=list(res.results),
+                                ballots=res.ballots if facts["layout"] == "ballots" else None)
+    return files, light, rules, facts, templates
+
+
 def write_sessions(jobs: list, workers: int | None = None) -> None:
-    """Write every session's files, in worker processes when there are many sessions (a
-    national round: 20,000 sessions, 60,000 files). Every file is still saved atomically."""
+    """Write every session's files (session_job), in worker processes when there are several
+    sessions (a national round: 20,000 sessions, 80,000 files). Every file is still saved
+    atomically."""
     from tinnhiem.io.workers import run_jobs
 
-    run_jobs(_write_session, jobs, PARALLEL_FROM, workers)
+    run_jobs(_write_session, jobs, PARALLEL_FROM, workers, prepare=prepare_writing)
 
 
 def _provenance(common, inp, used) -> list[tuple[str, str]]:
@@ -287,7 +317,7 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
             stem = names[sid]
             files = {"result": out.path(f"ket-qua-{stem}.xlsx"), "minutes_pdf": out.path(f"bien-ban-{stem}.pdf"),
                      "minutes_docx": out.path(f"bien-ban-{stem}.docx"), "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
-            jobs.append((files, res, rules, by_session.of(res), provenance, rep_date, templates))
+            jobs.append(session_job(files, res, rules, by_session.of(res), provenance, rep_date, templates))
             final = {k: out.final(v) for k, v in files.items()}
             written.extend(final.values())
             summary.append({"id": sid, "unit": res.info.unit, "route": res.route,

@@ -589,6 +589,13 @@ def new_document_pdf(title: str = ""):
     return pdf
 
 
+def prepare() -> None:
+    """What every document written in this process needs first, made once: the PDF fonts and
+    the styled blank Word document (io/workers.warm_up runs it while a command reads its input)."""
+    new_document_pdf()
+    _blank_docx()
+
+
 def render_pdf(docs: list[Doc], title: str = ""):
     pdf = new_document_pdf(title or (docs[0].title if docs else ""))
     for doc in docs:

@@ -5,6 +5,7 @@ the same inputs give byte-identical files, and an atomic save."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -85,6 +86,7 @@ def save_pdf(pdf, target: Path) -> None:
 _KEEP_RANGES = ((0x20, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0),
                 (0x2100, 0x2300), (0x2500, 0x2600), (0x2700, 0x27C0))
 _FONT_CACHE: dict[str, tuple[bytes, object]] = {}
+_FONT_LOCK = threading.Lock()
 _LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
 
 
@@ -159,9 +161,10 @@ def _add_cached_fonts(pdf, family: str = FONT, files: dict[str, Path] | None = N
 
         for style, path in files.items():
             key = f"{family.lower()}{style}"
-            if key not in _FONT_CACHE:
-                data = _reduced_font_bytes(path)
-                _FONT_CACHE[key] = (data, TTFFont(pdf, io.BytesIO(data), key, style))
+            with _FONT_LOCK:  # a warm-up thread may be making it (io/workers.warm_up)
+                if key not in _FONT_CACHE:
+                    data = _reduced_font_bytes(path)
+                    _FONT_CACHE[key] = (data, TTFFont(pdf, io.BytesIO(data), key, style))
             data, proto = _FONT_CACHE[key]
             font = copy.copy(proto)
             font.i = len(pdf.fonts) + 1

@@ -13,23 +13,60 @@ from typing import Callable
 START_METHOD: str | None = None
 
 
-def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None) -> list:
-    """Call write(job) for every job; in up to 4 worker processes when there are enough jobs.
+_WARMING: list = []  # threads started by warm_up, not yet waited for
+
+
+def warm_up(prepare: Callable[[], None]) -> None:
+    """Run prepare() (imports, fonts: what every job will need first) in a background thread
+    while the caller goes on reading its input; run_jobs waits for it before the first job.
+    Reading a large file spends much of its time outside Python (the CSV parser), where the
+    thread runs; on a small one it costs what the first job would have spent anyway. An error
+    in prepare() is left for the job that needs the same thing to meet and report."""
+    import threading
+
+    def quietly():
+        try:
+            prepare()
+        except Exception:  # noqa: BLE001 - the job doing the same work reports it
+            pass
+
+    thread = threading.Thread(target=quietly, name="tinnhiem-warm-up", daemon=True)
+    thread.start()
+    _WARMING.append(thread)
+
+
+def wait_warm() -> None:
+    """Wait for every warm_up thread (before the first job, and before worker processes are
+    forked: a fork while another thread holds an import lock could leave the child stuck)."""
+    while _WARMING:
+        _WARMING.pop().join()
+
+
+def pool_size(jobs: int, parallel_from: int, workers: int | None = None) -> int:
+    """How many worker processes `jobs` jobs get: none below `parallel_from` jobs (there,
+    starting processes costs more than it saves), else one per processor, at most 4 and at most
+    one per job."""
+    most = min(os.cpu_count() or 1, 4) if workers is None else workers
+    if jobs < parallel_from or most <= 1:
+        return 0
+    return min(most, jobs)
+
+
+def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None,
+             prepare: Callable[[], None] | None = None) -> list:
+    """Call write(job) for every job; in worker processes when there are enough jobs (pool_size).
     Returns what each call returned, in the order of the jobs.
 
-    `write` must be a module-level function (picklable)."""
-    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
-    if len(jobs) < parallel_from or workers <= 1:
+    `write` must be a module-level function (picklable). prepare(): what every job needs first
+    (fonts), made in this process before the workers start, so that forked workers inherit it;
+    by default the fonts of the ballots and of the documents."""
+    wait_warm()
+    workers = pool_size(len(jobs), parallel_from, workers)
+    if not workers:
         return [write(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
-    from tinnhiem.io.nd30 import new_document_pdf
-    from tinnhiem.io.pdf import new_pdf
-
-    # Parse both families once (DejaVu for ballots, Liberation Serif for the ND 30 documents);
-    # forked workers inherit them instead of each reducing the four Liberation styles again.
-    new_pdf(fast_fonts=True)
-    new_document_pdf()
+    (prepare or _prepare_fonts)()
     chunksize = max(1, min(32, len(jobs) // (workers * 8)))
     context = None
     if START_METHOD:
@@ -47,6 +84,16 @@ def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | Non
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def _prepare_fonts() -> None:
+    """Parse both families once (DejaVu, Liberation Serif for the ballots and the ND 30
+    documents): forked workers inherit them instead of each reducing the fonts again."""
+    from tinnhiem.io.nd30 import new_document_pdf
+    from tinnhiem.io.pdf import new_pdf
+
+    new_pdf(fast_fonts=True)
+    new_document_pdf()
 
 
 PARENT_POLL_SECONDS = 0.2
