@@ -60,11 +60,13 @@ def tally(
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet,
                     templates=templates)
-    run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                               invalid_mode, base, report_date, out, dry_run))
+    run(common, lambda: _with_writers(files, dry_run, lambda pool: _count(
+        common, files, compare or [], roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out,
+        dry_run, pool)))
 
 
-def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
+def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run,
+           pool=None):
     import datetime as dt
 
     from tinnhiem.commands.common import Later, Outcome, existing_file, output_dir, parse_date_option
@@ -95,10 +97,6 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     mode = invalid_mode or rules.validity_mode
     known_ids = {pid for s in sessions.values() if s.known for pid in s.people}
 
-    if not dry_run:
-        from tinnhiem.io.workers import warm_up
-
-        warm_up(prepare_writing)  # fonts and writers made while the input is read
     inp = counted.read_inputs(list(files), common.sheet, known_ids)
     problems.extend(inp.problems)
     match_sessions(inp, sessions, problems)  # 'SYT-2019' for 'so-y-te': named, and taken when sure
@@ -141,7 +139,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     names = session_names([r.info.id for r in results], problems) if results and not dry_run else {}
     if not common.blocking(problems) and results and not dry_run:
         written, digests = _write(common, target, results, names, rules, problems, inp, rep_date, mode,
-                                  _provenance(common, inp, used))
+                                  _provenance(common, inp, used), pool)
         doc["out"] = str(target)
     # The result workbooks with the digest printed on their minutes (CONTRACT.md, Integrity).
     doc["files"] = [{"path": str(p), "digest": digests[p]} if p in digests else {"path": str(p)} for p in written]
@@ -239,12 +237,31 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
 # input); forked workers inherit the fonts and modules and get light jobs, so two sessions are
 # already worth a second process.
 PARALLEL_FROM = 2
+# Inputs from this size on are read for long enough that worker processes started first get
+# ready to write (writers' modules, fonts: ~0.5 s CPU) in the meantime, on other processors;
+# every session's files are then written by them (io/workers.Pool).
+EARLY_POOL_FROM_BYTES = 4_000_000
+
+
+def _with_writers(files, dry_run: bool, count):
+    """count(pool): with the workers that will write the files started first when the input is
+    large (EARLY_POOL_FROM_BYTES), else count(None)."""
+    from tinnhiem.io import workers
+
+    size = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
+    most = workers.most_workers()
+    if dry_run or size < EARLY_POOL_FROM_BYTES or workers.pool_size(PARALLEL_FROM, PARALLEL_FROM, most) == 0:
+        return count(None)
+    pool = workers.Pool(most, prepare_writing)
+    try:
+        return count(pool)
+    finally:
+        pool.close()
 
 
 def prepare_writing() -> None:
-    """What writing a session's files needs first (modules, fonts, the blank Word document):
-    made in a thread while the input is read (io/workers.warm_up)."""
-    from tinnhiem.io import minutes, nd30, results_xlsx  # noqa: F401 - imported for later
+    """What writing a session's files needs first (modules, fonts, the blank Word document)."""
+    from tinnhiem.io import minutes, nd30, results_xlsx  # noqa: F401 - imported for the jobs
 
     nd30.prepare()
 
@@ -279,13 +296,13 @@ def session_job(files: dict, res, rules, problems, input_files, rep_date, templa
     return files, light, rules, facts, templates
 
 
-def write_sessions(jobs: list, workers: int | None = None) -> None:
+def write_sessions(jobs: list, workers: int | None = None, pool=None) -> None:
     """Write every session's files (session_job), in worker processes when there are several
-    sessions (a national round: 20,000 sessions, 80,000 files). Every file is still saved
-    atomically."""
+    sessions (a national round: 20,000 sessions, 80,000 files) or in `pool` when it was started
+    for them. Every file is still saved atomically."""
     from tinnhiem.io.workers import run_jobs
 
-    run_jobs(_write_session, jobs, PARALLEL_FROM, workers, prepare=prepare_writing)
+    run_jobs(_write_session, jobs, PARALLEL_FROM, workers, prepare=prepare_writing, pool=pool)
 
 
 def _provenance(common, inp, used) -> list[tuple[str, str]]:
@@ -297,7 +314,8 @@ def _provenance(common, inp, used) -> list[tuple[str, str]]:
     return out
 
 
-def _write(common, target: Path, results, names, rules, problems, inp, rep_date, mode, provenance) -> tuple[list[Path], dict]:
+def _write(common, target: Path, results, names, rules, problems, inp, rep_date, mode, provenance,
+           pool=None) -> tuple[list[Path], dict]:
     """Every file of the run into a staging folder, moved into `target` only when all are
     written: a full disk or a killed run leaves no partial set."""
     from tinnhiem.io.outputs import OutputSet
@@ -311,6 +329,14 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
     by_session = ProblemIndex(problems)
     digests = {}
     templates = common.doc_templates()  # checked before anything is written
+    # The writers' modules loaded before the staging folder exists (a pool started for the
+    # jobs has its own): a signal met inside an import can be lost (CPython drops exceptions
+    # raised in some of its C paths), and a SIGTERM once the files are being written must stop
+    # the run.
+    import openpyxl  # noqa: F401 - the facts name its version
+
+    if pool is None:
+        prepare_writing()
     with OutputSet(target) as out:
         for res in results:
             sid = res.info.id
@@ -323,7 +349,7 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
             summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
                             "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
                             "files": {k: str(v) for k, v in final.items()}})
-        write_sessions(jobs)
+        write_sessions(jobs, pool=pool)
         for item, (files, *_rest) in zip(summary, jobs):
             digests[out.final(files["result"])] = item["digest"] = file_digest(files["result"])
         out.commit()
