@@ -234,9 +234,10 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
 
 # Sessions from which their files are written in worker processes. A session's four files cost
 # about 0.2 s CPU whatever its size (per-ballot records beyond BALLOT_SHEET_LIMIT stay in the
-# input); forked workers inherit the fonts and modules and get light jobs, so two sessions are
-# already worth a second process.
-PARALLEL_FROM = 2
+# input); forked workers inherit the fonts and modules and get light jobs, so on an idle machine
+# two sessions would already gain from a second process, but a few tenths of a second are not
+# worth it where the other processors are busy: from 8 sessions (~1.5 s of writing).
+PARALLEL_FROM = 8
 # Inputs from this size on are read for long enough that worker processes started first get
 # ready to write (writers' modules, fonts: ~0.5 s CPU) in the meantime, on other processors;
 # every session's files are then written by them (io/workers.Pool).
