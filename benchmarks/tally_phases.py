@@ -101,12 +101,13 @@ def main(argv=None) -> int:
             last["per_session_cpu_ms"] = last["cpu_s"] / max(1, len(sample)) * 1000
             last["all_sessions_cpu_s"] = last["cpu_s"] * scale
         if args.pool_sample and results:
-            from tinnhiem.commands.tally import write_sessions
+            from tinnhiem.commands.tally import session_job, write_sessions
 
             sample = results[: args.pool_sample]
-            jobs = [({"result": target / f"p-{r.info.id}.xlsx", "minutes_pdf": target / f"p-{r.info.id}.pdf",
-                      "minutes_xlsx": target / f"pb-{r.info.id}.xlsx"}, r, rules, [], inp.files, dt.date(2019, 1, 18)) for r in sample]
-            clock(f"write all 3 files, worker processes x {len(sample)}", write_sessions, jobs)
+            jobs = [session_job({"result": target / f"p-{r.info.id}.xlsx", "minutes_pdf": target / f"p-{r.info.id}.pdf",
+                                 "minutes_docx": target / f"p-{r.info.id}.docx", "minutes_xlsx": target / f"pb-{r.info.id}.xlsx"},
+                                r, rules, [], inp.files, dt.date(2019, 1, 18), None) for r in sample]
+            clock(f"write all 4 files, worker processes x {len(sample)}", write_sessions, jobs)
             last = clock.rows[-1]
             scale = len(results) / len(sample)
             print(f"{'':<40} -> x {len(results):,} sessions = {last['wall_s'] * scale:,.0f} s wall, {last['cpu_s'] * scale:,.0f} s CPU",

@@ -60,11 +60,13 @@ def tally(
 
     common = Common(rules=rules, json=json, debug=debug, strict=strict, workdir=workdir, force=force, sheet=sheet,
                     templates=templates)
-    run(common, lambda: _count(common, files, compare or [], roster, schedule, meeting_date, manifest,
-                               invalid_mode, base, report_date, out, dry_run))
+    run(common, lambda: _with_writers(files, dry_run, lambda pool: _count(
+        common, files, compare or [], roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out,
+        dry_run, pool)))
 
 
-def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run):
+def _count(common, files, compare, roster, schedule, meeting_date, manifest, invalid_mode, base, report_date, out, dry_run,
+           pool=None):
     import datetime as dt
 
     from tinnhiem.commands.common import Later, Outcome, existing_file, output_dir, parse_date_option
@@ -138,7 +140,7 @@ def _count(common, files, compare, roster, schedule, meeting_date, manifest, inv
     names = session_names([r.info.id for r in results], problems) if results and not dry_run else {}
     if not common.blocking(problems) and results and not dry_run:
         written, digests = _write(common, target, results, names, rules, problems, inp, rep_date, mode,
-                                  _provenance(common, inp, used))
+                                  _provenance(common, inp, used), pool)
         doc["out"] = str(target)
     # The result workbooks with the digest printed on their minutes (CONTRACT.md, Integrity).
     doc["files"] = [{"path": str(p), "digest": digests[p]} if p in digests else {"path": str(p)} for p in written]
@@ -231,19 +233,50 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
     return diffs
 
 
-PARALLEL_FROM = 24  # sessions; below this, starting worker processes costs more than it saves
+# Sessions from which their files are written in worker processes. A session's four files cost
+# about 0.2 s CPU whatever its size (per-ballot records beyond BALLOT_SHEET_LIMIT stay in the
+# input); forked workers inherit the fonts and modules and get light jobs, so on an idle machine
+# two sessions would already gain from a second process, but a few tenths of a second are not
+# worth it where the other processors are busy: from 8 sessions (~1.5 s of writing).
+PARALLEL_FROM = 8
+# Inputs from this size on are read for long enough that worker processes started first get
+# ready to write (writers' modules, fonts: ~0.5 s CPU) in the meantime, on other processors;
+# every session's files are then written by them (io/workers.Pool).
+EARLY_POOL_FROM_BYTES = 4_000_000
+
+
+def _with_writers(files, dry_run: bool, count):
+    """count(pool): with the workers that will write the files started first when the input is
+    large (EARLY_POOL_FROM_BYTES), else count(None)."""
+    from tinnhiem.io import workers
+
+    size = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
+    most = workers.most_workers()
+    if dry_run or size < EARLY_POOL_FROM_BYTES or workers.pool_size(PARALLEL_FROM, PARALLEL_FROM, most) == 0:
+        return count(None)
+    pool = workers.Pool(most, prepare_writing)
+    try:
+        return count(pool)
+    finally:
+        pool.close()
+
+
+def prepare_writing() -> None:
+    """What writing a session's files needs first (modules, fonts, the blank Word document)."""
+    from tinnhiem.io import minutes, nd30, results_xlsx  # noqa: F401 - imported for the jobs
+
+    nd30.prepare()
 
 
 def _write_session(job) -> None:
-    """One session's result workbook and minutes (PDF, xlsx): a process-pool task. Each file's
-    bytes depend only on this job, so a pool writes the same files as one process would."""
+    """One session's result workbook and minutes (PDF, Word, xlsx): a process-pool task. Each
+    file's bytes depend only on this job, so a pool writes the same files as one process would."""
     from tinnhiem.io.minutes import write_minutes_docx, write_minutes_pdf, write_minutes_xlsx
-    from tinnhiem.io.results_xlsx import write_result_workbook
-
     from tinnhiem.io.result_check import file_digest
+    from tinnhiem.io.results_xlsx import write_from_facts
 
-    files, res, rules, mine, input_files, rep_date, templates = job
-    write_result_workbook(files["result"], res, rules, mine, input_files, rep_date)
+    files, res, rules, facts, templates = job
+    write_from_facts(files["result"], res, facts)
     # The workbook's bytes are final (and reproducible): their digest goes on the paper signed.
     digest = file_digest(files["result"])
     write_minutes_pdf(files["minutes_pdf"], res, rules, digest, templates)
@@ -251,12 +284,28 @@ def _write_session(job) -> None:
     write_minutes_xlsx(files["minutes_xlsx"], res, rules, digest, templates)
 
 
-def write_sessions(jobs: list, workers: int | None = None) -> None:
-    """Write every session's files, in worker processes when there are many sessions (a
-    national round: 20,000 sessions, 60,000 files). Every file is still saved atomically."""
+def session_job(files: dict, res, rules, problems, input_files, rep_date, templates) -> tuple:
+    """A session's writing job: the workbook's facts worked out here, and the result without the
+    per-ballot arrays the files do not print (a worker gets the job pickled: 4 MB for a session
+    of 100,000 ballots otherwise)."""
+    import dataclasses
+
+    from tinnhiem.io.results_xlsx import result_facts
+
+    facts = result_facts(res, rules, problems, input_files, rep_date)
+    keep = facts["layout"] == "ballots"
+    light = dataclasses.replace(res, results=list(res.results), deck=res.deck if keep else None,
+                                counted=res.counted if keep else None)
+    return files, light, rules, facts, templates
+
+
+def write_sessions(jobs: list, workers: int | None = None, pool=None) -> None:
+    """Write every session's files (session_job), in worker processes when there are several
+    sessions (a national round: 20,000 sessions, 80,000 files) or in `pool` when it was started
+    for them. Every file is still saved atomically."""
     from tinnhiem.io.workers import run_jobs
 
-    run_jobs(_write_session, jobs, PARALLEL_FROM, workers)
+    run_jobs(_write_session, jobs, PARALLEL_FROM, workers, prepare=prepare_writing, pool=pool)
 
 
 def _provenance(common, inp, used) -> list[tuple[str, str]]:
@@ -268,7 +317,8 @@ def _provenance(common, inp, used) -> list[tuple[str, str]]:
     return out
 
 
-def _write(common, target: Path, results, names, rules, problems, inp, rep_date, mode, provenance) -> tuple[list[Path], dict]:
+def _write(common, target: Path, results, names, rules, problems, inp, rep_date, mode, provenance,
+           pool=None) -> tuple[list[Path], dict]:
     """Every file of the run into a staging folder, moved into `target` only when all are
     written: a full disk or a killed run leaves no partial set."""
     from tinnhiem.io.outputs import OutputSet
@@ -282,19 +332,27 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
     by_session = ProblemIndex(problems)
     digests = {}
     templates = common.doc_templates()  # checked before anything is written
+    # The writers' modules loaded before the staging folder exists (a pool started for the
+    # jobs has its own): a signal met inside an import can be lost (CPython drops exceptions
+    # raised in some of its C paths), and a SIGTERM once the files are being written must stop
+    # the run.
+    import openpyxl  # noqa: F401 - the facts name its version
+
+    if pool is None:
+        prepare_writing()
     with OutputSet(target) as out:
         for res in results:
             sid = res.info.id
             stem = names[sid]
             files = {"result": out.path(f"ket-qua-{stem}.xlsx"), "minutes_pdf": out.path(f"bien-ban-{stem}.pdf"),
                      "minutes_docx": out.path(f"bien-ban-{stem}.docx"), "minutes_xlsx": out.path(f"bien-ban-{stem}.xlsx")}
-            jobs.append((files, res, rules, by_session.of(res), provenance, rep_date, templates))
+            jobs.append(session_job(files, res, rules, by_session.of(res), provenance, rep_date, templates))
             final = {k: out.final(v) for k, v in files.items()}
             written.extend(final.values())
             summary.append({"id": sid, "unit": res.info.unit, "route": res.route,
                             "meeting_date": res.info.meeting_date.isoformat() if res.info.meeting_date else None,
                             "files": {k: str(v) for k, v in final.items()}})
-        write_sessions(jobs)
+        write_sessions(jobs, pool=pool)
         for item, (files, *_rest) in zip(summary, jobs):
             digests[out.final(files["result"])] = item["digest"] = file_digest(files["result"])
         out.commit()

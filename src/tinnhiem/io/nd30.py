@@ -149,8 +149,7 @@ def text_width_mm(text: str, size: float, style: str = "") -> float:
 def write_docx(target: Path, docs: list[Doc]) -> None:
     from docx import Document
 
-    d = Document()
-    _docx_styles(d)
+    d = Document(io.BytesIO(_blank_docx()))
     for i, doc in enumerate(docs):
         section = d.sections[0] if i == 0 else _new_section(d)
         _docx_page(section)
@@ -164,6 +163,23 @@ def write_docx(target: Path, docs: list[Doc]) -> None:
     buf = io.BytesIO()
     d.save(buf)
     write_bytes(Path(target), _fixed_zip(buf.getvalue()))
+
+
+_BLANK: list[bytes] = []
+
+
+def _blank_docx() -> bytes:
+    """python-docx's default document with the ND 30 styles (Times New Roman everywhere), made
+    once per process: setting the styles costs more than the rest of a short document."""
+    if not _BLANK:
+        from docx import Document
+
+        d = Document()
+        _docx_styles(d)
+        buf = io.BytesIO()
+        d.save(buf)
+        _BLANK.append(buf.getvalue())
+    return _BLANK[0]
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -432,12 +448,17 @@ def _docx_table(d, tb: Table) -> None:
         el = OxmlElement("w:tblHeader")
         el.set(_qn("w:val"), "true")
         trpr.append(el)
+    def at(r: int, c: int):
+        # The cell at grid row r, column c, as Table.cell gives it, from that row only (Table.cell
+        # walks the whole grid on every call: quadratic).
+        return t.rows[r].cells[c]
+
     if tb.groups:
         col = 0
         for label, span in tb.groups:
-            cell = t.cell(0, col)
+            cell = at(0, col)
             if span > 1:
-                cell = cell.merge(t.cell(0, col + span - 1))
+                cell = cell.merge(at(0, col + span - 1))
             elif label:
                 pass
             _cell_first(cell, label, tb.size, bold=True)
@@ -446,18 +467,18 @@ def _docx_table(d, tb: Table) -> None:
         col = 0
         for label, span in tb.groups:
             if not label and span == 1:
-                top = t.cell(0, col)
-                merged = top.merge(t.cell(1, col))
+                top = at(0, col)
+                merged = top.merge(at(1, col))
                 for p in merged.paragraphs[1:]:
                     p._p.getparent().remove(p._p)
                 _cell_first(merged, tb.header[col], tb.size, bold=True)
             else:
                 for k in range(span):
-                    _cell_first(t.cell(1, col + k), tb.header[col + k], tb.size, bold=True)
+                    _cell_first(at(1, col + k), tb.header[col + k], tb.size, bold=True)
             col += span
     else:
         for c, label in enumerate(tb.header):
-            _cell_first(t.cell(0, c), label, tb.size, bold=True)
+            _cell_first(at(0, c), label, tb.size, bold=True)
     # Cells row by row (Table.cell() walks the whole grid on every call: quadratic).
     for row, values in zip(t.rows[1 + extra:], tb.rows):
         for cell, c, v in zip(row.cells, range(len(values)), values):
@@ -566,6 +587,13 @@ def new_document_pdf(title: str = ""):
     pdf.set_auto_page_break(auto=True, margin=BOTTOM)
     pdf.c_margin = 1.0
     return pdf
+
+
+def prepare() -> None:
+    """What every document written in this process needs first, made once: the PDF fonts and
+    the styled blank Word document (io/workers.warm_up runs it while a command reads its input)."""
+    new_document_pdf()
+    _blank_docx()
 
 
 def render_pdf(docs: list[Doc], title: str = ""):

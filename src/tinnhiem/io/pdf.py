@@ -5,6 +5,7 @@ the same inputs give byte-identical files, and an atomic save."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -85,6 +86,8 @@ def save_pdf(pdf, target: Path) -> None:
 _KEEP_RANGES = ((0x20, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0),
                 (0x2100, 0x2300), (0x2500, 0x2600), (0x2700, 0x27C0))
 _FONT_CACHE: dict[str, tuple[bytes, object]] = {}
+_FONT_LOCK = threading.Lock()
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
 
 
 def _reduced_font_bytes(path: Path) -> bytes:
@@ -92,17 +95,50 @@ def _reduced_font_bytes(path: Path) -> bytes:
 
     from fontTools import subset, ttLib
 
-    font = ttLib.TTFont(str(path), recalcTimestamp=False)
+    # recalcBBoxes=False: the kept glyphs are saved as they are, not decoded and encoded again
+    # (three quarters of the time); fpdf2 encodes again the few a document uses when it embeds
+    # them, so the files written are the same. The font's box is set below.
+    font = ttLib.TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False)
+    # The layout tables are dropped below: removed first, the subsetter does not read them (a
+    # fifth of the time). The old 'kern' table goes too, as the subsetter drops it when there
+    # is a GPOS (both bundled families have one).
+    for tag in _LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
     # glyph_names: keeps the 'post' names, so that fpdf2's own per-document subsetting does
     # not have to rebuild the glyph order from the cmap (the slow part).
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "hdmx", "FFTM"]
+    options.drop_tables += [*_LAYOUT_TABLES, "hdmx", "FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes={u for a, b in _KEEP_RANGES for u in range(a, b)})
     subsetter.subset(font)
+    head = font["head"]
+    head.xMin, head.yMin, head.xMax, head.yMax = _glyphs_box(font)
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
+
+
+def _glyphs_box(font) -> tuple[int, int, int, int]:
+    """The box around every glyph with an outline, from the box each glyph records in its first
+    ten bytes (numberOfContours, xMin, yMin, xMax, yMax): the head table's box that recalculating
+    it would give, which fpdf2 writes as the font's FontBBox."""
+    import struct
+
+    glyf = font["glyf"]
+    boxes = []
+    for name in font.getGlyphOrder():
+        glyph = glyf.glyphs[name]
+        data = getattr(glyph, "data", None)
+        if data is None:  # already decoded
+            if glyph.numberOfContours:
+                glyph.recalcBounds(glyf)
+                boxes.append((glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax))
+        elif len(data) >= 10:
+            contours, *box = struct.unpack(">hhhhh", data[:10])
+            if contours:
+                boxes.append(box)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def add_family(pdf, family: str, files: dict[str, Path]) -> None:
@@ -125,9 +161,10 @@ def _add_cached_fonts(pdf, family: str = FONT, files: dict[str, Path] | None = N
 
         for style, path in files.items():
             key = f"{family.lower()}{style}"
-            if key not in _FONT_CACHE:
-                data = _reduced_font_bytes(path)
-                _FONT_CACHE[key] = (data, TTFFont(pdf, io.BytesIO(data), key, style))
+            with _FONT_LOCK:  # a warm-up thread may be making it (io/workers.warm_up)
+                if key not in _FONT_CACHE:
+                    data = _reduced_font_bytes(path)
+                    _FONT_CACHE[key] = (data, TTFFont(pdf, io.BytesIO(data), key, style))
             data, proto = _FONT_CACHE[key]
             font = copy.copy(proto)
             font.i = len(pdf.fonts) + 1

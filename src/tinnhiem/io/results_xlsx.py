@@ -125,7 +125,8 @@ def result_facts(res: SessionResult, rules, problems, input_files, report_date: 
                     "known": bool(info.known), "issued": None if info.numbers is None else sorted(map(str, info.numbers))},
         "figures": {k: _int(getattr(res, k)) for k in ("summoned", "present", "issued", "returned", "members", "spoilt")},
         "mode": res.mode, "base": res.base, "report_date": report_date.isoformat(), "layout": layout,
-        "unnumbered": None if deck is None else sum(1 for x in deck.numbers if not str(x or "")),
+        # Ballots without a number (empty or missing): the numbers that are not true, counted in C.
+        "unnumbered": None if deck is None else int(len(deck.numbers) - np.count_nonzero(np.asarray(deck.numbers, dtype=object))),
         "person_ids": [r.id for r in res.results],
         "totals": None if layout == "ballots" else [[r.id, r.name, r.post, r.category, _int(r.valid), _int(r.invalid),
                                                      _int(r.cao), _int(r.tin_nhiem), _int(r.thap)] for r in res.results],
