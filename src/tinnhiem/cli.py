@@ -124,14 +124,20 @@ def _silence_stdout() -> None:
 
 def _stop_on_sigterm() -> None:
     """SIGTERM (a batch scheduler's timeout, `kill`) stops a run like Ctrl+C: staging folders
-    and temporary files are removed and worker processes stopped on the way out."""
+    and temporary files are removed and worker processes stopped on the way out. Both are
+    remembered (tinnhiem.stop), in case the KeyboardInterrupt is swallowed on its way."""
     import signal
 
+    from tinnhiem import stop as stopping
+
     def stop(signum, frame):
+        stopping.request()
         raise KeyboardInterrupt
 
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when Ctrl+C is ignored
+        signal.signal(signal.SIGINT, stop)
 
 
 def _wants_json() -> bool:

@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tinnhiem import stop
 from tinnhiem.core.problems import UsageError
 
 
@@ -82,6 +83,7 @@ def atomic_path(target: Path):
         yield tmp_path
         _fsync(tmp_path)
         _chmod_like_new(tmp_path)
+        stop.check()  # a stop asked for while writing, even if its interruption was lost
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -32,6 +32,8 @@ import shutil
 import time
 import unicodedata
 from dataclasses import dataclass
+
+from tinnhiem import stop
 from pathlib import Path
 
 from tinnhiem.io.atomic import STALE_SECONDS, _alive
@@ -260,7 +262,9 @@ class OutputSet:
 
     def commit(self) -> None:
         """Move every staged file into `target`. Existing files of the same names are replaced
-        (the command has asked for --force before); other files in `target` stay."""
+        (the command has asked for --force before); other files in `target` stay. A stop asked
+        for before this point stops the run here, even if its first interruption was lost."""
+        stop.check()
         staging = self.staging
         if not self.target.exists():
             os.rename(staging, self.target)
