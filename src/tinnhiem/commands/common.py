@@ -13,7 +13,6 @@ from typing import Callable
 
 import typer
 
-from tinnhiem import stop
 from tinnhiem.core.problems import InputError, Problem, Problems, UsageError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -228,6 +227,8 @@ def _run(common: Common, body: Callable[[], Outcome]) -> None:
         outcome = body()
         if common.json:  # the document's deferred parts, while errors are still caught here
             outcome.doc = _computed(outcome.doc)
+        from tinnhiem import stop
+
         stop.check()  # a Ctrl+C or SIGTERM whose interruption was lost on its way
     except InputError as exc:
         _finish(common, {"problems": []}, Problems(exc.problems), None)
