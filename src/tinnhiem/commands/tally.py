@@ -256,9 +256,14 @@ def _with_writers(files, dry_run: bool, count):
         return count(None)
     pool = workers.Pool(most, prepare_writing)
     try:
-        return count(pool)
-    finally:
-        pool.close()
+        outcome = count(pool)
+    except BaseException:
+        pool.close()  # waits for the workers: none may write once the staging folder is gone
+        raise
+    # Every job is done and every file moved into place: the workers end while the results are
+    # shown, not before.
+    pool.close(wait=False)
+    return outcome
 
 
 def prepare_writing() -> None:

@@ -36,8 +36,14 @@ def read_counted_csv(path: Path, display: str) -> Table:
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise _NotArrows  # UTF-16: converted by the general reader
-        columns, skipped = _arrow_columns(raw, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        del raw  # the columns are Arrow's own
+        parsing = _Parsing(raw, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        del raw  # the columns will be Arrow's own
+        try:
+            import pandas  # noqa: F401 - the table's, imported while Arrow parses (a quarter second)
+        except BaseException:  # Ctrl+C: no thread left inside Arrow when the program ends
+            parsing.thread.join()
+            raise
+        columns, skipped = parsing.result()
         table = _table(display, columns, skipped)
     except _NotArrows:
         return read_table(path, None, display)
@@ -47,6 +53,33 @@ def read_counted_csv(path: Path, display: str) -> Table:
     if legacy:
         raise InputError(legacy)
     return table
+
+
+class _Parsing:
+    """_arrow_columns in a thread of its own: Arrow parses without holding the interpreter
+    lock, so the caller imports pandas meanwhile instead of after (on two cores the import then
+    costs no time). result() gives what _arrow_columns returns, or raises what it raised."""
+
+    def __init__(self, data: bytes, start: int):
+        import threading
+
+        import pyarrow.csv  # noqa: F401 - imported here, not in the thread beside the caller's imports
+
+        self.columns, self.error = None, None
+        self.thread = threading.Thread(target=self._work, args=(data, start), name="arrow-csv", daemon=True)
+        self.thread.start()
+
+    def _work(self, data: bytes, start: int) -> None:
+        try:
+            self.columns = _arrow_columns(data, start)
+        except BaseException as exc:  # noqa: BLE001 - raised again by result(), in the caller
+            self.error = exc
+
+    def result(self) -> tuple[list, int]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.columns
 
 
 def _arrow_columns(data: bytes, start: int) -> tuple[list, int]:

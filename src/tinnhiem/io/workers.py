@@ -65,8 +65,10 @@ class Pool:
             self.close()
             raise
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers; wait: until they have ended (an unfinished run must, so that none
+        writes after it has removed its staging folder)."""
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def run_jobs(write: Callable, jobs: list, parallel_from: int, workers: int | None = None,
