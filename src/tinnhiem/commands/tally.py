@@ -337,12 +337,9 @@ def _write(common, target: Path, results, names, rules, problems, inp, rep_date,
     by_session = ProblemIndex(problems)
     digests = {}
     templates = common.doc_templates()  # checked before anything is written
-    # The writers' modules loaded before the staging folder exists (a pool started for the
-    # jobs has its own): a signal met inside an import can be lost (CPython drops exceptions
-    # raised in some of its C paths), and a SIGTERM once the files are being written must stop
-    # the run.
-    import openpyxl  # noqa: F401 - the facts name its version
-
+    # The writers' modules loaded before the staging folder exists, unless a pool started for
+    # the jobs has them (the facts are worked out here without them). A Ctrl+C or SIGTERM lost
+    # inside an import still stops the run before its files are moved into place (tinnhiem.stop).
     if pool is None:
         prepare_writing()
     with OutputSet(target) as out:

@@ -101,9 +101,8 @@ def result_facts(res: SessionResult, rules, problems, input_files, report_date: 
     `verify` recounts the records with these facts and writes the workbook again: any cell a
     person reads that differs from that rewrite was changed after the count. Where there are no
     per-ballot records in the workbook (per-person totals, or too many ballots), the per-person
-    counts here are the record."""
-    import openpyxl
-
+    counts here are the record. The writer's version ("openpyxl") is added where the workbook is
+    written (write_from_facts): working the facts out does not load the writer."""
     from tinnhiem import __version__
 
     info = res.info
@@ -115,7 +114,7 @@ def result_facts(res: SessionResult, rules, problems, input_files, report_date: 
         ballot_note = (f"Không chép vào bảng tính ({len(deck.rows) * len(deck.person_ids)} dòng, quá {BALLOT_SHEET_LIMIT}); "
                        "xem tệp đầu vào và SHA-256 ở trên.")
     facts = {
-        "format": FACTS_FORMAT, "tool": f"tinnhiem {__version__}", "openpyxl": openpyxl.__version__,
+        "format": FACTS_FORMAT, "tool": f"tinnhiem {__version__}", "openpyxl": None,
         "rules": {"name": rules.name, "source": rules.source, "sha256": rules.sha256, "text": rules.text},
         "session": {"id": info.id, "unit": info.unit, "route": info.route,
                     "meeting_date": info.meeting_date.isoformat() if info.meeting_date else None,
@@ -162,6 +161,10 @@ def write_from_facts(target: Path, res: SessionResult, facts: dict) -> None:
     from tinnhiem.core.problems import Problem
     from tinnhiem.io.eligible_xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows
 
+    if "openpyxl" in facts and facts["openpyxl"] is None:  # facts just worked out (result_facts)
+        import openpyxl
+
+        facts = {**facts, "openpyxl": openpyxl.__version__}
     fmt = facts.get("format", 1)
     wb = new_workbook()
     if fmt >= 2:
