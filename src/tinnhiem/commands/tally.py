@@ -241,7 +241,8 @@ def _compare(a: dict, b: dict, problems, name_a: str, name_b: str, limit: int = 
 PARALLEL_FROM = 8
 # Inputs from this size on are read for long enough that worker processes started first get
 # ready to write (writers' modules, fonts: ~0.5 s CPU) in the meantime, on other processors;
-# every session's files are then written by them (io/workers.Pool).
+# every session's files are then written by them (io/workers.Pool), at a lower priority than
+# the reading and counting they wait for.
 EARLY_POOL_FROM_BYTES = 4_000_000
 
 
@@ -254,7 +255,7 @@ def _with_writers(files, dry_run: bool, count):
     most = workers.most_workers()
     if dry_run or size < EARLY_POOL_FROM_BYTES or workers.pool_size(PARALLEL_FROM, PARALLEL_FROM, most) == 0:
         return count(None)
-    pool = workers.Pool(most, prepare_writing)
+    pool = workers.Pool(most, prepare_writing, behind=True)
     try:
         outcome = count(pool)
     except BaseException:

@@ -35,7 +35,7 @@ class Pool:
     writers (nor holds their memory at its peak). A pool started when the jobs are known, after
     prepare() ran here, has forked workers inherit it."""
 
-    def __init__(self, workers: int, prepare: Callable[[], None] | None = None):
+    def __init__(self, workers: int, prepare: Callable[[], None] | None = None, behind: bool = False):
         context = None
         if START_METHOD:
             import multiprocessing
@@ -43,7 +43,7 @@ class Pool:
             context = multiprocessing.get_context(START_METHOD)
         self.workers = workers
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
-                                            initargs=(os.getpid(), prepare))
+                                            initargs=(os.getpid(), prepare, behind))
         # Start the processes now: one task each ("fork" starts them all at the first task).
         try:
             for _ in range(workers):
@@ -109,16 +109,20 @@ def _prepare_fonts() -> None:
 PARENT_POLL_SECONDS = 0.2
 
 
-def _worker_start(parent: int, prepare: Callable[[], None] | None = None) -> None:
+def _worker_start(parent: int, prepare: Callable[[], None] | None = None, behind: bool = False) -> None:
     """In each worker: Ctrl+C and SIGTERM are the parent's to handle (it stops the pool), and
     the worker ends when the parent is gone; then prepare(). An error there is left for the job
     that needs the same thing to meet and report (an error in a pool's initializer would break
-    the pool with no message of its own)."""
+    the pool with no message of its own). behind: the worker yields the processor to the parent
+    (a pool started before the input is read must not slow the reading and counting that its
+    jobs wait for; once they come, the parent only waits)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _watch_parent(parent)
+    if behind and hasattr(os, "nice"):  # Windows has no nice(): the workers keep the parent's priority
+        os.nice(5)
     if prepare is not None:
         try:
             prepare()
