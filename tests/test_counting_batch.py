@@ -42,7 +42,7 @@ def test_counts_and_table_agree():
 def test_sessions_sharing_a_sheets_people_stay_apart(tmp_path, cli):
     """The sessions of one per-ballot sheet share its people records until one of them gains
     a person in another file: that session alone has the new person."""
-    from tests.conftest import write_csv
+    from conftest import write_csv
 
     a = write_csv(tmp_path / "a.csv", ["Phiên", "CB01 - An", "CB02 - Bình"],
                   [["s1", "1", "2"], ["s1", "2", "2"], ["s2", "3", "1"], ["s2", "1", "1"]])
