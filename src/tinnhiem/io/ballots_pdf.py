@@ -20,7 +20,7 @@ from tinnhiem.core.dates import vn
 from tinnhiem.core.text import full_post
 from tinnhiem.io import ballot_marks
 from tinnhiem.io.nd30 import PDF_FONT as FONT
-from tinnhiem.io.pdf import FIXED_DATE, MOTTO, NATION, nfc, save_pdf
+from tinnhiem.io.pdf import MOTTO, NATION, nfc, save_pdf
 
 TITLE = "PHIẾU LẤY PHIẾU TÍN NHIỆM"
 STAMP = "Dấu của cơ quan, đơn vị"  # printed at the top left, where the stamp goes over the unit's name
@@ -51,16 +51,12 @@ def new_ballot_pdf(title: str = ""):
     from fpdf import FPDF
 
     from tinnhiem.io.nd30 import font_file
-    from tinnhiem.io.pdf import add_family
+    from tinnhiem.io.pdf import add_family, fixed_metadata
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     add_family(pdf, FONT, {"": font_file(""), "B": font_file("B")})
     pdf.set_font(FONT, size=11)
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_creator("tinnhiem")
-    pdf.set_producer("tinnhiem")
-    if title:
-        pdf.set_title(nfc(title))
+    fixed_metadata(pdf, title)
     return pdf
 
 

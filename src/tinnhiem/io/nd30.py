@@ -562,7 +562,7 @@ def new_document_pdf(title: str = ""):
     """An A4 FPDF with Liberation Serif (four styles), the ND 30 margins and fixed metadata."""
     from fpdf import FPDF
 
-    from tinnhiem.io.pdf import add_family, nfc
+    from tinnhiem.io.pdf import add_family, fixed_metadata
 
     class _Pdf(FPDF):
         doc_first_page = 1
@@ -578,11 +578,7 @@ def new_document_pdf(title: str = ""):
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
     add_family(pdf, PDF_FONT, {s: font_file(s) for s in ("", "B", "I", "BI")})
     pdf.set_font(PDF_FONT, size=BODY_PT)
-    pdf.set_creation_date(FIXED)
-    pdf.set_creator("tinnhiem")
-    pdf.set_producer("tinnhiem")
-    if title:
-        pdf.set_title(nfc(title))
+    fixed_metadata(pdf, title)
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(auto=True, margin=BOTTOM)
     pdf.c_margin = 1.0

@@ -37,14 +37,20 @@ def new_pdf(title: str = "", orientation: str = "P", fast_fonts: bool = False):
         pdf.add_font(FONT, "", str(font_path()))
         pdf.add_font(FONT, "B", str(font_path(bold=True)))
     pdf.set_font(FONT, size=11)
+    fixed_metadata(pdf, title)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_margins(15, 12, 15)
+    return pdf
+
+
+def fixed_metadata(pdf, title: str = "") -> None:
+    """The same creation date, creator and producer in every PDF the tool writes (the same inputs
+    give the same bytes), and the title."""
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_creator("tinnhiem")
     pdf.set_producer("tinnhiem")
     if title:
         pdf.set_title(nfc(title))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(15, 12, 15)
-    return pdf
 
 
 def nfc(text) -> str:
